@@ -1,0 +1,1 @@
+namespace Relay.Terminal; public class Placeholder {}
