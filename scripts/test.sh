@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Runs the test suites. The last line of output is always the summary: "tests: N passed, N failed[, N skipped]".
+#   RELAY_TEST_DB       admin connection string to a PostgreSQL where the tests create and drop their databases.
+#                       Unset: a throwaway cluster is started in a temp dir on a free port and deleted afterwards.
+#   RELAY_TEST_RESULTS  directory for the TRX files (kept). Unset: a temp dir, deleted afterwards.
+# Extra arguments go to `dotnet test`, e.g. scripts/test.sh --filter FullyQualifiedName~Pairing
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+# shellcheck source=scripts/postgres.sh
+source scripts/postgres.sh
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+
+PG_TMP='' RESULTS_TMP=''
+# shellcheck disable=SC2317  # called from traps and at the end
+cleanup() {
+  set +e
+  if [ -n "$PG_TMP" ]; then pg_stop "$PG_TMP"; rm -rf "$PG_TMP"; PG_TMP=''; fi
+  if [ -n "$RESULTS_TMP" ]; then rm -rf "$RESULTS_TMP"; RESULTS_TMP=''; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+summary() {   # the closing line; cleanup first so nothing prints after it
+  cleanup
+  echo "tests: $1 passed, $2 failed$([ "$3" -gt 0 ] && echo ", $3 skipped")"
+}
+
+if [ -z "${RELAY_TEST_DB:-}" ]; then
+  PG_TMP=$(mktemp -d)
+  if ! pg_start "$PG_TMP" $((55500 + RANDOM % 1000)) fsync=off synchronous_commit=off full_page_writes=off; then
+    echo "test.sh: could not start a PostgreSQL for the tests (or set RELAY_TEST_DB)." >&2
+    summary 0 1 0; exit 1
+  fi
+  export RELAY_TEST_DB="Host=127.0.0.1;Port=$PG_PORT;Username=relay;Database=postgres"
+  echo "test.sh: throwaway PostgreSQL on 127.0.0.1:$PG_PORT (pid $PG_PID)"
+else
+  echo "test.sh: using the PostgreSQL in RELAY_TEST_DB"
+fi
+
+if [ -n "${RELAY_TEST_RESULTS:-}" ]; then
+  RESULTS=$RELAY_TEST_RESULTS
+  mkdir -p "$RESULTS" && find "$RESULTS" -name '*.trx' -delete
+else
+  RESULTS_TMP=$(mktemp -d); RESULTS=$RESULTS_TMP
+fi
+
+PASSED=0 FAILED=0 SKIPPED=0
+
+# --- .NET tests (the whole solution) ---------------------------------------------------------------------------
+# LogFilePrefix gives each test project its own TRX file (one fixed LogFileName would be overwritten per project).
+dotnet test Relay.sln -c Release --logger "trx;LogFilePrefix=results" --results-directory "$RESULTS" "$@"
+dotnet_rc=$?
+
+trx_count() {   # trx_count FILE ATTR: one attribute of the file's <Counters .../> element (0 if absent)
+  local v
+  v=$(grep -o '<Counters [^>]*>' "$1" | head -n 1 | sed -n "s/.* $2=\"\([0-9]*\)\".*/\1/p")
+  echo "${v:-0}"
+}
+trx_files=0
+while IFS= read -r -d '' trx; do
+  trx_files=$((trx_files + 1))
+  PASSED=$((PASSED + $(trx_count "$trx" passed)))
+  FAILED=$((FAILED + $(trx_count "$trx" failed) + $(trx_count "$trx" error) + $(trx_count "$trx" timeout) + $(trx_count "$trx" aborted)))
+  SKIPPED=$((SKIPPED + $(trx_count "$trx" notExecuted)))
+done < <(find "$RESULTS" -name '*.trx' -print0)
+
+if [ "$dotnet_rc" -ne 0 ] && [ "$FAILED" -eq 0 ]; then
+  # Build failure, crashed test host, or a project that produced no results: never report green.
+  if [ "$trx_files" -eq 0 ]; then
+    echo "test.sh: dotnet test failed (exit $dotnet_rc) and produced no test results (build failure?)." >&2
+  else
+    echo "test.sh: dotnet test failed (exit $dotnet_rc) without a failed test in the results; counting it as a failure." >&2
+  fi
+  FAILED=1
+fi
+
+# --- More suites plug in here ------------------------------------------------------------------------------------
+# Run each later suite (bench smoke test, browser tests, ...) here and add its counts to PASSED / FAILED / SKIPPED.
+# A suite that cannot report counts adds 1 to FAILED when it fails (and 1 to PASSED when it passes).
+
+summary "$PASSED" "$FAILED" "$SKIPPED"
+[ "$FAILED" -eq 0 ]
