@@ -1,1 +1,0 @@
-namespace Relay.Terminal; public class Placeholder {}

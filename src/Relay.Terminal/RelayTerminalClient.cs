@@ -1,0 +1,409 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Relay.Terminal.Transport;
+
+namespace Relay.Terminal;
+
+/// <summary>
+/// A terminal's connection to the relay hub. Keeps the connection up (reconnecting forever), hands the app each
+/// transaction once, and delivers results through a durable outbox so no outcome is lost to a dropped connection or
+/// a crash. Events run one at a time in arrival order on a background task: a handler that takes long delays the
+/// events after it, so run card flows on their own task.
+/// </summary>
+public sealed partial class RelayTerminalClient : IAsyncDisposable
+{
+    private readonly ILogger _logger;
+    private readonly HubConnection _hub;
+    private readonly Uri _hubUri;
+    private readonly ReconnectSchedule _schedule;
+    private readonly ResultOutbox _outbox;
+    private readonly SerialEventQueue _events;
+
+    // Transactions handed to the app and not yet completed, and those finished in this process: repeats are no-ops.
+    private readonly ConcurrentDictionary<string, byte> _active = new(StringComparer.Ordinal);
+    private readonly RecentIds _finished = new(capacity: 4096);
+
+    private readonly Lock _lifecycle = new();
+    private CancellationTokenSource? _running; // from StartAsync until StopAsync
+    private Task _connecting = Task.CompletedTask;
+    private bool _connectedRaised; // only touched on the event queue
+    private int _disposed;
+
+    public RelayTerminalClient(RelayTerminalOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.RelayUrl);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.DeviceToken);
+
+        var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        _logger = loggerFactory.CreateLogger<RelayTerminalClient>();
+        _hubUri = RelayUrls.Hub(options.RelayUrl, options.HubPath);
+        _schedule = new ReconnectSchedule(options.ReconnectDelays);
+        _outbox = new ResultOutbox(options.OutboxDirectory, _logger);
+        _events = new SerialEventQueue(_logger);
+        _hub = BuildHub(options, loggerFactory);
+    }
+
+    /// <summary>A new transaction (never raised twice for one id while it is active or its result is known).</summary>
+    public event Func<TerminalTransaction, Task>? StartTransactionReceived;
+
+    /// <summary>The POS asked to cancel this transaction. Not raised once its result is saved.</summary>
+    public event Func<string, Task>? CancelRequested;
+
+    public event Func<PairingChange, Task>? PairingChanged;
+
+    public event Func<InputResponse, Task>? InputResponseReceived;
+
+    /// <summary>Raised after each connect and reconnect, once every saved result has been re-sent.</summary>
+    public event Func<Task>? Connected;
+
+    /// <summary>Raised when a connection is lost (reconnecting starts at once) or stopped.</summary>
+    public event Func<Exception?, Task>? Disconnected;
+
+    public bool IsConnected => _hub.State == HubConnectionState.Connected;
+
+    /// <summary>
+    /// Connects, retrying on the reconnect schedule until it succeeds or <paramref name="ct"/> is cancelled; then
+    /// re-sends the outbox. From here on the connection is kept up until <see cref="StopAsync"/>.
+    /// </summary>
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        CancellationTokenSource running;
+        Task connecting;
+        lock (_lifecycle)
+        {
+            if (_running is not null)
+            {
+                throw new InvalidOperationException("The client is already started.");
+            }
+
+            running = _running = new CancellationTokenSource();
+            connecting = _connecting = Task.Run(() => ConnectLoopAsync(firstAttempt: 0, running.Token));
+        }
+
+        // The caller's token bounds the first connect only; once connected, only StopAsync ends the connection.
+        await using (ct.Register(static state => ((CancellationTokenSource)state!).Cancel(), running))
+        {
+            try
+            {
+                await connecting;
+                return;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                lock (_lifecycle)
+                {
+                    if (_running == running)
+                    {
+                        _running = null;
+                    }
+                }
+            }
+        }
+
+        await _hub.StopAsync();
+        ct.ThrowIfCancellationRequested();
+    }
+
+    public async Task StopAsync()
+    {
+        CancellationTokenSource? running;
+        Task connecting;
+        lock (_lifecycle)
+        {
+            running = _running;
+            connecting = _connecting;
+            _running = null;
+        }
+
+        if (running is null)
+        {
+            return;
+        }
+
+        await running.CancelAsync();
+        try
+        {
+            await connecting;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await _hub.StopAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await StopAsync();
+        _events.Close();
+        foreach (var id in _waiters.Keys)
+        {
+            if (_waiters.TryRemove(id, out var waiter))
+            {
+                waiter.TrySetCanceled();
+            }
+        }
+
+        await _hub.DisposeAsync();
+    }
+
+    public Task<PairingCode> RequestPairingCodeAsync(CancellationToken ct = default) =>
+        _hub.InvokeAsync<PairingCode>("RequestPairingCode", ct);
+
+    /// <summary>
+    /// Acknowledges receipt. False: the transaction was cancelled or expired meanwhile; drop it and never touch the card.
+    /// If this throws, the client forgets the transaction, so the relay's re-send after reconnecting reaches the app
+    /// again: drop it too.
+    /// </summary>
+    public async Task<bool> TransactionReceivedAsync(string transactionId, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(transactionId);
+        ProceedAnswer answer;
+        try
+        {
+            answer = await _hub.InvokeAsync<ProceedAnswer>("TransactionReceived", transactionId, ct);
+        }
+        catch
+        {
+            _active.TryRemove(transactionId, out _);
+            throw;
+        }
+
+        if (!answer.Proceed)
+        {
+            _active.TryRemove(transactionId, out _);
+            _finished.Add(transactionId);
+        }
+
+        return answer.Proceed;
+    }
+
+    /// <summary>Tells the relay the card prompt is showing; returns the transaction's status.</summary>
+    public async Task<string> TransactionStartedAsync(string transactionId, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(transactionId);
+        var answer = await _hub.InvokeAsync<StartedAnswer>("TransactionStarted", transactionId, ct);
+        return answer.Status;
+    }
+
+    public Task DisplayAsync(string? transactionId, string text, CancellationToken ct = default) =>
+        _hub.InvokeAsync("Display", transactionId, text, ct);
+
+    public Task PrintAsync(string? transactionId, ReceiptKind receipt, string text, CancellationToken ct = default) =>
+        _hub.InvokeAsync("Print", transactionId, receipt, text, ct);
+
+    public Task RequestInputAsync(string transactionId, InputRequest request, CancellationToken ct = default) =>
+        _hub.InvokeAsync("RequestInput", transactionId, request, ct);
+
+    public Task NotifyAsync(TerminalNotification notification, CancellationToken ct = default) =>
+        _hub.InvokeAsync("Notify", notification, ct);
+
+    private HubConnection BuildHub(RelayTerminalOptions options, ILoggerFactory loggerFactory)
+    {
+        var builder = new HubConnectionBuilder();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton<IConnectionFactory>(new WebSocketConnectionFactory(
+            options.WebSocketFactory ?? WebSocketConnectionFactory.OpenClientWebSocketAsync,
+            options.DeviceToken,
+            loggerFactory.CreateLogger<WebSocketConnection>()));
+        builder.Services.AddSingleton<EndPoint>(new UriEndPoint(_hubUri));
+        builder.WithAutomaticReconnect(_schedule);
+        builder.AddJsonProtocol(json => TerminalJson.Configure(json.PayloadSerializerOptions));
+        var hub = builder.Build();
+
+        hub.On<TerminalTransaction>("StartTransaction", tx => _events.Enqueue(() => OnStartTransactionAsync(tx)));
+        hub.On<string>("CancelTransaction", id => _events.Enqueue(() => OnCancelTransactionAsync(id)));
+        hub.On<PairingChange>("PairingChanged", change => _events.Enqueue(() => RaiseAsync(PairingChanged, change)));
+        hub.On<string, string, JsonElement>("InputResponse", (transactionId, requestId, value) =>
+        {
+            var text = value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Null or JsonValueKind.Undefined => null,
+                _ => value.GetRawText(),
+            };
+            _events.Enqueue(() => RaiseAsync(InputResponseReceived, new InputResponse(transactionId, requestId, text)));
+        });
+
+        hub.Reconnecting += error =>
+        {
+            _logger.LogWarning(error, "Lost the relay connection; reconnecting");
+            _events.Enqueue(() => OnDisconnectedAsync(error));
+            return Task.CompletedTask;
+        };
+        hub.Reconnected += connectionId =>
+        {
+            _logger.LogInformation("Reconnected to the relay (connection {ConnectionId})", connectionId);
+            if (RunningToken() is { } token)
+            {
+                _ = AfterConnectAsync(token);
+            }
+
+            return Task.CompletedTask;
+        };
+        hub.Closed += OnClosedAsync;
+        return hub;
+    }
+
+    private async Task ConnectLoopAsync(long firstAttempt, CancellationToken ct)
+    {
+        for (var attempt = firstAttempt; ; attempt++)
+        {
+            var delay = _schedule.Delay(attempt);
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, ct);
+            }
+
+            try
+            {
+                await _hub.StartAsync(ct);
+                break;
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                _logger.LogWarning("Could not connect to the relay at {HubUri}: {Error}", _hubUri, ex.Message);
+            }
+        }
+
+        _logger.LogInformation("Connected to the relay at {HubUri}", _hubUri);
+        await AfterConnectAsync(ct);
+    }
+
+    private async Task AfterConnectAsync(CancellationToken ct)
+    {
+        await FlushOutboxAsync(ct);
+        _events.Enqueue(OnConnectedAsync);
+    }
+
+    // HubConnection reconnects by itself after a dropped socket, but not when the server's close message forbids it
+    // (as when the relay replaces this connection or shuts down). A terminal must come back regardless.
+    private Task OnClosedAsync(Exception? error)
+    {
+        _events.Enqueue(() => OnDisconnectedAsync(error));
+        lock (_lifecycle)
+        {
+            if (_running is not { IsCancellationRequested: false } running)
+            {
+                return Task.CompletedTask; // stopped on purpose
+            }
+
+            _logger.LogWarning(error, "The relay closed the connection; reconnecting");
+            // Start one step into the schedule: two processes sharing a token must not evict each other in a hot loop.
+            _connecting = Task.Run(() => ConnectLoopAsync(firstAttempt: 1, running.Token));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task OnConnectedAsync()
+    {
+        if (_connectedRaised || !IsConnected)
+        {
+            return Task.CompletedTask;
+        }
+
+        _connectedRaised = true;
+        return RaiseAsync(Connected);
+    }
+
+    private Task OnDisconnectedAsync(Exception? error)
+    {
+        if (!_connectedRaised)
+        {
+            return Task.CompletedTask;
+        }
+
+        _connectedRaised = false;
+        return RaiseAsync(Disconnected, error);
+    }
+
+    private Task OnStartTransactionAsync(TerminalTransaction transaction)
+    {
+        var id = transaction.Id;
+        if (_active.ContainsKey(id))
+        {
+            _logger.LogDebug("Transaction {TransactionId} re-sent while in progress here; ignored", id);
+            return Task.CompletedTask;
+        }
+
+        if (_outbox.Load(id) is { } saved)
+        {
+            _logger.LogInformation("Transaction {TransactionId} re-sent but already completed here; re-sending its result", id);
+            if (RunningToken() is { } token)
+            {
+                _ = SendAsync(saved, token);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        if (_finished.Contains(id) || !_active.TryAdd(id, 0))
+        {
+            _logger.LogDebug("Transaction {TransactionId} re-sent after it finished here; ignored", id);
+            return Task.CompletedTask;
+        }
+
+        return RaiseAsync(StartTransactionReceived, transaction);
+    }
+
+    private Task OnCancelTransactionAsync(string transactionId)
+    {
+        if (_outbox.Contains(transactionId) || _finished.Contains(transactionId))
+        {
+            _logger.LogInformation("Cancel for {TransactionId} ignored: its result is already decided", transactionId);
+            return Task.CompletedTask;
+        }
+
+        return RaiseAsync(CancelRequested, transactionId);
+    }
+
+    private CancellationToken? RunningToken()
+    {
+        lock (_lifecycle)
+        {
+            return _running?.Token;
+        }
+    }
+
+    private async Task RaiseAsync(Func<Task>? handlers)
+    {
+        foreach (var handler in handlers?.GetInvocationList().Cast<Func<Task>>() ?? [])
+        {
+            await RunHandlerAsync(() => handler());
+        }
+    }
+
+    private async Task RaiseAsync<T>(Func<T, Task>? handlers, T argument)
+    {
+        foreach (var handler in handlers?.GetInvocationList().Cast<Func<T, Task>>() ?? [])
+        {
+            await RunHandlerAsync(() => handler(argument));
+        }
+    }
+
+    private async Task RunHandlerAsync(Func<Task> handler)
+    {
+        try
+        {
+            await handler();
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "A terminal event handler threw");
+        }
+    }
+}

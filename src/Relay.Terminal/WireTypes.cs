@@ -1,0 +1,87 @@
+namespace Relay.Terminal;
+
+// The hub's wire records. TerminalJson gives them camelCase names and snake_case enum values.
+
+public enum TransactionType
+{
+    Purchase,
+    Refund,
+    CashOut,
+    PreAuth,
+    Capture,
+    Void,
+    Settlement,
+    SettlementInquiry,
+    Reprint,
+    Logon,
+}
+
+public enum TransactionOutcome
+{
+    Approved,
+    Declined,
+    Cancelled,
+    Failed,
+}
+
+/// <summary>Server → terminal <c>StartTransaction</c>. Money is in minor units.</summary>
+public sealed record TerminalTransaction(string Id, TransactionType Type, string RegisterId, DateTimeOffset ExpiresAt)
+{
+    public long? Amount { get; init; }
+    public string? Currency { get; init; }
+    public long? CashOutAmount { get; init; }
+    public long? TipAmount { get; init; }
+    public string? Reference { get; init; }
+    public string? OriginalTransactionId { get; init; }
+    public string? RegisterName { get; init; }
+}
+
+/// <summary>Terminal → server <c>CompleteTransaction</c>: the terminal's final word on a transaction.</summary>
+public sealed record TerminalResult(string TransactionId, TransactionOutcome Outcome)
+{
+    public string? ResponseCode { get; init; }
+    public string? ResponseText { get; init; }
+    public string? AuthCode { get; init; }
+    public string? CardScheme { get; init; }
+    public string? MaskedPan { get; init; }
+    public string? EntryMode { get; init; }
+    public string? TerminalReference { get; init; }
+    public string? AcquirerReference { get; init; }
+    public long? AmountAuthorised { get; init; }
+    public long? SurchargeAmount { get; init; }
+    public long? TipAmount { get; init; }
+    public string? MerchantReceipt { get; init; }
+    public string? CustomerReceipt { get; init; }
+}
+
+public sealed record PairingCode(string Code, DateTimeOffset ExpiresAt);
+
+public sealed record PairingChange(string RegisterId, string? RegisterName, bool Paired);
+
+/// <summary>The relay's answer to a result. Either answer is final: the result leaves the outbox.</summary>
+public sealed record CompletionAck(bool Accepted, string Status);
+
+public enum ReceiptKind
+{
+    Merchant,
+    Customer,
+}
+
+public enum InputKind
+{
+    Confirm,
+    Text,
+}
+
+/// <summary>Terminal → server <c>RequestInput</c>: ask the POS operator a question.</summary>
+public sealed record InputRequest(string RequestId, InputKind Kind, string Prompt, int? TimeoutSeconds = null);
+
+/// <summary>Server → terminal <c>InputResponse</c>; <see cref="Value"/> is the POS's answer as text (JSON literal for non-strings).</summary>
+public sealed record InputResponse(string TransactionId, string RequestId, string? Value);
+
+/// <summary>Terminal → server <c>Notify</c>: a device event such as <c>card_inserted</c>.</summary>
+public sealed record TerminalNotification(string Kind, object? Data = null);
+
+internal sealed record ProceedAnswer(bool Proceed);
+
+internal sealed record StartedAnswer(string Status);
