@@ -1,2 +1,60 @@
-var app = WebApplication.CreateBuilder(args).Build();
+using Relay.Api;
+using Relay.Api.Accounts;
+using Relay.Api.Data;
+using Relay.Api.Hubs;
+using Relay.Api.Infrastructure;
+using Relay.Api.Pairing;
+using Relay.Api.Security;
+using Relay.Api.Terminals;
+using Relay.Api.Transactions;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddRelayLogging();
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+
+builder.Services.Configure<RelayOptions>(builder.Configuration.GetSection("Relay"));
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddRelayDatabase(builder.Configuration);
+builder.Services.AddRelayAuthentication();
+builder.Services.AddRelayRateLimits();
+builder.Services.AddRelayHealthChecks();
+builder.Services.AddRelayOpenApi();
+builder.Services.ConfigureHttpJsonOptions(o => RelayJson.Configure(o.SerializerOptions));
+builder.Services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => RelayJson.Configure(o.JsonSerializerOptions));
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+    c.ProblemDetails.Extensions.TryAdd("code", Problems.DefaultCode(c.ProblemDetails.Status)));
+builder.Services.AddExceptionHandler<ExceptionToProblem>();
+builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = 256 * 1024)
+    .AddJsonProtocol(o => RelayJson.Configure(o.PayloadSerializerOptions));
+
+builder.Services.AddSingleton<TerminalConnections>();
+builder.Services.AddSingleton<TransactionWaiters>();
+builder.Services.AddScoped<TerminalChannel>();
+builder.Services.AddScoped<TerminalPresence>();
+builder.Services.AddScoped<TransactionStateMachine>();
+builder.Services.AddScoped<TransactionService>();
+builder.Services.AddScoped<PairingService>();
+builder.Services.AddHostedService<ExpirySweeper>();
+
+var app = builder.Build();
+await app.MigrateDatabaseAsync();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseRequestLogging();
+app.UseRelayOpenApi();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+
+app.MapAccounts();
+app.MapTerminals();
+app.MapTerminalActivation();
+app.MapPairing();
+app.MapTransactions();
+app.MapHub<TerminalHub>(TerminalHub.Path);
+app.MapRelayHealth();
+app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
+
 app.Run();

@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Relay.Api.Data;
+
+public static class DatabaseSetup
+{
+    // pg_advisory_lock key shared by every instance: one migrates at a time, the others wait and find nothing to do.
+    private const long MigrationLockKey = 0x52454c4159; // "RELAY"
+
+    public static IServiceCollection AddRelayDatabase(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString("Relay")
+            ?? throw new InvalidOperationException("Set the PostgreSQL connection string: ConnectionStrings__Relay (config ConnectionStrings:Relay).");
+        services.AddDbContextPool<RelayDbContext>(o => o
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention());
+        return services;
+    }
+
+    /// <summary>Creates the database if it is missing and applies migrations, waiting for PostgreSQL to come up (up to a minute).</summary>
+    public static async Task MigrateDatabaseAsync(this WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseSetup));
+        var connectionString = app.Configuration.GetConnectionString("Relay")!;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await EnsureDatabaseExistsAsync(connectionString);
+                await using var lockConnection = new NpgsqlConnection(connectionString);
+                await lockConnection.OpenAsync();
+                await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLockKey})", lockConnection))
+                {
+                    await take.ExecuteNonQueryAsync();
+                }
+
+                await using var scope = app.Services.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
+                var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+                if (pending.Count > 0)
+                {
+                    logger.LogInformation("Applying migrations: {Migrations}", string.Join(", ", pending));
+                    await db.Database.MigrateAsync();
+                }
+
+                // One instance for now: a terminal cannot still be connected to a relay that is only starting.
+                await db.Terminals.Where(t => t.ConnectionId != null).ExecuteUpdateAsync(s => s.SetProperty(t => t.ConnectionId, (string?)null));
+                logger.LogInformation("Database ready ({Database} on {Host})", lockConnection.Database, lockConnection.Host);
+                return;
+            }
+            catch (NpgsqlException e) when (attempt < 30 && e is not PostgresException { SqlState: not ("57P03" or "3D000") })
+            {
+                logger.LogWarning("PostgreSQL not reachable yet ({Error}); retrying in 2 s", e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
+        }
+    }
+
+    private static async Task EnsureDatabaseExistsAsync(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var database = builder.Database ?? "relay";
+        builder.Database = "postgres";
+        builder.Pooling = false;
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync();
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = database } } };
+        if (await exists.ExecuteScalarAsync() is null)
+        {
+            try
+            {
+                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"")}\"", connection);
+                await create.ExecuteNonQueryAsync();
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+            {
+                // Another instance created it first.
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.EntityFrameworkCore;
+using Relay.Api.Accounts;
+using Relay.Api.Pairing;
+using Relay.Api.Terminals;
+using Relay.Api.Transactions;
+
+namespace Relay.Api.Data;
+
+public sealed class RelayDbContext(DbContextOptions<RelayDbContext> options) : DbContext(options)
+{
+    public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Terminal> Terminals => Set<Terminal>();
+    public DbSet<RegisterPairing> Pairings => Set<RegisterPairing>();
+    public DbSet<PairingCode> PairingCodes => Set<PairingCode>();
+    public DbSet<Transaction> Transactions => Set<Transaction>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(RelayDbContext).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Enums are stored as the same snake_case strings the API speaks, so SQL reads like the contract.
+        configurationBuilder.Properties<TerminalStatus>().HaveConversion<SnakeCaseEnumConverter<TerminalStatus>>();
+        configurationBuilder.Properties<TransactionType>().HaveConversion<SnakeCaseEnumConverter<TransactionType>>();
+        configurationBuilder.Properties<TransactionStatus>().HaveConversion<SnakeCaseEnumConverter<TransactionStatus>>();
+    }
+}

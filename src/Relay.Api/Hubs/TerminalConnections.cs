@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Relay.Api.Hubs;
+
+/// <summary>The terminals connected to this instance. One live connection per terminal: a newer one closes the older.</summary>
+public sealed class TerminalConnections
+{
+    private readonly ConcurrentDictionary<Guid, HubCallerContext> byTerminal = new();
+
+    /// <summary>Makes <paramref name="connection"/> the terminal's connection and closes the one it replaces.</summary>
+    public void Add(Guid terminalId, HubCallerContext connection)
+    {
+        HubCallerContext? previous = null;
+        byTerminal.AddOrUpdate(terminalId, connection, (_, old) => { previous = old; return connection; });
+        if (previous is not null && previous.ConnectionId != connection.ConnectionId)
+        {
+            previous.Abort();
+        }
+    }
+
+    /// <summary>Forgets the connection if it is still the terminal's current one; false when a newer one replaced it.</summary>
+    public bool Remove(Guid terminalId, string connectionId) =>
+        byTerminal.TryGetValue(terminalId, out var current) && current.ConnectionId == connectionId
+        && byTerminal.TryRemove(new KeyValuePair<Guid, HubCallerContext>(terminalId, current));
+
+    public string? ConnectionIdOf(Guid terminalId) => byTerminal.TryGetValue(terminalId, out var c) ? c.ConnectionId : null;
+
+    /// <summary>Closes the terminal's connection (removal, device swap); the device reconnects, or is refused if its token is gone.</summary>
+    public void Close(Guid terminalId)
+    {
+        if (byTerminal.TryRemove(terminalId, out var connection))
+        {
+            connection.Abort();
+        }
+    }
+}

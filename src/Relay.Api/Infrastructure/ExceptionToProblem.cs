@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Npgsql;
+
+namespace Relay.Api.Infrastructure;
+
+/// <summary>Maps the few exceptions a request can end in to problem details; nothing leaks a stack trace.</summary>
+public sealed class ExceptionToProblem(ILogger<ExceptionToProblem> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        switch (exception)
+        {
+            case BadHttpRequestException { InnerException: JsonException json }:
+                await WriteValidation(context, FieldOf(json.Path), "This value is missing, malformed or of the wrong type.");
+                return true;
+            case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
+                await Problems.Write(context, 413, "payload-too-large", "The request body is too large");
+                return true;
+            case BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType }:
+                await Problems.Write(context, 415, "unsupported-media-type", "Send JSON with 'Content-Type: application/json'");
+                return true;
+            case BadHttpRequestException bad:
+                await WriteValidation(context, "body", bad.Message);
+                return true;
+            case var e when IsDatabaseUnavailable(e):
+                logger.LogError(e, "Database unavailable while serving {Method} {Path}", context.Request.Method, context.Request.Path);
+                context.Response.Headers.RetryAfter = "5";
+                await Problems.Write(context, 503, "database-unavailable", "The database is unavailable", "Retry after the number of seconds in Retry-After.");
+                return true;
+            case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
+                return true;
+            default:
+                logger.LogError(exception, "Unhandled error serving {Method} {Path}", context.Request.Method, context.Request.Path);
+                await Problems.Write(context, 500, "internal-error", "An unexpected error occurred", "It has been logged with this problem's traceId.");
+                return true;
+        }
+    }
+
+    private static ValueTask WriteValidation(HttpContext context, string field, string message)
+    {
+        context.Response.StatusCode = 400;
+        return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+            {
+                Status = 400,
+                Title = "The request is not valid",
+                Extensions = { ["code"] = "validation-failed" },
+            },
+        });
+    }
+
+    // "$.result.amount" → "result.amount"; a body that is not JSON at all has no useful path.
+    private static string FieldOf(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$', '.');
+
+    public static bool IsDatabaseUnavailable(Exception e) => e switch
+    {
+        NpgsqlException { IsTransient: true } => true,
+        NpgsqlException { InnerException: System.Net.Sockets.SocketException or TimeoutException or IOException } => true,
+        PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "53300" } => true,
+        InvalidOperationException { InnerException: { } inner } => IsDatabaseUnavailable(inner),
+        Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: { } inner } => IsDatabaseUnavailable(inner),
+        _ => false,
+    };
+}

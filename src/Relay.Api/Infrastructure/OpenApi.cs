@@ -1,0 +1,61 @@
+using System.Reflection;
+using System.Text;
+using Microsoft.OpenApi;
+
+namespace Relay.Api.Infrastructure;
+
+/// <summary>Swagger UI at /swagger over the OpenAPI document at /openapi/v1.json.</summary>
+public static class OpenApi
+{
+    public static IServiceCollection AddRelayOpenApi(this IServiceCollection services) => services
+        .AddEndpointsApiExplorer()
+        .AddSwaggerGen(o =>
+        {
+            o.SwaggerDoc("v1", new OpenApiInfo { Title = "Relay API", Version = "v1", Description = Description() });
+            o.AddSecurityDefinition("bearer", new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "An account API key (rk_…) for merchant endpoints, or the operator's admin key for Admin endpoints.",
+            });
+            o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
+            o.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml"), includeControllerXmlComments: false);
+            o.SupportNonNullableReferenceTypes();
+        });
+
+    public static WebApplication UseRelayOpenApi(this WebApplication app)
+    {
+        app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
+        app.UseSwaggerUI(o =>
+        {
+            o.SwaggerEndpoint("/openapi/v1.json", "Relay API v1");
+            o.RoutePrefix = "swagger";
+            o.DocumentTitle = "Relay API";
+        });
+        return app;
+    }
+
+    private static string Description()
+    {
+        var text = new StringBuilder("""
+            A cloud relay between point-of-sale software and card-payment terminals. The POS calls this API; the relay stores
+            each request in PostgreSQL and forwards it over SignalR (`/hubs/terminal`) to the terminal paired with the register.
+
+            Conventions: JSON with camelCase names and snake_case enum values; money in integer minor units with an ISO 4217
+            currency; times in ISO 8601 UTC; lists take `limit` (default 50, max 200) and an opaque `cursor` and answer
+            `{ items, nextCursor }`. Another account's ids answer 404 exactly like ids that do not exist.
+
+            Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`:
+
+            | status | code | meaning |
+            |---|---|---|
+
+            """);
+        foreach (var (status, code, meaning) in Problems.Catalog)
+        {
+            text.AppendLine($"| {status} | `{code}` | {meaning} |");
+        }
+
+        return text.ToString();
+    }
+}

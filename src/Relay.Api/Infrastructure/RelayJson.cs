@@ -1,0 +1,18 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Relay.Api.Infrastructure;
+
+/// <summary>The one JSON convention of the API, the hub and the database's jsonb columns: camelCase, snake_case enums.</summary>
+public static class RelayJson
+{
+    public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        options.NumberHandling = JsonNumberHandling.Strict;
+        return options;
+    }
+}

@@ -1,0 +1,37 @@
+namespace Relay.Api.Infrastructure;
+
+/// <summary>Collects field errors for one request; empty means valid.</summary>
+public sealed class ValidationErrors
+{
+    private readonly Dictionary<string, List<string>> errors = [];
+
+    public bool Any => errors.Count > 0;
+
+    public void Add(string field, string message)
+    {
+        if (!errors.TryGetValue(field, out var list))
+        {
+            errors[field] = list = [];
+        }
+
+        list.Add(message);
+    }
+
+    public void Text(string field, string? value, int maxLength, bool required = false)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required || value is not null)
+            {
+                Add(field, required ? $"{field} is required." : $"{field} must not be blank when given.");
+            }
+        }
+        else if (value.Length > maxLength)
+        {
+            Add(field, $"{field} must be at most {maxLength} characters.");
+        }
+    }
+
+    public Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult ToProblem() =>
+        Problems.Validation(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+}

@@ -1,0 +1,90 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Relay.Api.Data;
+using Relay.Api.Terminals;
+
+namespace Relay.Api.Security;
+
+public static class AuthenticationSetup
+{
+    public const string Admin = "admin";
+    public const string Account = "account";
+    public const string Terminal = "terminal";
+
+    public static IServiceCollection AddRelayAuthentication(this IServiceCollection services)
+    {
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, AdminKeyHandler>(Admin, null)
+            .AddScheme<AuthenticationSchemeOptions, AccountKeyHandler>(Account, null)
+            .AddScheme<AuthenticationSchemeOptions, DeviceTokenHandler>(Terminal, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Admin, p => p.AddAuthenticationSchemes(Admin).RequireAuthenticatedUser())
+            .AddPolicy(Account, p => p.AddAuthenticationSchemes(Account).RequireClaim(RelayClaims.AccountId))
+            .AddPolicy(Terminal, p => p.AddAuthenticationSchemes(Terminal).RequireClaim(RelayClaims.TerminalId));
+        return services;
+    }
+}
+
+public static class RelayClaims
+{
+    public const string AccountId = "account_id";
+    public const string TerminalId = "terminal_id";
+    public const string DeviceId = "device_id";
+
+    public static Guid GetAccountId(this ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue(AccountId)!);
+    public static Guid GetTerminalId(this ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue(TerminalId)!);
+    public static Guid GetDeviceId(this ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue(DeviceId)!);
+}
+
+public sealed class AdminKeyHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IOptionsMonitor<RelayOptions> relay)
+    : BearerTokenHandler(options, logger, encoder)
+{
+    protected override Task<IEnumerable<Claim>?> ValidateAsync(string token)
+    {
+        var adminKey = relay.CurrentValue.AdminApiKey;
+        var ok = !string.IsNullOrEmpty(adminKey) && Secrets.FixedTimeEquals(token, adminKey);
+        return Task.FromResult<IEnumerable<Claim>?>(ok ? [new Claim(ClaimTypes.Role, "admin")] : null);
+    }
+}
+
+public sealed class AccountKeyHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, RelayDbContext db)
+    : BearerTokenHandler(options, logger, encoder)
+{
+    protected override async Task<IEnumerable<Claim>?> ValidateAsync(string token)
+    {
+        var hash = Secrets.Hash(token);
+        var accountId = await db.ApiKeys.Where(k => k.KeyHash == hash).Select(k => (Guid?)k.AccountId).FirstOrDefaultAsync();
+        return accountId is { } id ? [new Claim(RelayClaims.AccountId, id.ToString())] : null;
+    }
+}
+
+public sealed class DeviceTokenHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, RelayDbContext db)
+    : BearerTokenHandler(options, logger, encoder)
+{
+    // Browser and JavaScript SignalR clients cannot set headers on a WebSocket, so the hub also takes ?access_token=.
+    protected override string? ReadToken() =>
+        base.ReadToken() ?? (Request.Path.StartsWithSegments("/hubs") ? Request.Query["access_token"].ToString() : null);
+
+    protected override async Task<IEnumerable<Claim>?> ValidateAsync(string token)
+    {
+        var hash = Secrets.Hash(token);
+        var device = await db.Terminals
+            .Where(t => t.DeviceTokenHash == hash && t.Status == TerminalStatus.Activated)
+            .Select(t => new { t.Id, t.AccountId, t.DeviceId })
+            .FirstOrDefaultAsync();
+        return device is null
+            ? null
+            :
+            [
+                new Claim(RelayClaims.TerminalId, device.Id.ToString()),
+                new Claim(RelayClaims.AccountId, device.AccountId.ToString()),
+                new Claim(RelayClaims.DeviceId, device.DeviceId.ToString()!),
+            ];
+    }
+}

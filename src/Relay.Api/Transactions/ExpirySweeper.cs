@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Relay.Api.Data;
+
+namespace Relay.Api.Transactions;
+
+/// <summary>
+/// Ends transactions that no terminal received by their deadline (only those: an acknowledged transaction is only ever
+/// ended by its terminal), and clears out old idempotency keys and pairing codes.
+/// </summary>
+public sealed class ExpirySweeper(IServiceScopeFactory scopes, TransactionWaiters waiters, TimeProvider clock,
+    IOptions<RelayOptions> options, ILogger<ExpirySweeper> logger) : BackgroundService
+{
+    private static readonly TimeSpan HousekeepingInterval = TimeSpan.FromMinutes(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
+        var nextHousekeeping = DateTimeOffset.MinValue;
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var now = clock.GetUtcNow();
+                foreach (var expired in await scope.ServiceProvider.GetRequiredService<TransactionStateMachine>().ExpireDue(now))
+                {
+                    logger.LogInformation("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId} expired: never delivered",
+                        expired.Id, expired.RegisterId, expired.TerminalId);
+                    waiters.Notify(expired.Id);
+                }
+
+                if (now >= nextHousekeeping)
+                {
+                    nextHousekeeping = now + HousekeepingInterval;
+                    var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
+                    var keysBefore = now - options.Value.IdempotencyKeyRetention;
+                    await db.IdempotencyRecords.Where(r => r.CreatedAt < keysBefore).ExecuteDeleteAsync(stoppingToken);
+                    await db.PairingCodes.Where(c => c.ExpiresAt < now).ExecuteDeleteAsync(stoppingToken);
+                }
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Expiry sweep failed; retrying at the next tick");
+            }
+        }
+    }
+}

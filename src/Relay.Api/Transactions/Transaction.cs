@@ -1,0 +1,80 @@
+using Relay.Api.Terminals;
+
+namespace Relay.Api.Transactions;
+
+public enum TransactionType { Purchase, Refund, CashOut, PreAuth, Capture, Void, Settlement, SettlementInquiry, Reprint, Logon }
+
+public enum TransactionStatus { Pending, Delivered, InProgress, CancelRequested, Approved, Declined, Cancelled, Failed, Expired }
+
+public enum TransactionOutcome { Approved, Declined, Cancelled, Failed }
+
+public sealed class Transaction
+{
+    public Guid Id { get; set; }
+    public Guid AccountId { get; set; }
+    public required string RegisterId { get; set; }
+    public string? RegisterName { get; set; }
+    public Guid TerminalId { get; set; }
+    public Terminal? Terminal { get; set; }
+    public TransactionType Type { get; set; }
+    public TransactionStatus Status { get; set; }
+    public long? Amount { get; set; }
+    public string? Currency { get; set; }
+    public long? CashOutAmount { get; set; }
+    public long? TipAmount { get; set; }
+    public string? Reference { get; set; }
+    public Guid? OriginalTransactionId { get; set; }
+    public string? CallbackUrl { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset? DeliveredAt { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? CancelRequestedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>The device that acknowledged the transaction; only that device is ever sent it again.</summary>
+    public Guid? DeliveredDeviceId { get; set; }
+
+    /// <summary>The terminal's result as it reported it (jsonb).</summary>
+    public TransactionResult? Result { get; set; }
+
+    /// <summary>An operator's resolution of a transaction whose device can no longer report (jsonb).</summary>
+    public TransactionResolution? Resolution { get; set; }
+
+    public static readonly TransactionStatus[] Open =
+        [TransactionStatus.Pending, TransactionStatus.Delivered, TransactionStatus.InProgress, TransactionStatus.CancelRequested];
+
+    public static readonly TransactionStatus[] Acknowledged =
+        [TransactionStatus.Delivered, TransactionStatus.InProgress, TransactionStatus.CancelRequested];
+
+    public static bool IsFinal(TransactionStatus status) => !Open.Contains(status);
+}
+
+public sealed record TransactionResult(
+    TransactionOutcome Outcome,
+    string? ResponseCode,
+    string? ResponseText,
+    string? AuthCode,
+    string? CardScheme,
+    string? MaskedPan,
+    string? EntryMode,
+    string? TerminalReference,
+    string? AcquirerReference,
+    long? AmountAuthorised,
+    long? SurchargeAmount,
+    long? TipAmount,
+    string? MerchantReceipt,
+    string? CustomerReceipt);
+
+public sealed record TransactionResolution(TransactionOutcome Outcome, string? Note, DateTimeOffset ResolvedAt);
+
+/// <summary>An Idempotency-Key the POS used, and the transaction it created. Kept at least 24 hours.</summary>
+public sealed class IdempotencyRecord
+{
+    public Guid AccountId { get; set; }
+    public required string Key { get; set; }
+    public required string RequestHash { get; set; }
+    public Guid TransactionId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Relay.Api.Accounts;
+using Relay.Api.Data;
+
+namespace Relay.Api.Transactions;
+
+public sealed class TransactionConfiguration : IEntityTypeConfiguration<Transaction>
+{
+    public void Configure(EntityTypeBuilder<Transaction> builder)
+    {
+        builder.HasOne<Account>().WithMany().HasForeignKey(t => t.AccountId);
+        builder.HasOne(t => t.Terminal).WithMany().HasForeignKey(t => t.TerminalId);
+        builder.Property(t => t.RegisterId).HasMaxLength(100);
+        builder.Property(t => t.RegisterName).HasMaxLength(100);
+        builder.Property(t => t.Type).HasMaxLength(30);
+        builder.Property(t => t.Status).HasMaxLength(30);
+        builder.Property(t => t.Currency).HasMaxLength(3);
+        builder.Property(t => t.Reference).HasMaxLength(100);
+        builder.Property(t => t.CallbackUrl).HasMaxLength(2000);
+        builder.Property(t => t.Result).HasConversion<JsonColumnConverter<TransactionResult>>().HasColumnType("jsonb");
+        builder.Property(t => t.Resolution).HasConversion<JsonColumnConverter<TransactionResolution>>().HasColumnType("jsonb");
+
+        // A terminal serves one transaction at a time: the database refuses a second open one.
+        builder.HasIndex(t => t.TerminalId).IsUnique().HasDatabaseName("ix_transactions_one_open_per_terminal")
+            .HasFilter("status IN ('pending', 'delivered', 'in_progress', 'cancel_requested')");
+        builder.HasIndex(t => new { t.TerminalId, t.CreatedAt });
+        builder.HasIndex(t => new { t.AccountId, t.CreatedAt, t.Id });
+        builder.HasIndex(t => new { t.AccountId, t.RegisterId, t.CreatedAt });
+        builder.HasIndex(t => t.ExpiresAt).HasFilter("status = 'pending'");
+    }
+}
+
+public sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
+{
+    public void Configure(EntityTypeBuilder<IdempotencyRecord> builder)
+    {
+        builder.HasKey(r => new { r.AccountId, r.Key });
+        builder.Property(r => r.Key).HasMaxLength(255);
+        builder.Property(r => r.RequestHash).HasMaxLength(64);
+        builder.HasOne<Transaction>().WithMany().HasForeignKey(r => r.TransactionId);
+        builder.HasIndex(r => r.CreatedAt);
+    }
+}

@@ -1,0 +1,308 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Relay.Api.Data;
+using Relay.Api.Hubs;
+using Relay.Api.Infrastructure;
+using Relay.Api.Terminals;
+
+namespace Relay.Api.Transactions;
+
+/// <summary>What creating a transaction came to: the transaction (new or replayed) or the problem.</summary>
+public sealed record CreateOutcome(TransactionResponse? Transaction, bool Replayed, ProblemHttpResult? Problem);
+
+/// <summary>The transaction logic shared by the REST API and the terminal hub. Transitions go through <see cref="TransactionStateMachine"/>.</summary>
+public sealed class TransactionService(
+    RelayDbContext db,
+    TransactionStateMachine states,
+    TransactionWaiters waiters,
+    TerminalChannel terminals,
+    TimeProvider clock,
+    ILogger<TransactionService> logger)
+{
+    public const int DefaultExpiresInSeconds = 90;
+
+    public async Task<CreateOutcome> CreateAsync(Guid accountId, string idempotencyKey, CreateTransactionRequest request, CancellationToken ct)
+    {
+        var requestHash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, RelayJson.Options)));
+        if (await ReplayAsync(accountId, idempotencyKey, requestHash, ct) is { } replay)
+        {
+            return replay;
+        }
+
+        var pairing = await db.Pairings.AsNoTracking()
+            .Where(p => p.AccountId == accountId && p.RegisterId == request.RegisterId)
+            .Select(p => new { p.TerminalId, p.RegisterName, TerminalStatus = db.Terminals.Where(t => t.Id == p.TerminalId).Select(t => t.Status).First() })
+            .FirstOrDefaultAsync(ct);
+        if (pairing is null)
+        {
+            return Problem(404, "register-not-paired", "The register is not paired", $"Pair register '{request.RegisterId}' with a terminal first.");
+        }
+
+        if (pairing.TerminalStatus == TerminalStatus.Removed)
+        {
+            return Problem(409, "terminal-removed", "The register's terminal was removed");
+        }
+
+        Guid? originalId = request.OriginalTransactionId is null ? null : Guid.Parse(request.OriginalTransactionId);
+        if (originalId is { } original && !await db.Transactions.AnyAsync(t => t.Id == original && t.AccountId == accountId, ct))
+        {
+            return new(null, false, Problems.Validation("originalTransactionId", "No transaction with that id exists in this account."));
+        }
+
+        var now = clock.GetUtcNow();
+        var transaction = new Transaction
+        {
+            Id = Guid.CreateVersion7(),
+            AccountId = accountId,
+            RegisterId = request.RegisterId!,
+            RegisterName = pairing.RegisterName,
+            TerminalId = pairing.TerminalId,
+            Type = request.Type!.Value,
+            Status = TransactionStatus.Pending,
+            Amount = request.Amount,
+            Currency = request.Currency,
+            CashOutAmount = request.CashOutAmount,
+            TipAmount = request.TipAmount,
+            Reference = request.Reference,
+            OriginalTransactionId = originalId,
+            CallbackUrl = request.CallbackUrl,
+            CreatedAt = now,
+            UpdatedAt = now,
+            ExpiresAt = now.AddSeconds(request.ExpiresInSeconds ?? DefaultExpiresInSeconds),
+        };
+        db.Transactions.Add(transaction);
+        db.IdempotencyRecords.Add(new IdempotencyRecord
+        {
+            AccountId = accountId, Key = idempotencyKey, RequestHash = requestHash, TransactionId = transaction.Id, CreatedAt = now,
+        });
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
+        {
+            // A concurrent request won: with the same key it created our transaction; otherwise the terminal is busy.
+            db.ChangeTracker.Clear();
+            if (await ReplayAsync(accountId, idempotencyKey, requestHash, ct) is { } concurrent)
+            {
+                return concurrent;
+            }
+
+            if (unique.ConstraintName == "ix_transactions_one_open_per_terminal")
+            {
+                return TerminalBusy();
+            }
+
+            throw;
+        }
+
+        logger.LogInformation("Transaction {TransactionId} created for register {RegisterId} on terminal {TerminalId}: {Type} {Amount} {Currency}",
+            transaction.Id, transaction.RegisterId, transaction.TerminalId, transaction.Type, transaction.Amount, transaction.Currency);
+        await terminals.StartTransaction(transaction.TerminalId, TerminalTransaction.From(transaction));
+        return new(await LoadAsync(accountId, transaction.Id, ct), false, null);
+    }
+
+    private async Task<CreateOutcome?> ReplayAsync(Guid accountId, string key, string requestHash, CancellationToken ct)
+    {
+        var record = await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.AccountId == accountId && r.Key == key, ct);
+        if (record is null)
+        {
+            return null;
+        }
+
+        if (record.RequestHash != requestHash)
+        {
+            return Problem(422, "idempotency-key-reused", "The Idempotency-Key was used with a different request",
+                "Use a new key for a new transaction; resend the identical body to get the original one.");
+        }
+
+        return new(await LoadAsync(accountId, record.TransactionId, ct), true, null);
+    }
+
+    public async Task<TransactionResponse?> LoadAsync(Guid accountId, Guid id, CancellationToken ct = default)
+    {
+        var row = await db.Transactions.AsNoTracking()
+            .Where(t => t.Id == id && t.AccountId == accountId)
+            .Select(t => new { Transaction = t, Online = t.Terminal!.ConnectionId != null })
+            .FirstOrDefaultAsync(ct);
+        return row?.Transaction.ToResponse(row.Online);
+    }
+
+    /// <summary>The transaction once it is final, or as it stands when <paramref name="wait"/> has passed.</summary>
+    public async Task<TransactionResponse?> WaitAsync(Guid accountId, Guid id, TimeSpan wait, CancellationToken ct)
+    {
+        var deadline = clock.GetUtcNow() + wait;
+        while (true)
+        {
+            var change = waiters.NextChange(id);
+            var transaction = await LoadAsync(accountId, id, ct);
+            var remaining = deadline - clock.GetUtcNow();
+            if (transaction is null || Transaction.IsFinal(transaction.Status) || remaining <= TimeSpan.Zero)
+            {
+                waiters.Forget(id, change);
+                return transaction;
+            }
+
+            // The signal covers changes made on this instance; the periodic re-read covers everything else.
+            await Task.WhenAny(change, Task.Delay(remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), clock, ct));
+            ct.ThrowIfCancellationRequested();
+        }
+    }
+
+    public async Task<(TransactionResponse? Transaction, ProblemHttpResult? Problem)> CancelAsync(Guid accountId, Guid id)
+    {
+        var now = clock.GetUtcNow();
+        var cancelledNow = false;
+        if (await states.CancelPending(id, accountId, now) is { } cancelled)
+        {
+            Log(cancelled, "cancelled before delivery; the terminal never sees it");
+            waiters.Notify(id);
+            cancelledNow = true;
+        }
+        else if (await states.RequestCancel(id, accountId, now) is { } requested)
+        {
+            Log(requested, "cancel requested; forwarded to the terminal, which decides");
+            waiters.Notify(id);
+        }
+
+        var transaction = await LoadAsync(accountId, id);
+        if (transaction is null)
+        {
+            return (null, Problems.NotFound("transaction"));
+        }
+
+        if (transaction.Status == TransactionStatus.CancelRequested)
+        {
+            // Sent on every cancel call, so asking again covers a cancel the terminal may have missed.
+            await terminals.CancelTransaction(transaction.TerminalId, id);
+            return (transaction, null);
+        }
+
+        return cancelledNow
+            ? (transaction, null)
+            : (null, Problems.Of(409, "transaction-final", "The transaction is already final", $"It ended {WireEnum<TransactionStatus>.Name(transaction.Status)}."));
+    }
+
+    public async Task<(TransactionResponse? Transaction, ProblemHttpResult? Problem)> ResolveAsync(Guid id, TransactionOutcome outcome, string? note)
+    {
+        var now = clock.GetUtcNow();
+        var resolved = await states.Resolve(id, new TransactionResolution(outcome, note, now), now);
+        var accountId = resolved?.AccountId ?? await db.Transactions.Where(t => t.Id == id).Select(t => (Guid?)t.AccountId).FirstOrDefaultAsync();
+        if (accountId is null)
+        {
+            return (null, Problems.NotFound("transaction"));
+        }
+
+        var transaction = await LoadAsync(accountId.Value, id);
+        if (resolved is null)
+        {
+            return Transaction.IsFinal(transaction!.Status)
+                ? (null, Problems.Of(409, "transaction-final", "The transaction is already final"))
+                : (null, Problems.Of(409, "transaction-not-stranded", "The transaction's device can still report",
+                    "Only a transaction acknowledged by a device that has since been replaced can be resolved by an operator."));
+        }
+
+        logger.LogWarning("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId} resolved by an operator as {Outcome}: {Note}",
+            id, resolved.RegisterId, resolved.TerminalId, outcome, note);
+        waiters.Notify(id);
+        return (transaction, null);
+    }
+
+    // ---- The terminal's side ----
+
+    /// <summary>The terminal acknowledged receipt: go ahead unless it was cancelled or expired meanwhile.</summary>
+    public async Task<bool> ReceivedAsync(Guid terminalId, Guid deviceId, Guid id)
+    {
+        var now = clock.GetUtcNow();
+        if (await states.Deliver(id, terminalId, deviceId, now) is { } delivered)
+        {
+            Log(delivered, "delivered");
+            waiters.Notify(id);
+            return true;
+        }
+
+        var current = await db.Transactions.AsNoTracking().Where(t => t.Id == id && t.TerminalId == terminalId)
+            .Select(t => new { t.Status, t.DeliveredDeviceId, t.RegisterId }).FirstOrDefaultAsync();
+        if (current is not null && Transaction.Acknowledged.Contains(current.Status) && current.DeliveredDeviceId == deviceId)
+        {
+            return true;
+        }
+
+        if (current?.Status == TransactionStatus.Pending && await states.ExpireOne(id, now) is { } expired)
+        {
+            Log(expired, "expired before the terminal received it");
+            waiters.Notify(id);
+        }
+
+        logger.LogInformation("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId}: terminal told not to proceed ({Status})",
+            id, current?.RegisterId, terminalId, current?.Status);
+        return false;
+    }
+
+    public async Task<TransactionStatus?> StartedAsync(Guid terminalId, Guid deviceId, Guid id)
+    {
+        if (await states.Start(id, terminalId, deviceId, clock.GetUtcNow()) is { } started)
+        {
+            Log(started, "started on the terminal");
+            waiters.Notify(id);
+            return TransactionStatus.InProgress;
+        }
+
+        return await db.Transactions.Where(t => t.Id == id && t.TerminalId == terminalId).Select(t => (TransactionStatus?)t.Status).FirstOrDefaultAsync();
+    }
+
+    /// <summary>The terminal's result, accepted once; a repeat is acknowledged, a conflicting one refused and logged.</summary>
+    public async Task<(bool Accepted, TransactionStatus? Status)> CompleteAsync(Guid terminalId, Guid deviceId, Guid id, TransactionResult result)
+    {
+        if (await states.Complete(id, terminalId, deviceId, result, clock.GetUtcNow()) is { } completed)
+        {
+            logger.LogInformation("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId} {Status} (response {ResponseCode})",
+                id, completed.RegisterId, terminalId, completed.Status, result.ResponseCode);
+            waiters.Notify(id);
+            return (true, TransactionStateMachine.StatusOf(result.Outcome));
+        }
+
+        var current = await db.Transactions.AsNoTracking().Where(t => t.Id == id && t.TerminalId == terminalId)
+            .Select(t => new { t.Status, t.Result, t.RegisterId }).FirstOrDefaultAsync();
+        if (current is null)
+        {
+            logger.LogWarning("Terminal {TerminalId} reported a result for unknown transaction {TransactionId}", terminalId, id);
+            return (false, null);
+        }
+
+        if (current.Result?.Outcome == result.Outcome)
+        {
+            return (true, current.Status);
+        }
+
+        logger.LogError("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId}: result {Outcome} refused, the transaction is {Status}. Operator attention needed",
+            id, current.RegisterId, terminalId, result.Outcome, current.Status);
+        return (false, current.Status);
+    }
+
+    /// <summary>What a terminal must get on connect: its pending work, and what this same device acknowledged and has not finished.</summary>
+    public Task<List<Transaction>> OpenWorkAsync(Guid terminalId, Guid deviceId)
+    {
+        var now = clock.GetUtcNow();
+        return db.Transactions.AsNoTracking()
+            .Where(t => t.TerminalId == terminalId
+                        && ((t.Status == TransactionStatus.Pending && t.ExpiresAt > now)
+                            || (Transaction.Acknowledged.Contains(t.Status) && t.DeliveredDeviceId == deviceId)))
+            .OrderBy(t => t.CreatedAt)
+            .ToListAsync();
+    }
+
+    private void Log(TransitionRow row, string what) =>
+        logger.LogInformation("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId} " + what,
+            row.Id, row.RegisterId, row.TerminalId);
+
+    private static CreateOutcome Problem(int status, string code, string title, string? detail = null) =>
+        new(null, false, Problems.Of(status, code, title, detail));
+
+    private static CreateOutcome TerminalBusy() => Problem(409, "terminal-busy", "The terminal is busy",
+        "It has another transaction that is not final yet; a terminal serves one at a time.");
+}

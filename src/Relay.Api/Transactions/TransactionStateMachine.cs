@@ -1,0 +1,104 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Relay.Api.Data;
+using Relay.Api.Infrastructure;
+
+namespace Relay.Api.Transactions;
+
+/// <summary>The row a transition changed, with the ids every log line about it carries.</summary>
+public sealed record TransitionRow(Guid Id, Guid AccountId, string RegisterId, Guid TerminalId, string Status);
+
+/// <summary>
+/// Every transaction transition, each one guarded UPDATE … WHERE status IN (…) RETURNING, so relay instances, late
+/// results, cancels and the expiry sweep can race without harm: a transition that lost the race returns nothing.
+/// </summary>
+/// <remarks>
+/// pending → delivered → in_progress → approved | declined | cancelled | failed;
+/// pending → cancelled (cancel) | expired (never delivered by expires_at);
+/// delivered | in_progress → cancel_requested → the terminal's outcome.
+/// Once acknowledged, only the device that acknowledged it (or an operator, when that device is gone) ends it.
+/// </remarks>
+public sealed class TransactionStateMachine(RelayDbContext db)
+{
+    private const string Returning = """RETURNING id AS "Id", account_id AS "AccountId", register_id AS "RegisterId", terminal_id AS "TerminalId", status AS "Status" """;
+
+    /// <summary>The terminal acknowledged receipt. Never after <c>expires_at</c>, so delivery and expiry cannot both happen.</summary>
+    public Task<TransitionRow?> Deliver(Guid id, Guid terminalId, Guid deviceId, DateTimeOffset now) => Single($"""
+        UPDATE transactions SET status = 'delivered', delivered_at = {now}, updated_at = {now}, delivered_device_id = {deviceId}
+        WHERE id = {id} AND terminal_id = {terminalId} AND status = 'pending' AND expires_at > {now}
+        """);
+
+    public Task<TransitionRow?> Start(Guid id, Guid terminalId, Guid deviceId, DateTimeOffset now) => Single($"""
+        UPDATE transactions SET status = 'in_progress', started_at = {now}, updated_at = {now}
+        WHERE id = {id} AND terminal_id = {terminalId} AND delivered_device_id = {deviceId} AND status = 'delivered'
+        """);
+
+    /// <summary>The terminal's result ends the transaction, whatever a cancel asked meanwhile.</summary>
+    public Task<TransitionRow?> Complete(Guid id, Guid terminalId, Guid deviceId, TransactionResult result, DateTimeOffset now)
+    {
+        var status = WireEnum<TransactionStatus>.Name(StatusOf(result.Outcome));
+        var json = JsonSerializer.Serialize(result, RelayJson.Options);
+        return Single($"""
+            UPDATE transactions SET status = {status}, result = CAST({json} AS jsonb), completed_at = {now}, updated_at = {now},
+                delivered_at = COALESCE(delivered_at, {now}), delivered_device_id = COALESCE(delivered_device_id, {deviceId})
+            WHERE id = {id} AND terminal_id = {terminalId}
+              AND ((status IN ('delivered', 'in_progress', 'cancel_requested') AND delivered_device_id = {deviceId})
+                   OR (status = 'pending' AND expires_at > {now}))
+            """);
+    }
+
+    /// <summary>A cancel before delivery ends it at once; the terminal never sees it.</summary>
+    public Task<TransitionRow?> CancelPending(Guid id, Guid accountId, DateTimeOffset now) => Single($"""
+        UPDATE transactions SET status = 'cancelled', cancel_requested_at = {now}, completed_at = {now}, updated_at = {now}
+        WHERE id = {id} AND account_id = {accountId} AND status = 'pending'
+        """);
+
+    /// <summary>A cancel after delivery is only a request: the terminal's answer ends the transaction.</summary>
+    public Task<TransitionRow?> RequestCancel(Guid id, Guid accountId, DateTimeOffset now) => Single($"""
+        UPDATE transactions SET status = 'cancel_requested', cancel_requested_at = {now}, updated_at = {now}
+        WHERE id = {id} AND account_id = {accountId} AND status IN ('delivered', 'in_progress')
+        """);
+
+    /// <summary>Every pending transaction past its deadline becomes expired: the card was never touched.</summary>
+    public Task<List<TransitionRow>> ExpireDue(DateTimeOffset now) => Many($"""
+        UPDATE transactions SET status = 'expired', completed_at = {now}, updated_at = {now}
+        WHERE status = 'pending' AND expires_at <= {now}
+        """);
+
+    public Task<TransitionRow?> ExpireOne(Guid id, DateTimeOffset now) => Single($"""
+        UPDATE transactions SET status = 'expired', completed_at = {now}, updated_at = {now}
+        WHERE id = {id} AND status = 'pending' AND expires_at <= {now}
+        """);
+
+    /// <summary>A removed terminal's pending transactions are cancelled; acknowledged ones keep it from being removed.</summary>
+    public Task<List<TransitionRow>> CancelPendingOfTerminal(Guid terminalId, DateTimeOffset now) => Many($"""
+        UPDATE transactions SET status = 'cancelled', completed_at = {now}, updated_at = {now}
+        WHERE terminal_id = {terminalId} AND status = 'pending'
+        """);
+
+    /// <summary>An operator ends a transaction that a replaced device acknowledged and can no longer report.</summary>
+    public Task<TransitionRow?> Resolve(Guid id, TransactionResolution resolution, DateTimeOffset now)
+    {
+        var status = WireEnum<TransactionStatus>.Name(StatusOf(resolution.Outcome));
+        var json = JsonSerializer.Serialize(resolution, RelayJson.Options);
+        return Single($"""
+            UPDATE transactions t SET status = {status}, resolution = CAST({json} AS jsonb), completed_at = {now}, updated_at = {now}
+            WHERE t.id = {id} AND t.status IN ('delivered', 'in_progress', 'cancel_requested')
+              AND t.delivered_device_id IS DISTINCT FROM (SELECT device_id FROM terminals WHERE terminals.id = t.terminal_id AND terminals.status = 'activated')
+            """);
+    }
+
+    public static TransactionStatus StatusOf(TransactionOutcome outcome) => outcome switch
+    {
+        TransactionOutcome.Approved => TransactionStatus.Approved,
+        TransactionOutcome.Declined => TransactionStatus.Declined,
+        TransactionOutcome.Cancelled => TransactionStatus.Cancelled,
+        _ => TransactionStatus.Failed,
+    };
+
+    private async Task<TransitionRow?> Single(FormattableString update) => (await Many(update)).FirstOrDefault();
+
+    private Task<List<TransitionRow>> Many(FormattableString update) =>
+        db.Database.SqlQuery<TransitionRow>(FormattableStringFactory.Create(update.Format + "\n" + Returning, update.GetArguments())).ToListAsync();
+}

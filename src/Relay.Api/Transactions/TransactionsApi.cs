@@ -1,0 +1,159 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Relay.Api.Data;
+using Relay.Api.Infrastructure;
+using Relay.Api.Security;
+
+namespace Relay.Api.Transactions;
+
+/// <summary>Payments and other terminal operations (account key), plus the operator's resolve (admin key).</summary>
+public static class TransactionsApi
+{
+    public static RouteGroupBuilder MapTransactions(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1").WithTags("Transactions").RequireAuthorization(AuthenticationSetup.Account);
+
+        group.MapPost("/transactions", Create).WithSummary("Start a transaction on the register's terminal")
+            .WithDescription("""
+                Requires `Idempotency-Key` (1–255 characters): the same key and body again answers 200 with the transaction as it stands
+                and `Idempotent-Replayed: true`; the same key with another body answers 422 idempotency-key-reused; concurrent requests
+                with one key create exactly one transaction. `Prefer: wait=N` (N ≤ 60) holds the response until the transaction is final
+                or N seconds pass. A terminal serves one transaction at a time (409 terminal-busy). An offline terminal's transaction
+                waits for it until `expiresAt` (see `terminalOnline`).
+                """);
+        group.MapGet("/transactions/{id:guid}", Get).WithSummary("Get a transaction")
+            .WithDescription("Honours `Prefer: wait=N` like POST: holds the response until the transaction is final or N seconds pass.");
+        group.MapGet("/transactions", List).WithSummary("List transactions, newest first")
+            .WithDescription("Filters: registerId, terminalId, status, reference. Paged with limit (≤ 200) and cursor.");
+        group.MapGet("/registers/{registerId}/transactions/last", Last).WithSummary("The register's most recent transaction")
+            .WithDescription("For a POS that restarted mid-payment: find out how its last transaction ended.");
+        group.MapPost("/transactions/{id:guid}/cancel", Cancel).WithSummary("Cancel a transaction")
+            .WithDescription("""
+                On a pending transaction: ends it cancelled at once; the terminal never sees it. On a delivered or in-progress one:
+                status cancel_requested, forwarded to the terminal, whose result ends it (an approval that beat the cancel wins).
+                409 transaction-final when it already ended.
+                """);
+
+        routes.MapPost("/api/v1/transactions/{id:guid}/resolve", Resolve).WithTags("Admin")
+            .RequireAuthorization(AuthenticationSetup.Admin)
+            .WithSummary("Resolve a transaction stranded by a device swap (operator)")
+            .WithDescription("Only for a transaction acknowledged by a device that has since been replaced, so can no longer report. Recorded on the transaction as `resolution`.");
+        return group;
+    }
+
+    private static async Task<Results<Created<TransactionResponse>, Ok<TransactionResponse>, ProblemHttpResult>> Create(
+        CreateTransactionRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        ClaimsPrincipal user, HttpContext http, TransactionService transactions, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(idempotencyKey))
+        {
+            return Problems.Of(400, "idempotency-key-missing", "The Idempotency-Key header is required",
+                "Send a unique key (a UUID is fine) and reuse it when retrying the same request.");
+        }
+
+        if (idempotencyKey.Length > 255)
+        {
+            return Problems.Validation("Idempotency-Key", "The Idempotency-Key header must be 1–255 characters.");
+        }
+
+        var errors = TransactionValidation.Validate(request);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var accountId = user.GetAccountId();
+        var outcome = await transactions.CreateAsync(accountId, idempotencyKey, request, ct);
+        if (outcome.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var transaction = outcome.Transaction!;
+        if (PreferWait.Read(http.Request) is { } wait)
+        {
+            transaction = await transactions.WaitAsync(accountId, transaction.Id, wait, ct) ?? transaction;
+        }
+
+        if (outcome.Replayed)
+        {
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+            return TypedResults.Ok(transaction);
+        }
+
+        return TypedResults.Created($"/api/v1/transactions/{transaction.Id}", transaction);
+    }
+
+    private static async Task<Results<Ok<TransactionResponse>, ProblemHttpResult>> Get(
+        Guid id, ClaimsPrincipal user, HttpRequest request, TransactionService transactions, CancellationToken ct)
+    {
+        var accountId = user.GetAccountId();
+        var transaction = PreferWait.Read(request) is { } wait
+            ? await transactions.WaitAsync(accountId, id, wait, ct)
+            : await transactions.LoadAsync(accountId, id, ct);
+        return transaction is null ? Problems.NotFound("transaction") : TypedResults.Ok(transaction);
+    }
+
+    private static async Task<Results<Ok<Page<TransactionResponse>>, ProblemHttpResult>> List(
+        ClaimsPrincipal user, RelayDbContext db, string? registerId, Guid? terminalId, string? status, string? reference,
+        int? limit, string? cursor, CancellationToken ct)
+    {
+        if (!Paging.TryRead(limit, cursor, out var size, out var after, out var errors))
+        {
+            return Problems.Validation(errors);
+        }
+
+        TransactionStatus parsed = default;
+        if (status is not null && !WireEnum<TransactionStatus>.TryParse(status, out parsed))
+        {
+            return Problems.Validation("status", $"status must be one of: {WireEnum<TransactionStatus>.AllNames}.");
+        }
+
+        var accountId = user.GetAccountId();
+        var query = db.Transactions.AsNoTracking().Where(t => t.AccountId == accountId);
+        if (registerId is not null) query = query.Where(t => t.RegisterId == registerId);
+        if (terminalId is not null) query = query.Where(t => t.TerminalId == terminalId);
+        if (status is not null) query = query.Where(t => t.Status == parsed);
+        if (reference is not null) query = query.Where(t => t.Reference == reference);
+        if (Paging.TryGuid(after, out var afterId)) query = query.Where(t => t.Id < afterId);
+
+        var rows = await query.OrderByDescending(t => t.Id).Take(size + 1)
+            .Select(t => new { Transaction = t, Online = t.Terminal!.ConnectionId != null }).ToListAsync(ct);
+        return TypedResults.Ok(Paging.Build(rows, size, r => r.Transaction.Id.ToString(), r => r.Transaction.ToResponse(r.Online)));
+    }
+
+    private static async Task<Results<Ok<TransactionResponse>, ProblemHttpResult>> Last(
+        string registerId, ClaimsPrincipal user, RelayDbContext db, TransactionService transactions, CancellationToken ct)
+    {
+        var accountId = user.GetAccountId();
+        var id = await db.Transactions.Where(t => t.AccountId == accountId && t.RegisterId == registerId)
+            .OrderByDescending(t => t.Id).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(ct);
+        return id is not null && await transactions.LoadAsync(accountId, id.Value, ct) is { } transaction
+            ? TypedResults.Ok(transaction)
+            : Problems.Of(404, "not-found", "No transactions", $"Register '{registerId}' has no transactions in this account.");
+    }
+
+    private static async Task<Results<Accepted<TransactionResponse>, ProblemHttpResult>> Cancel(
+        Guid id, ClaimsPrincipal user, TransactionService transactions)
+    {
+        var (transaction, problem) = await transactions.CancelAsync(user.GetAccountId(), id);
+        return problem ?? (Results<Accepted<TransactionResponse>, ProblemHttpResult>)TypedResults.Accepted($"/api/v1/transactions/{id}", transaction);
+    }
+
+    private static async Task<Results<Ok<TransactionResponse>, ProblemHttpResult>> Resolve(
+        Guid id, ResolveTransactionRequest request, TransactionService transactions)
+    {
+        var errors = new ValidationErrors();
+        if (request.Outcome is null) errors.Add("outcome", "outcome is required: approved, declined, cancelled or failed.");
+        errors.Text("note", request.Note, 500);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var (transaction, problem) = await transactions.ResolveAsync(id, request.Outcome!.Value, request.Note);
+        return problem ?? (Results<Ok<TransactionResponse>, ProblemHttpResult>)TypedResults.Ok(transaction!);
+    }
+}
