@@ -1,0 +1,84 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+
+namespace Relay.Terminal.Simulator.Commands;
+
+/// <summary><c>run</c>: connect with the saved credentials, show a pairing code, and process transactions until stopped.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var state = CommonOptions.State();
+        var delay = new Option<int>("--delay-ms")
+        {
+            Description = "How long the simulated customer takes to present the card, and again to enter the PIN",
+            DefaultValueFactory = _ => 1500,
+        };
+        delay.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+            {
+                result.AddError("--delay-ms must be zero or more.");
+            }
+        });
+
+        var command = new Command("run", "Connect to the relay and behave like a card terminal until Ctrl+C") { state, delay };
+        command.SetAction((parse, ct) => RunAsync(parse.GetRequiredValue(state), parse.GetValue(delay), ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string stateDirectory, int delayMs, CancellationToken ct)
+    {
+        TerminalState? state;
+        try
+        {
+            state = TerminalState.Load(stateDirectory);
+        }
+        catch (InvalidDataException ex)
+        {
+            return CommonOptions.Fail($"{ex.Message} Activate again to replace it.");
+        }
+
+        if (state is null)
+        {
+            return CommonOptions.Fail(
+                $"No terminal credentials at {TerminalState.PathIn(stateDirectory)}. Activate first:\n" +
+                $"  {CommonOptions.ProjectRun} activate --relay http://127.0.0.1:5080 --code <ACTIVATION_CODE> --state {stateDirectory}",
+                exitCode: 2);
+        }
+
+        using var loggerFactory = LoggerFactory.Create(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "[HH:mm:ss.fff] ";
+            }));
+        var options = new RelayTerminalOptions
+        {
+            RelayUrl = new Uri(state.RelayUrl),
+            DeviceToken = state.DeviceToken,
+            HubPath = state.HubPath ?? TerminalActivation.DefaultHubPath,
+            OutboxDirectory = Path.Combine(stateDirectory, "outbox"),
+            LoggerFactory = loggerFactory,
+        };
+        var delay = TimeSpan.FromMilliseconds(delayMs);
+
+        await using var client = new RelayTerminalClient(options);
+        await using var terminal = new SimulatedTerminal(client, new SimulatorOptions { CardDelay = delay, PinDelay = delay }, Console.Out);
+        var pairing = new PairingPrompt(client, Console.Out);
+
+        Console.WriteLine($"Terminal {state.TerminalId}: connecting to {state.RelayUrl} (Ctrl+C to stop)");
+        try
+        {
+            await client.StartAsync(ct);
+            await pairing.RunAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+
+        Console.WriteLine("Stopping.");
+        return 0;
+    }
+}

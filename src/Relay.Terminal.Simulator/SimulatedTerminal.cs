@@ -1,0 +1,307 @@
+using System.Threading.Channels;
+
+namespace Relay.Terminal.Simulator;
+
+/// <summary>
+/// A card terminal on top of <see cref="RelayTerminalClient"/>: takes transactions one at a time (later ones queue),
+/// walks each through receive → present card → started → PIN → outcome → result, and prints every step.
+/// The flow runs on its own task so the client's events are never held up by a customer "typing a PIN".
+/// </summary>
+public sealed class SimulatedTerminal : IAsyncDisposable
+{
+    private readonly RelayTerminalClient _client;
+    private readonly SimulatorOptions _options;
+    private readonly StepWriter _output;
+    private readonly Channel<TerminalTransaction> _queue = Channel.CreateUnbounded<TerminalTransaction>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _worker;
+
+    private readonly Lock _lock = new();
+    private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _cancelledWhileQueued = new(StringComparer.Ordinal);
+    private InFlight? _current;
+
+    public SimulatedTerminal(RelayTerminalClient client, SimulatorOptions options, TextWriter output)
+    {
+        _client = client;
+        _options = options;
+        _output = new StepWriter(output);
+
+        _client.StartTransactionReceived += OnStartTransactionAsync;
+        _client.CancelRequested += OnCancelRequestedAsync;
+        _client.PairingChanged += OnPairingChangedAsync;
+        _client.Connected += OnConnectedAsync;
+        _client.Disconnected += OnDisconnectedAsync;
+        _worker = Task.Run(WorkAsync);
+    }
+
+    /// <summary>Raised after the relay answered a result (for tests and benchmarks).</summary>
+    public event Action<TerminalResult, CompletionAck>? TransactionCompleted;
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.StartTransactionReceived -= OnStartTransactionAsync;
+        _client.CancelRequested -= OnCancelRequestedAsync;
+        _client.PairingChanged -= OnPairingChangedAsync;
+        _client.Connected -= OnConnectedAsync;
+        _client.Disconnected -= OnDisconnectedAsync;
+
+        _queue.Writer.TryComplete();
+        await _stopping.CancelAsync();
+        await _worker;
+        _stopping.Dispose();
+    }
+
+    private Task OnStartTransactionAsync(TerminalTransaction transaction)
+    {
+        lock (_lock)
+        {
+            if (_current?.Transaction.Id == transaction.Id || !_queued.Add(transaction.Id))
+            {
+                return Task.CompletedTask;
+            }
+
+            if (_current is { } busy)
+            {
+                _output.Print($"{Tag(transaction.Id)} queued behind {Tag(busy.Transaction.Id)}");
+            }
+        }
+
+        _queue.Writer.TryWrite(transaction);
+        return Task.CompletedTask;
+    }
+
+    private Task OnCancelRequestedAsync(string transactionId)
+    {
+        lock (_lock)
+        {
+            if (_current is { } current && current.Transaction.Id == transactionId)
+            {
+                if (current.Decided)
+                {
+                    _output.Print($"{Tag(transactionId)} cancel requested, but the outcome is already decided: ignored");
+                }
+                else
+                {
+                    _output.Print($"{Tag(transactionId)} cancel requested");
+                    current.CancelRequested.TrySetResult();
+                }
+            }
+            else if (_queued.Contains(transactionId))
+            {
+                _output.Print($"{Tag(transactionId)} cancel requested while queued");
+                _cancelledWhileQueued.Add(transactionId);
+            }
+            else
+            {
+                _output.Print($"{Tag(transactionId)} cancel requested for a transaction not here: ignored");
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task OnPairingChangedAsync(PairingChange change)
+    {
+        var register = change.RegisterName is { Length: > 0 } name ? $"{name} ({change.RegisterId})" : change.RegisterId;
+        _output.Print(change.Paired ? $"Paired with register {register}" : $"Unpaired from register {register}");
+        return Task.CompletedTask;
+    }
+
+    private Task OnConnectedAsync()
+    {
+        _output.Print("Connected to the relay");
+        return Task.CompletedTask;
+    }
+
+    private Task OnDisconnectedAsync(Exception? error)
+    {
+        _output.Print("Disconnected from the relay" + (error is null ? "" : $": {error.Message}") + "; reconnecting");
+        return Task.CompletedTask;
+    }
+
+    private async Task WorkAsync()
+    {
+        try
+        {
+            await foreach (var transaction in _queue.Reader.ReadAllAsync(_stopping.Token))
+            {
+                try
+                {
+                    await ProcessAsync(transaction, _stopping.Token);
+                }
+                catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    _output.Print($"{Tag(transaction.Id)} error: {ex.Message}");
+                }
+                finally
+                {
+                    lock (_lock)
+                    {
+                        _current = null;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task ProcessAsync(TerminalTransaction transaction, CancellationToken ct)
+    {
+        var tag = Tag(transaction.Id);
+        var current = new InFlight(transaction);
+        lock (_lock)
+        {
+            _queued.Remove(transaction.Id);
+            _current = current;
+            if (_cancelledWhileQueued.Remove(transaction.Id))
+            {
+                current.CancelRequested.TrySetResult();
+            }
+        }
+
+        _output.Print($"{tag} received {Describe(transaction)}");
+        bool proceed;
+        try
+        {
+            proceed = await _client.TransactionReceivedAsync(transaction.Id, ct);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            _output.Print($"{tag} could not acknowledge it ({ex.Message}); dropped, the relay re-sends it on reconnect");
+            return;
+        }
+
+        if (!proceed)
+        {
+            _output.Print($"{tag} relay says drop it (cancelled or expired meanwhile); card not touched");
+            return;
+        }
+
+        _output.Print($"{tag} relay says proceed");
+        if (transaction.Amount is not null)
+        {
+            _output.Print($"{tag} Present card");
+            if (!await WaitOrCancelAsync(_options.CardDelay, current, ct))
+            {
+                await ReportStartedAsync(transaction, "card read", ct);
+                _output.Print($"{tag} Enter PIN");
+                await WaitOrCancelAsync(_options.PinDelay, current, ct);
+            }
+        }
+        else if (!await WaitOrCancelAsync(TimeSpan.Zero, current, ct))
+        {
+            await ReportStartedAsync(transaction, $"processing {WireNames.Of(transaction.Type)}", ct);
+            await WaitOrCancelAsync(_options.CardDelay, current, ct);
+        }
+
+        var result = Decide(current);
+        if (result is null)
+        {
+            _output.Print($"{tag} holding (amount ends in 53): no outcome until the POS cancels");
+            await current.CancelRequested.Task.WaitAsync(ct);
+            result = Decide(current)!;
+        }
+
+        _output.Print($"{tag} {Describe(result)}");
+        try
+        {
+            var ack = await _client.CompleteTransactionAsync(result, ct);
+            _output.Print($"{tag} relay {(ack.Accepted ? "accepted" : "refused")} the result; transaction is {ack.Status}");
+            TransactionCompleted?.Invoke(result, ack);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            _output.Print($"{tag} stopping before the relay answered; the result is saved and sent on the next run");
+            throw;
+        }
+    }
+
+    private async Task ReportStartedAsync(TerminalTransaction transaction, string step, CancellationToken ct)
+    {
+        try
+        {
+            var status = await _client.TransactionStartedAsync(transaction.Id, ct);
+            _output.Print($"{Tag(transaction.Id)} {step}; started (relay status {status})");
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            // Informational only: the result is what counts, and it is delivered through the outbox.
+            _output.Print($"{Tag(transaction.Id)} {step}; could not report the start ({ex.Message}), carrying on");
+        }
+    }
+
+    /// <summary>The moment of decision: a cancel before it wins, a cancel after it is ignored.</summary>
+    private TerminalResult? Decide(InFlight current)
+    {
+        lock (_lock)
+        {
+            var result = current.CancelRequested.Task.IsCompleted
+                ? SimulatedOutcomes.Cancelled(current.Transaction)
+                : SimulatedOutcomes.Decide(current.Transaction);
+            current.Decided = result is not null;
+            return result;
+        }
+    }
+
+    /// <summary>Waits for the customer; true when a cancel arrived first.</summary>
+    private static async Task<bool> WaitOrCancelAsync(TimeSpan delay, InFlight current, CancellationToken ct)
+    {
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.WhenAny(Task.Delay(delay, ct), current.CancelRequested.Task);
+        }
+
+        ct.ThrowIfCancellationRequested();
+        return current.CancelRequested.Task.IsCompleted;
+    }
+
+    private static string Describe(TerminalTransaction transaction)
+    {
+        var text = WireNames.Of(transaction.Type);
+        if (transaction.Amount is { } amount)
+        {
+            text += " " + Money.Format(amount, transaction.Currency);
+        }
+
+        if (transaction.TipAmount is { } tip)
+        {
+            text += $" + tip {Money.Format(tip, transaction.Currency)}";
+        }
+
+        if (transaction.CashOutAmount is { } cashOut)
+        {
+            text += $" (cash out {Money.Format(cashOut, transaction.Currency)})";
+        }
+
+        if (transaction.Reference is { } reference)
+        {
+            text += $" ref {reference}";
+        }
+
+        return text + $" from register {transaction.RegisterName ?? transaction.RegisterId}";
+    }
+
+    private static string Describe(TerminalResult result)
+    {
+        var text = $"{WireNames.Of(result.Outcome).ToUpperInvariant()} {result.ResponseCode} {result.ResponseText}";
+        return result.AuthCode is { } authCode ? $"{text} (auth {authCode})" : text;
+    }
+
+    private static string Tag(string transactionId) => transactionId.Length > 8 ? transactionId[..8] : transactionId;
+
+    private sealed class InFlight(TerminalTransaction transaction)
+    {
+        public TerminalTransaction Transaction { get; } = transaction;
+
+        public TaskCompletionSource CancelRequested { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool Decided { get; set; }
+    }
+}
