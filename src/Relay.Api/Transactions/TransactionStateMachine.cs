@@ -21,7 +21,8 @@ public sealed record TransitionRow(Guid Id, Guid AccountId, string RegisterId, G
 /// </remarks>
 public sealed class TransactionStateMachine(RelayDbContext db)
 {
-    private const string Returning = """RETURNING id AS "Id", account_id AS "AccountId", register_id AS "RegisterId", terminal_id AS "TerminalId", status AS "Status" """;
+    // Column names as the snake_case naming convention maps TransitionRow.
+    private const string Returning = "RETURNING id, account_id, register_id, terminal_id, status";
 
     /// <summary>The terminal acknowledged receipt. Never after <c>expires_at</c>, so delivery and expiry cannot both happen.</summary>
     public Task<TransitionRow?> Deliver(Guid id, Guid terminalId, Guid deviceId, DateTimeOffset now) => Single($"""

@@ -1,0 +1,93 @@
+using System.Net.WebSockets;
+using System.Text.Json.Nodes;
+using Relay.Terminal;
+using Relay.Terminal.Simulator;
+
+namespace Relay.Tests.Infrastructure;
+
+/// <summary>A merchant as a POS sees it: its HTTP client and API key.</summary>
+public sealed record Merchant(HttpClient Http, string AccountId, string ApiKey);
+
+/// <summary>Builds each test's own data through the public API: accounts, terminals, pairings.</summary>
+public static class Scenario
+{
+    public static HttpClient Admin(this RelayFixture relay) => relay.Factory.CreateClient().WithKey(RelayFactory.AdminKey);
+
+    public static async Task<Merchant> NewMerchantAsync(this RelayFixture relay)
+    {
+        var account = await relay.Admin().PostJson("/api/v1/accounts", new { name = "Merchant " + Guid.NewGuid().ToString("N")[..6] }).Expect(201);
+        return new Merchant(relay.Factory.CreateClient().WithKey(account.Str("apiKey")), account.Str("id"), account.Str("apiKey"));
+    }
+
+    public static async Task<string> NewActivationCodeAsync(this Merchant merchant, string label = "Till terminal")
+    {
+        var terminal = await merchant.Http.PostJson("/api/v1/terminals", new { label }).Expect(201);
+        return terminal.Str("activationCode");
+    }
+
+    /// <summary>Creates, activates and connects a terminal (with the simulator driving it unless <paramref name="simulate"/> is false).</summary>
+    public static async Task<TestTerminal> NewTerminalAsync(this RelayFixture relay, Merchant merchant, bool simulate = true, TimeSpan? delay = null)
+    {
+        var code = await merchant.NewActivationCodeAsync();
+        var activation = await TerminalActivation.ActivateAsync(relay.Factory.CreateClient(), relay.Factory.Server.BaseAddress, code, "SN-" + Guid.NewGuid().ToString("N")[..8]);
+        return await relay.ConnectAsync(activation.TerminalId, activation.DeviceToken, simulate: simulate, delay: delay);
+    }
+
+    /// <summary>Connects a terminal with the SDK; the WebSocket always goes to the relay that runs now, so restarts are seen as reconnects.</summary>
+    public static async Task<TestTerminal> ConnectAsync(this RelayFixture relay, string terminalId, string deviceToken,
+        string? outboxDirectory = null, bool simulate = true, TimeSpan? delay = null)
+    {
+        outboxDirectory ??= Directory.CreateTempSubdirectory("relay-outbox-").FullName;
+        var client = new RelayTerminalClient(new RelayTerminalOptions
+        {
+            RelayUrl = relay.Factory.Server.BaseAddress,
+            DeviceToken = deviceToken,
+            OutboxDirectory = outboxDirectory,
+            ReconnectDelays = [TimeSpan.Zero, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250)],
+            WebSocketFactory = (uri, token, ct) => OpenWebSocket(relay, uri, token, ct),
+        });
+        var terminal = new TestTerminal(terminalId, deviceToken, outboxDirectory, client);
+        if (simulate)
+        {
+            var wait = delay ?? TimeSpan.FromMilliseconds(20);
+            terminal.Simulator = new SimulatedTerminal(client, new SimulatorOptions { CardDelay = wait, PinDelay = wait }, terminal.Output);
+        }
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await client.StartAsync(cts.Token);
+        return terminal;
+    }
+
+    private static async ValueTask<WebSocket> OpenWebSocket(RelayFixture relay, Uri uri, string token, CancellationToken ct)
+    {
+        var ws = relay.Factory.Server.CreateWebSocketClient();
+        ws.ConfigureRequest = r => r.Headers.Authorization = "Bearer " + token;
+        return await ws.ConnectAsync(uri, ct);
+    }
+
+    /// <summary>Pairs a register with the terminal the way a cashier does: code from the terminal, typed into the POS.</summary>
+    public static async Task<JsonNode> PairAsync(this Merchant merchant, TestTerminal terminal, string registerId, string? registerName = null)
+    {
+        var code = await terminal.Client.RequestPairingCodeAsync();
+        return await merchant.Http.PostJson("/api/v1/pairings", new { pairingCode = code.Code, registerId, registerName = registerName ?? registerId }).Expect(201);
+    }
+
+    public static Task<HttpResponseMessage> PurchaseAsync(this Merchant merchant, string registerId, long amount, int? wait = null, string? key = null, int? expiresInSeconds = null) =>
+        merchant.Http.PostJson("/api/v1/transactions",
+            new { registerId, type = "purchase", amount, currency = "NZD", expiresInSeconds },
+            key ?? Guid.NewGuid().ToString(), wait);
+
+    public static async Task<JsonNode> GetTransactionAsync(this Merchant merchant, string id, int? wait = null) =>
+        await (wait is null ? merchant.Http.GetAsync($"/api/v1/transactions/{id}") : merchant.Http.GetWaiting($"/api/v1/transactions/{id}", wait.Value)).Expect(200);
+
+    /// <summary>Polls until the condition holds (state that settles asynchronously, such as presence), failing after the timeout.</summary>
+    public static async Task Eventually(Func<Task<bool>> condition, string what, int seconds = 10)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
+            await Task.Delay(50);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Threading.Channels;
+using Relay.Terminal;
+using Relay.Terminal.Simulator;
+
+namespace Relay.Tests.Infrastructure;
+
+/// <summary>A terminal through the real SDK over the test server's WebSocket, recording what the relay sends it.</summary>
+public sealed class TestTerminal : IAsyncDisposable
+{
+    private readonly Channel<TerminalTransaction> starts = Channel.CreateUnbounded<TerminalTransaction>();
+    private readonly Channel<string> cancels = Channel.CreateUnbounded<string>();
+    private readonly Channel<PairingChange> pairingChanges = Channel.CreateUnbounded<PairingChange>();
+
+    public TestTerminal(string terminalId, string deviceToken, string outboxDirectory, RelayTerminalClient client)
+    {
+        TerminalId = terminalId;
+        DeviceToken = deviceToken;
+        OutboxDirectory = outboxDirectory;
+        Client = client;
+        client.StartTransactionReceived += t => { starts.Writer.TryWrite(t); return Task.CompletedTask; };
+        client.CancelRequested += id => { cancels.Writer.TryWrite(id); return Task.CompletedTask; };
+        client.PairingChanged += c => { pairingChanges.Writer.TryWrite(c); return Task.CompletedTask; };
+    }
+
+    public string TerminalId { get; }
+    public string DeviceToken { get; }
+    public string OutboxDirectory { get; }
+    public RelayTerminalClient Client { get; }
+    public SimulatedTerminal? Simulator { get; set; }
+    public StringWriter Output { get; } = new();
+
+    public Task<TerminalTransaction> NextStart(int seconds = 10) => Next(starts, seconds);
+    public Task<string> NextCancel(int seconds = 10) => Next(cancels, seconds);
+    public Task<PairingChange> NextPairingChange(int seconds = 10) => Next(pairingChanges, seconds);
+
+    /// <summary>True when nothing arrived within the window: for "the terminal never sees it".</summary>
+    public async Task<bool> NoStartWithin(TimeSpan window)
+    {
+        using var cts = new CancellationTokenSource(window);
+        try
+        {
+            await starts.Reader.WaitToReadAsync(cts.Token);
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return true;
+        }
+    }
+
+    private static async Task<T> Next<T>(Channel<T> channel, int seconds)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        return await channel.Reader.ReadAsync(cts.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Simulator is not null) await Simulator.DisposeAsync();
+        await Client.DisposeAsync();
+    }
+}
