@@ -82,14 +82,15 @@ internal sealed class PairingPrompt
     private void Show(PairingCode code)
     {
         var expires = code.ExpiresAt.ToLocalTime();
-        var minutes = Math.Max(0, (int)Math.Round((code.ExpiresAt - DateTimeOffset.UtcNow).TotalMinutes));
+        var remaining = code.ExpiresAt - DateTimeOffset.UtcNow;
+        var inAbout = remaining.TotalSeconds < 120 ? $"{Math.Max(0, (int)remaining.TotalSeconds)} s" : $"{(int)Math.Round(remaining.TotalMinutes)} min";
         _output.Print("Pairing code ready:");
         _output.PrintBlock(
             "",
             "    ==============================",
             $"       PAIRING CODE:  {code.Code}",
             "    ==============================",
-            $"    Expires {expires:HH:mm:ss} (in about {minutes} min). Enter it at the POS",
+            $"    Expires {expires:HH:mm:ss} (in {inAbout}). Enter it at the POS",
             "    (POST /api/v1/pairings { pairingCode, registerId }).",
             "");
     }

@@ -290,8 +290,8 @@ public sealed class SimulatedTerminal : IAsyncDisposable
 
     private static string Describe(TerminalResult result)
     {
-        var text = $"{WireNames.Of(result.Outcome).ToUpperInvariant()} {result.ResponseCode} {result.ResponseText}";
-        return result.AuthCode is { } authCode ? $"{text} (auth {authCode})" : text;
+        var text = $"outcome {WireNames.Of(result.Outcome).ToUpperInvariant()}: {result.ResponseCode} {result.ResponseText}";
+        return result.AuthCode is { } authCode ? $"{text}, auth {authCode}" : text;
     }
 
     private static string Tag(string transactionId) => transactionId.Length > 8 ? transactionId[..8] : transactionId;

@@ -240,7 +240,8 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
 
         hub.Reconnecting += error =>
         {
-            _logger.LogWarning(error, "Lost the relay connection; reconnecting");
+            // The message is enough at Warning; HubConnection's own logger has the stack trace at Debug/Error.
+            _logger.LogWarning("Lost the relay connection ({Error}); reconnecting", error?.Message ?? "closed");
             _events.Enqueue(() => OnDisconnectedAsync(error));
             return Task.CompletedTask;
         };
@@ -301,7 +302,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
                 return Task.CompletedTask; // stopped on purpose
             }
 
-            _logger.LogWarning(error, "The relay closed the connection; reconnecting");
+            _logger.LogWarning("The relay closed the connection ({Error}); reconnecting", error?.Message ?? "no reason given");
             // Start one step into the schedule: two processes sharing a token must not evict each other in a hot loop.
             _connecting = Task.Run(() => ConnectLoopAsync(firstAttempt: 1, running.Token));
         }

@@ -49,6 +49,8 @@ internal static class RunCommand
 
         using var loggerFactory = LoggerFactory.Create(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
+            // The simulator prints connection changes itself; HubConnection's errors would repeat them with stack traces.
+            .AddFilter("Microsoft.AspNetCore.SignalR", LogLevel.Critical)
             .AddSimpleConsole(console =>
             {
                 console.SingleLine = true;
