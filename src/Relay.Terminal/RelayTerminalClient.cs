@@ -76,6 +76,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         CancellationTokenSource running;
+        CancellationTokenSource firstConnect;
         Task connecting;
         lock (_lifecycle)
         {
@@ -84,12 +85,14 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
                 throw new InvalidOperationException("The client is already started.");
             }
 
+            // The caller's token bounds the first connect only; once connected, only StopAsync ends the connection.
             running = _running = new CancellationTokenSource();
-            connecting = _connecting = Task.Run(() => ConnectLoopAsync(firstAttempt: 0, running.Token));
+            firstConnect = CancellationTokenSource.CreateLinkedTokenSource(ct, running.Token);
+            var connectToken = firstConnect.Token;
+            connecting = _connecting = Task.Run(() => ConnectLoopAsync(firstAttempt: 0, connectToken, running.Token));
         }
 
-        // The caller's token bounds the first connect only; once connected, only StopAsync ends the connection.
-        await using (ct.Register(static state => ((CancellationTokenSource)state!).Cancel(), running))
+        using (firstConnect)
         {
             try
             {
@@ -108,6 +111,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
             }
         }
 
+        await running.CancelAsync();
         await _hub.StopAsync();
         ct.ThrowIfCancellationRequested();
     }
@@ -259,7 +263,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
         return hub;
     }
 
-    private async Task ConnectLoopAsync(long firstAttempt, CancellationToken ct)
+    private async Task ConnectLoopAsync(long firstAttempt, CancellationToken ct, CancellationToken running)
     {
         for (var attempt = firstAttempt; ; attempt++)
         {
@@ -281,7 +285,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
         }
 
         _logger.LogInformation("Connected to the relay at {HubUri}", _hubUri);
-        await AfterConnectAsync(ct);
+        await AfterConnectAsync(running);
     }
 
     private async Task AfterConnectAsync(CancellationToken ct)
@@ -304,7 +308,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
 
             _logger.LogWarning("The relay closed the connection ({Error}); reconnecting", error?.Message ?? "no reason given");
             // Start one step into the schedule: two processes sharing a token must not evict each other in a hot loop.
-            _connecting = Task.Run(() => ConnectLoopAsync(firstAttempt: 1, running.Token));
+            _connecting = Task.Run(() => ConnectLoopAsync(firstAttempt: 1, running.Token, running.Token));
         }
 
         return Task.CompletedTask;

@@ -11,15 +11,15 @@ public static class AccountsApi
 {
     public static RouteGroupBuilder MapAccounts(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/accounts").WithTags("Admin").RequireAuthorization(AuthenticationSetup.Admin);
+        var group = routes.MapGroup("/api/v1/accounts").WithTags("Admin").RequireAuthorization(AuthenticationSetup.Admin).ProducesProblems(401);
 
-        group.MapPost("/", Create).WithSummary("Create a merchant account")
+        group.MapPost("/", Create).ProducesProblems(400).WithSummary("Create a merchant account")
             .WithDescription("Returns the account's first API key; it is shown only in this response.");
-        group.MapGet("/", List).WithSummary("List accounts");
-        group.MapGet("/{id:guid}", Get).WithSummary("Get an account");
-        group.MapGet("/{id:guid}/api-keys", ListKeys).WithSummary("List an account's API keys (ids only, never the keys)");
-        group.MapPost("/{id:guid}/api-keys", CreateKey).WithSummary("Add an API key to an account (rotation, step 1)");
-        group.MapDelete("/{id:guid}/api-keys/{keyId:guid}", DeleteKey).WithSummary("Delete an API key (rotation, step 2)")
+        group.MapGet("/", List).ProducesProblems(400).WithSummary("List accounts");
+        group.MapGet("/{id:guid}", Get).ProducesProblems(404).WithSummary("Get an account");
+        group.MapGet("/{id:guid}/api-keys", ListKeys).ProducesProblems(404).WithSummary("List an account's API keys (ids only, never the keys)");
+        group.MapPost("/{id:guid}/api-keys", CreateKey).ProducesProblems(404).WithSummary("Add an API key to an account (rotation, step 1)");
+        group.MapDelete("/{id:guid}/api-keys/{keyId:guid}", DeleteKey).ProducesProblems(404).WithSummary("Delete an API key (rotation, step 2)")
             .WithDescription("The key stops working at once.");
         return group;
     }

@@ -59,3 +59,17 @@ public static class OpenApi
         return text.ToString();
     }
 }
+
+public static class OpenApiProblems
+{
+    /// <summary>Declares the problem-details responses an endpoint (or every endpoint of a group) can answer with.</summary>
+    public static TBuilder ProducesProblems<TBuilder>(this TBuilder builder, params int[] statuses) where TBuilder : IEndpointConventionBuilder
+    {
+        foreach (var status in statuses)
+        {
+            builder.WithMetadata(new Microsoft.AspNetCore.Http.ProducesResponseTypeMetadata(status, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
+        }
+
+        return builder;
+    }
+}

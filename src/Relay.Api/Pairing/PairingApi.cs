@@ -14,14 +14,14 @@ public static class PairingApi
 
     public static RouteGroupBuilder MapPairing(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1").WithTags("Pairing").RequireAuthorization(AuthenticationSetup.Account);
+        var group = routes.MapGroup("/api/v1").WithTags("Pairing").RequireAuthorization(AuthenticationSetup.Account).ProducesProblems(401);
 
-        group.MapPost("/pairings", Pair).RequireRateLimiting(RateLimitPolicy).WithSummary("Pair a register with the terminal showing a code")
+        group.MapPost("/pairings", Pair).RequireRateLimiting(RateLimitPolicy).ProducesProblems(400, 429).WithSummary("Pair a register with the terminal showing a code")
             .WithDescription("Pairing a register that is already paired moves it: `replacedTerminalId` says which terminal it left. " +
                              "A terminal may serve several registers. Codes are single use, expire after 5 minutes and only work within the terminal's account.");
-        group.MapGet("/pairings", List).WithSummary("List pairings").WithDescription("Filters: terminalId, registerId.");
-        group.MapGet("/registers/{registerId}/pairing", Get).WithSummary("Get a register's pairing");
-        group.MapDelete("/registers/{registerId}/pairing", Unpair).WithSummary("Unpair a register");
+        group.MapGet("/pairings", List).ProducesProblems(400).WithSummary("List pairings").WithDescription("Filters: terminalId, registerId.");
+        group.MapGet("/registers/{registerId}/pairing", Get).ProducesProblems(404).WithSummary("Get a register's pairing");
+        group.MapDelete("/registers/{registerId}/pairing", Unpair).ProducesProblems(404).WithSummary("Unpair a register");
         return group;
     }
 

@@ -18,7 +18,7 @@ public static class ActivationApi
             .WithSummary("Activate a device with its activation code")
             .WithDescription("No account key: the single-use code is the credential. Returns the device token for the hub. " +
                              "Activating an already-activated terminal (device swap) revokes the old device's token and keeps the terminal's pairings.")
-            .RequireRateLimiting(RateLimitPolicy)
+            .RequireRateLimiting(RateLimitPolicy).ProducesProblems(400, 429)
             .AllowAnonymous();
 
     private static async Task<Results<Ok<ActivationResponse>, ProblemHttpResult>> Activate(

@@ -15,16 +15,16 @@ public static class TerminalsApi
 {
     public static RouteGroupBuilder MapTerminals(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/terminals").WithTags("Terminals").RequireAuthorization(AuthenticationSetup.Account);
+        var group = routes.MapGroup("/api/v1/terminals").WithTags("Terminals").RequireAuthorization(AuthenticationSetup.Account).ProducesProblems(401);
 
-        group.MapPost("/", Create).WithSummary("Create a terminal")
+        group.MapPost("/", Create).ProducesProblems(400).WithSummary("Create a terminal")
             .WithDescription("Returns a single-use activation code to enter on the device.");
-        group.MapGet("/", List).WithSummary("List terminals")
+        group.MapGet("/", List).ProducesProblems(400).WithSummary("List terminals")
             .WithDescription("Filters: storeId, status (created|activated|removed), online (true|false).");
-        group.MapGet("/{id:guid}", Get).WithSummary("Get a terminal, with its liveness and registers");
-        group.MapPost("/{id:guid}/activation-code", NewActivationCode).WithSummary("Issue a new activation code (re-install or device swap)")
+        group.MapGet("/{id:guid}", Get).ProducesProblems(404).WithSummary("Get a terminal, with its liveness and registers");
+        group.MapPost("/{id:guid}/activation-code", NewActivationCode).ProducesProblems(404, 409).WithSummary("Issue a new activation code (re-install or device swap)")
             .WithDescription("Activating with it replaces the device: the old device token stops working; the terminal id and its pairings stay.");
-        group.MapDelete("/{id:guid}", Remove).WithSummary("Remove a terminal")
+        group.MapDelete("/{id:guid}", Remove).ProducesProblems(404, 409).WithSummary("Remove a terminal")
             .WithDescription("Revokes its token, ends its pairings, closes its connection and cancels its pending transactions. " +
                              "409 terminal-busy while it has a delivered or in-progress transaction.");
         return group;

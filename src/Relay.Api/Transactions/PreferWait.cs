@@ -5,18 +5,16 @@ public static class PreferWait
 {
     public const int MaxSeconds = 60;
 
-    public static TimeSpan? Read(HttpRequest request)
+    /// <summary>The wait asked for, capped at 60 s; null without a valid <c>wait</c> preference. Several Prefer headers arrive comma-joined.</summary>
+    public static TimeSpan? Parse(string? header)
     {
-        foreach (var header in request.Headers["Prefer"])
+        foreach (var preference in (header ?? "").Split([',', ';'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            foreach (var preference in (header ?? "").Split([',', ';'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            var parts = preference.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length == 2 && parts[0].Equals("wait", StringComparison.OrdinalIgnoreCase)
+                && int.TryParse(parts[1].Trim('"'), out var seconds) && seconds >= 0)
             {
-                var parts = preference.Split('=', 2, StringSplitOptions.TrimEntries);
-                if (parts.Length == 2 && parts[0].Equals("wait", StringComparison.OrdinalIgnoreCase)
-                    && int.TryParse(parts[1].Trim('"'), out var seconds) && seconds >= 0)
-                {
-                    return TimeSpan.FromSeconds(Math.Min(seconds, MaxSeconds));
-                }
+                return TimeSpan.FromSeconds(Math.Min(seconds, MaxSeconds));
             }
         }
 

@@ -13,9 +13,9 @@ public static class TransactionsApi
 {
     public static RouteGroupBuilder MapTransactions(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1").WithTags("Transactions").RequireAuthorization(AuthenticationSetup.Account);
+        var group = routes.MapGroup("/api/v1").WithTags("Transactions").RequireAuthorization(AuthenticationSetup.Account).ProducesProblems(401);
 
-        group.MapPost("/transactions", Create).WithSummary("Start a transaction on the register's terminal")
+        group.MapPost("/transactions", Create).ProducesProblems(400, 404, 409, 422).WithSummary("Start a transaction on the register's terminal")
             .WithDescription("""
                 Requires `Idempotency-Key` (1–255 characters): the same key and body again answers 200 with the transaction as it stands
                 and `Idempotent-Replayed: true`; the same key with another body answers 422 idempotency-key-reused; concurrent requests
@@ -23,13 +23,13 @@ public static class TransactionsApi
                 or N seconds pass. A terminal serves one transaction at a time (409 terminal-busy). An offline terminal's transaction
                 waits for it until `expiresAt` (see `terminalOnline`).
                 """);
-        group.MapGet("/transactions/{id:guid}", Get).WithSummary("Get a transaction")
+        group.MapGet("/transactions/{id:guid}", Get).ProducesProblems(404).WithSummary("Get a transaction")
             .WithDescription("Honours `Prefer: wait=N` like POST: holds the response until the transaction is final or N seconds pass.");
-        group.MapGet("/transactions", List).WithSummary("List transactions, newest first")
+        group.MapGet("/transactions", List).ProducesProblems(400).WithSummary("List transactions, newest first")
             .WithDescription("Filters: registerId, terminalId, status, reference. Paged with limit (≤ 200) and cursor.");
-        group.MapGet("/registers/{registerId}/transactions/last", Last).WithSummary("The register's most recent transaction")
+        group.MapGet("/registers/{registerId}/transactions/last", Last).ProducesProblems(404).WithSummary("The register's most recent transaction")
             .WithDescription("For a POS that restarted mid-payment: find out how its last transaction ended.");
-        group.MapPost("/transactions/{id:guid}/cancel", Cancel).WithSummary("Cancel a transaction")
+        group.MapPost("/transactions/{id:guid}/cancel", Cancel).ProducesProblems(404, 409).WithSummary("Cancel a transaction")
             .WithDescription("""
                 On a pending transaction: ends it cancelled at once; the terminal never sees it. On a delivered or in-progress one:
                 status cancel_requested, forwarded to the terminal, whose result ends it (an approval that beat the cancel wins).
@@ -37,7 +37,7 @@ public static class TransactionsApi
                 """);
 
         routes.MapPost("/api/v1/transactions/{id:guid}/resolve", Resolve).WithTags("Admin")
-            .RequireAuthorization(AuthenticationSetup.Admin)
+            .RequireAuthorization(AuthenticationSetup.Admin).ProducesProblems(400, 401, 404, 409)
             .WithSummary("Resolve a transaction stranded by a device swap (operator)")
             .WithDescription("Only for a transaction acknowledged by a device that has since been replaced, so can no longer report. Recorded on the transaction as `resolution`.");
         return group;
@@ -45,7 +45,7 @@ public static class TransactionsApi
 
     private static async Task<Results<Created<TransactionResponse>, Ok<TransactionResponse>, ProblemHttpResult>> Create(
         CreateTransactionRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        ClaimsPrincipal user, HttpContext http, TransactionService transactions, CancellationToken ct)
+        [FromHeader(Name = "Prefer")] string? prefer, ClaimsPrincipal user, HttpContext http, TransactionService transactions, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(idempotencyKey))
         {
@@ -72,7 +72,7 @@ public static class TransactionsApi
         }
 
         var transaction = outcome.Transaction!;
-        if (PreferWait.Read(http.Request) is { } wait)
+        if (PreferWait.Parse(prefer) is { } wait)
         {
             transaction = await transactions.WaitAsync(accountId, transaction.Id, wait, ct) ?? transaction;
         }
@@ -87,10 +87,10 @@ public static class TransactionsApi
     }
 
     private static async Task<Results<Ok<TransactionResponse>, ProblemHttpResult>> Get(
-        Guid id, ClaimsPrincipal user, HttpRequest request, TransactionService transactions, CancellationToken ct)
+        Guid id, [FromHeader(Name = "Prefer")] string? prefer, ClaimsPrincipal user, TransactionService transactions, CancellationToken ct)
     {
         var accountId = user.GetAccountId();
-        var transaction = PreferWait.Read(request) is { } wait
+        var transaction = PreferWait.Parse(prefer) is { } wait
             ? await transactions.WaitAsync(accountId, id, wait, ct)
             : await transactions.LoadAsync(accountId, id, ct);
         return transaction is null ? Problems.NotFound("transaction") : TypedResults.Ok(transaction);
