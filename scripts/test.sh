@@ -47,6 +47,16 @@ fi
 
 PASSED=0 FAILED=0 SKIPPED=0
 
+# The interop tests run a terminal written with the official SignalR JavaScript client (tests/interop) under node.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "test.sh: node and npm are needed for the SignalR JavaScript interop tests (tests/interop); install Node.js 18+." >&2
+  summary 0 1 0; exit 1
+fi
+if ! npm ci --prefix tests/interop --no-audit --no-fund; then
+  echo "test.sh: 'npm ci --prefix tests/interop' failed." >&2
+  summary 0 1 0; exit 1
+fi
+
 # --- .NET tests (the whole solution) ---------------------------------------------------------------------------
 # LogFilePrefix gives each test project its own TRX file (one fixed LogFileName would be overwritten per project).
 dotnet test Relay.sln -c Release --logger "trx;LogFilePrefix=results" --results-directory "$RESULTS" "$@"

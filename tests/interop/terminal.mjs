@@ -1,0 +1,119 @@
+// A minimal card terminal written with the official SignalR JavaScript client (@microsoft/signalr), as a
+// third-party terminal app maker would write one. Relay.Tests' JavaScriptClientInteropTests drives it to prove
+// that the relay works with a client nobody on this project wrote.
+//
+//   node tests/interop/terminal.mjs --relay http://127.0.0.1:5000 --token rdt_... [--connect direct|negotiate|query]
+//   (or RELAY_URL, RELAY_DEVICE_TOKEN, RELAY_CONNECT)
+//
+// --connect direct     WebSockets with skipNegotiation; the token goes as "Authorization: Bearer" (node's way).
+// --connect negotiate  the negotiate POST first (bearer on it too), then the WebSocket.
+// --connect query      the token as ?access_token= in the hub URL, as a browser client has to send it.
+//
+// Every transaction is approved. Each step is one JSON line on stdout ({"step":"connected"}, ...); the client's own
+// log goes to stderr. Exits on SIGTERM, SIGINT or when stdin closes.
+import * as signalR from "@microsoft/signalr";
+
+function option(name, envName, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i >= 0 && i + 1 < process.argv.length) return process.argv[i + 1];
+  return process.env[envName] ?? fallback;
+}
+
+const relay = option("relay", "RELAY_URL", "")?.replace(/\/+$/, "");
+const token = option("token", "RELAY_DEVICE_TOKEN", "");
+const connect = option("connect", "RELAY_CONNECT", "direct");
+if (!relay || !token || !["direct", "negotiate", "query"].includes(connect)) {
+  console.error("usage: node terminal.mjs --relay <url> --token <deviceToken> [--connect direct|negotiate|query]");
+  process.exit(2);
+}
+
+const emit = (step, fields = {}) => process.stdout.write(JSON.stringify({ step, ...fields }) + "\n");
+
+const stderrLogger = {
+  log(level, message) {
+    if (level >= signalR.LogLevel.Warning) process.stderr.write(`[signalr ${signalR.LogLevel[level]}] ${message}\n`);
+  },
+};
+
+const hubUrl = relay + "/hubs/terminal";
+const connection = new signalR.HubConnectionBuilder()
+  .withUrl(
+    connect === "query" ? `${hubUrl}?access_token=${encodeURIComponent(token)}` : hubUrl,
+    connect === "query"
+      ? { transport: signalR.HttpTransportType.WebSockets, skipNegotiation: true }
+      : {
+          accessTokenFactory: () => token,
+          transport: signalR.HttpTransportType.WebSockets,
+          skipNegotiation: connect === "direct",
+        })
+  .withAutomaticReconnect()
+  .configureLogging(stderrLogger)
+  .build();
+
+// The relay re-sends open work on every connect; a terminal treats an id it already knows as a no-op.
+const seen = new Set();
+
+connection.on("StartTransaction", async (transaction) => {
+  const { id, type, amount, currency, registerId, expiresAt } = transaction;
+  emit("start-transaction", { id, type, amount, currency, registerId, expiresAt });
+  if (seen.has(id)) {
+    emit("duplicate", { id });
+    return;
+  }
+  seen.add(id);
+  try {
+    const received = await connection.invoke("TransactionReceived", id);
+    emit("received", { id, proceed: received.proceed });
+    if (!received.proceed) return;
+
+    const started = await connection.invoke("TransactionStarted", id);
+    emit("started", { id, status: started.status });
+
+    const ack = await connection.invoke("CompleteTransaction", {
+      transactionId: id,
+      outcome: "approved",
+      responseCode: "00",
+      responseText: "Approved",
+      authCode: "JS1234",
+      amountAuthorised: amount,
+    });
+    emit("completed", { id, accepted: ack.accepted, status: ack.status });
+  } catch (error) {
+    emit("error", { id, message: String(error?.message ?? error) });
+  }
+});
+
+connection.on("CancelTransaction", (transactionId) => emit("cancel-requested", { id: transactionId }));
+connection.on("PairingChanged", (change) =>
+  emit("pairing-changed", { registerId: change.registerId, registerName: change.registerName, paired: change.paired }));
+
+connection.onreconnecting((error) => emit("reconnecting", { message: error ? String(error.message ?? error) : null }));
+connection.onreconnected(() => emit("reconnected"));
+connection.onclose((error) => emit("closed", { message: error ? String(error.message ?? error) : null }));
+
+let stopping = false;
+async function shutdown(why) {
+  if (stopping) return;
+  stopping = true;
+  emit("stopping", { why });
+  try {
+    await connection.stop();
+  } finally {
+    process.exit(0);
+  }
+}
+process.on("SIGTERM", () => shutdown("SIGTERM"));
+process.on("SIGINT", () => shutdown("SIGINT"));
+process.stdin.on("end", () => shutdown("stdin closed"));
+process.stdin.on("close", () => shutdown("stdin closed"));
+process.stdin.resume();
+
+try {
+  await connection.start();
+  emit("connected", { connect, connectionId: connection.connectionId ?? null });
+  const pairing = await connection.invoke("RequestPairingCode");
+  emit("pairing-code", { code: pairing.code, expiresAt: pairing.expiresAt });
+} catch (error) {
+  emit("error", { message: String(error?.message ?? error) });
+  process.exit(1);
+}
