@@ -37,12 +37,8 @@ public static class DatabaseSetup
 
                 await using var scope = app.Services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
-                var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
-                if (pending.Count > 0)
-                {
-                    logger.LogInformation("Applying migrations: {Migrations}", string.Join(", ", pending));
-                    await db.Database.MigrateAsync();
-                }
+                // MigrateAsync checks for the history table before reading it (GetPendingMigrations would log an error on a new database).
+                await db.Database.MigrateAsync();
 
                 // One instance for now: a terminal cannot still be connected to a relay that is only starting.
                 await db.Terminals.Where(t => t.ConnectionId != null).ExecuteUpdateAsync(s => s.SetProperty(t => t.ConnectionId, (string?)null));
