@@ -160,4 +160,33 @@ public sealed class IdempotencyTests(RelayFixture relay) : IClassFixture<RelayFi
         Assert.Equal(fromA.Str("id"), (await terminalA.NextStart()).Id);
         Assert.Equal(fromB.Str("id"), (await terminalB.NextStart()).Id);
     }
+
+    [Fact]
+    public async Task KeysAreKeptForADayAfterTheHousekeepingRan()
+    {
+        var merchant = await relay.NewMerchantAsync();
+        await using var terminal = await relay.NewTerminalAsync(merchant, simulate: false);
+        await merchant.PairAsync(terminal, "till-1");
+        var key = Guid.NewGuid().ToString();
+        var id = (await merchant.Http.PostJson(Transactions, Purchase("till-1", 1250), key).Expect(201)).Str("id");
+        await terminal.ApproveNextAsync();
+
+        relay.Clock.Advance(TimeSpan.FromHours(23) + TimeSpan.FromMinutes(55));
+        // Two probes expiring one after the other: the sweep that expired the first (and cleaned old keys) has finished.
+        await ProbeExpiresAsync(merchant, terminal);
+        await ProbeExpiresAsync(merchant, terminal);
+
+        var replayed = await merchant.Http.PostJson(Transactions, Purchase("till-1", 1250), key).Expect(200);
+        Assert.Equal(id, replayed.Str("id"));
+        Assert.Equal("approved", replayed.Str("status"));
+        await merchant.Http.PostJson(Transactions, Purchase("till-1", 999), key).ExpectProblem(422, "idempotency-key-reused");
+    }
+
+    private async Task ProbeExpiresAsync(Merchant merchant, TestTerminal terminal)
+    {
+        var probe = (await merchant.PurchaseAsync("till-1", 100, expiresInSeconds: 5).Expect(201)).Str("id");
+        await terminal.NextStart(); // never acknowledged
+        relay.Clock.Advance(TimeSpan.FromSeconds(10));
+        await Scenario.Eventually(async () => (await merchant.GetTransactionAsync(probe)).Str("status") == "expired", "the probe expired");
+    }
 }
