@@ -195,4 +195,63 @@ public sealed class ValidationTests(RelayFixture relay) : IClassFixture<RelayFix
         await merchant.Http.GetAsync($"{Transactions}?limit=200").Expect(200);
         await merchant.Http.GetAsync($"{Transactions}?status=cancel_requested").Expect(200);
     }
+
+    // PostgreSQL text cannot hold U+0000: a NUL that reaches a query is a database error, which must not become a 500.
+    [Theory]
+    [InlineData("/api/v1/transactions", "{'registerId':'till\\u00001','type':'purchase','amount':100,'currency':'NZD'}", "registerId")]
+    [InlineData("/api/v1/transactions", "{'registerId':'till-1','type':'purchase','amount':100,'currency':'NZD','reference':'a\\u0000b'}", "reference")]
+    [InlineData("/api/v1/terminals", "{'label':'a\\u0000b'}", "label")]
+    public async Task NulCharacterInATextFieldIsAValidationError(string url, string body, string field)
+    {
+        var merchant = await relay.NewMerchantAsync();
+        await using var terminal = await relay.NewTerminalAsync(merchant, simulate: false);
+        await merchant.PairAsync(terminal, "till-1");
+
+        await merchant.Http.PostRaw(url, body.Replace('\'', '"'), Guid.NewGuid().ToString()).ExpectValidationFailed(field);
+    }
+
+    [Fact]
+    public async Task NulCharacterInAPairedRegisterIdIsAValidationError()
+    {
+        var merchant = await relay.NewMerchantAsync();
+        await using var terminal = await relay.NewTerminalAsync(merchant, simulate: false);
+        var code = await terminal.Client.RequestPairingCodeAsync();
+
+        await merchant.Http.PostRaw("/api/v1/pairings", $$"""{"pairingCode":"{{code.Code}}","registerId":"till\u00001"}""").ExpectValidationFailed("registerId");
+    }
+
+    [Fact]
+    public async Task NulCharacterInAnAccountNameIsAValidationError()
+    {
+        await relay.Admin().PostRaw("/api/v1/accounts", """{"name":"Joe\u0000s"}""").ExpectValidationFailed("name");
+    }
+
+    [Theory]
+    [InlineData("/api/v1/transactions?registerId=till%001")]
+    [InlineData("/api/v1/transactions?reference=a%00b")]
+    [InlineData("/api/v1/pairings?registerId=till%001")]
+    public async Task NulCharacterInAQueryIsNotAServerError(string url)
+    {
+        var merchant = await relay.NewMerchantAsync();
+
+        var response = await merchant.Http.GetAsync(url);
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode is 200 or 400 or 404, $"{(int)response.StatusCode}: {body}");
+        if (!response.IsSuccessStatusCode) Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task LoneSurrogateInATextFieldIsNotAServerError()
+    {
+        var merchant = await relay.NewMerchantAsync();
+        await using var terminal = await relay.NewTerminalAsync(merchant, simulate: false);
+        await merchant.PairAsync(terminal, "till-1");
+
+        var response = await merchant.Http.PostRaw(Transactions,
+            """{"registerId":"till-1","type":"purchase","amount":100,"currency":"NZD","reference":"a\ud800b"}""", Guid.NewGuid().ToString());
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode is 201 or 400, $"{(int)response.StatusCode}: {body}");
+    }
 }
