@@ -27,13 +27,16 @@ public static class AccountsApi
     private static async Task<Results<Created<CreatedAccountResponse>, ProblemHttpResult>> Create(
         CreateAccountRequest request, RelayDbContext db, TimeProvider clock, ILogger<Account> logger)
     {
-        var name = request.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 200)
+        var errors = new ValidationErrors();
+        errors.Text("name", request.Name, 200, required: true);
+        if (errors.Any)
         {
-            return Problems.Validation("name", "name is required and must be 1–200 characters.");
+            return errors.ToProblem();
         }
 
-        var now = clock.GetUtcNow();
+        var name = request.Name!.Trim();
+
+        var now = clock.Now();
         var account = new Account { Id = Guid.CreateVersion7(), Name = name, CreatedAt = now };
         var key = Secrets.NewToken("rk_");
         db.Accounts.Add(account);
@@ -85,7 +88,7 @@ public static class AccountsApi
         }
 
         var key = Secrets.NewToken("rk_");
-        var row = new ApiKey { Id = Guid.CreateVersion7(), AccountId = id, KeyHash = Secrets.Hash(key), CreatedAt = clock.GetUtcNow() };
+        var row = new ApiKey { Id = Guid.CreateVersion7(), AccountId = id, KeyHash = Secrets.Hash(key), CreatedAt = clock.Now() };
         db.ApiKeys.Add(row);
         await db.SaveChangesAsync();
         logger.LogInformation("API key {KeyId} added to account {AccountId}", row.Id, id);

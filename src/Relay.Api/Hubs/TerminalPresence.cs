@@ -1,3 +1,4 @@
+using Relay.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Relay.Api.Data;
 
@@ -8,7 +9,7 @@ public sealed class TerminalPresence(RelayDbContext db, TimeProvider clock)
 {
     public Task ConnectedAsync(Guid terminalId, string connectionId)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         return db.Terminals.Where(t => t.Id == terminalId)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConnectionId, connectionId).SetProperty(t => t.LastSeenAt, now));
     }
@@ -16,7 +17,7 @@ public sealed class TerminalPresence(RelayDbContext db, TimeProvider clock)
     /// <summary>Marks the terminal offline unless a newer connection already took it over.</summary>
     public Task DisconnectedAsync(Guid terminalId, string connectionId)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         return db.Terminals.Where(t => t.Id == terminalId && t.ConnectionId == connectionId)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConnectionId, (string?)null).SetProperty(t => t.LastSeenAt, now));
     }

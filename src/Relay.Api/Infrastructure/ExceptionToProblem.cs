@@ -1,11 +1,12 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
 
 namespace Relay.Api.Infrastructure;
 
 /// <summary>Maps the few exceptions a request can end in to problem details; nothing leaks a stack trace.</summary>
-public sealed class ExceptionToProblem(ILogger<ExceptionToProblem> logger) : IExceptionHandler
+public sealed partial class ExceptionToProblem(ILogger<ExceptionToProblem> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -20,8 +21,15 @@ public sealed class ExceptionToProblem(ILogger<ExceptionToProblem> logger) : IEx
             case BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType }:
                 await Problems.Write(context, 415, "unsupported-media-type", "Send JSON with 'Content-Type: application/json'");
                 return true;
+            case BadHttpRequestException bad when BindFailure().Match(bad.Message) is { Success: true } failure:
+                await WriteValidation(context, failure.Groups["name"].Value, $"'{failure.Groups["value"].Value}' is not a valid value for {failure.Groups["name"].Value}.");
+                return true;
             case BadHttpRequestException bad:
                 await WriteValidation(context, "body", bad.Message);
+                return true;
+            case PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or "22P05" }:
+                // Text PostgreSQL cannot store (a NUL in a query string or route): bad input, not a server fault.
+                await WriteValidation(context, "request", "The request contains characters that are not allowed (such as NUL).");
                 return true;
             case var e when IsDatabaseUnavailable(e):
                 logger.LogError(e, "Database unavailable while serving {Method} {Path}", context.Request.Method, context.Request.Path);
@@ -51,6 +59,10 @@ public sealed class ExceptionToProblem(ILogger<ExceptionToProblem> logger) : IEx
             },
         });
     }
+
+    // Minimal APIs say: Failed to bind parameter "Nullable<int> limit" from "abc".
+    [GeneratedRegex("parameter \"(?:[^\"]*\\s)?(?<name>[A-Za-z0-9_]+)\" from \"(?<value>[^\"]*)\"")]
+    private static partial Regex BindFailure();
 
     // "$.result.amount" → "result.amount"; a body that is not JSON at all has no useful path.
     private static string FieldOf(string? path) =>

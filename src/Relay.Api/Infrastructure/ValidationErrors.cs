@@ -30,6 +30,10 @@ public sealed class ValidationErrors
         {
             Add(field, $"{field} must be at most {maxLength} characters.");
         }
+        else if (value.Any(char.IsControl))
+        {
+            Add(field, $"{field} must not contain control characters.");
+        }
     }
 
     public Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult ToProblem() =>

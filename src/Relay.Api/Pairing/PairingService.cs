@@ -1,3 +1,4 @@
+using Relay.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -14,7 +15,7 @@ public sealed class PairingService(
     public async Task<PairingCodeResponse> NewCodeAsync(Guid accountId, Guid terminalId)
     {
         await db.PairingCodes.Where(c => c.TerminalId == terminalId).ExecuteDeleteAsync();
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         for (var attempt = 1; ; attempt++)
         {
             var code = new PairingCode
@@ -39,7 +40,7 @@ public sealed class PairingService(
     /// <summary>Consumes the code and pairs the register with its terminal, moving the register if it was paired elsewhere.</summary>
     public async Task<CreatedPairingResponse?> PairAsync(Guid accountId, string code, string registerId, string? registerName, string? storeName)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         await using var dbTransaction = await db.Database.BeginTransactionAsync();
         var found = await db.PairingCodes.AsNoTracking()
             .Where(c => c.AccountId == accountId && c.Code == code && c.ExpiresAt > now)

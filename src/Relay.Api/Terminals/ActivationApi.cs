@@ -34,7 +34,7 @@ public static class ActivationApi
             return errors.ToProblem();
         }
 
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         var codeHash = Secrets.Hash(Secrets.NormalizeCode(request.ActivationCode!));
         var terminal = await db.Terminals.AsNoTracking()
             .Where(t => t.ActivationCodeHash == codeHash && t.ActivationCodeExpiresAt > now && t.Status != TerminalStatus.Removed)

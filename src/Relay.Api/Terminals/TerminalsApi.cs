@@ -42,7 +42,7 @@ public static class TerminalsApi
             return errors.ToProblem();
         }
 
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         var code = Secrets.NewActivationCode();
         var terminal = new Terminal
         {
@@ -109,7 +109,7 @@ public static class TerminalsApi
     {
         var accountId = user.GetAccountId();
         var code = Secrets.NewActivationCode();
-        var expiresAt = clock.GetUtcNow() + options.Value.ActivationCodeLifetime;
+        var expiresAt = clock.Now() + options.Value.ActivationCodeLifetime;
         var hash = Secrets.Hash(Secrets.NormalizeCode(code));
         var updated = await db.Terminals
             .Where(t => t.Id == id && t.AccountId == accountId && t.Status != TerminalStatus.Removed)
@@ -130,7 +130,7 @@ public static class TerminalsApi
         TransactionWaiters waiters, ILogger<Terminal> logger)
     {
         var accountId = user.GetAccountId();
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         await using var dbTransaction = await db.Database.BeginTransactionAsync();
 
         // Guarded: only a terminal with nothing in the hands of its device can go.

@@ -1,3 +1,4 @@
+using Relay.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Relay.Api.Data;
@@ -22,7 +23,7 @@ public sealed class ExpirySweeper(IServiceScopeFactory scopes, TransactionWaiter
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var now = clock.GetUtcNow();
+                var now = clock.Now();
                 foreach (var expired in await scope.ServiceProvider.GetRequiredService<TransactionStateMachine>().ExpireDue(now))
                 {
                     logger.LogInformation("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId} expired: never delivered",

@@ -52,7 +52,7 @@ public sealed class TransactionService(
             return new(null, false, Problems.Validation("originalTransactionId", "No transaction with that id exists in this account."));
         }
 
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         var transaction = new Transaction
         {
             Id = Guid.CreateVersion7(),
@@ -135,12 +135,12 @@ public sealed class TransactionService(
     /// <summary>The transaction once it is final, or as it stands when <paramref name="wait"/> has passed.</summary>
     public async Task<TransactionResponse?> WaitAsync(Guid accountId, Guid id, TimeSpan wait, CancellationToken ct)
     {
-        var deadline = clock.GetUtcNow() + wait;
+        var deadline = clock.Now() + wait;
         while (true)
         {
             var change = waiters.NextChange(id);
             var transaction = await LoadAsync(accountId, id, ct);
-            var remaining = deadline - clock.GetUtcNow();
+            var remaining = deadline - clock.Now();
             if (transaction is null || Transaction.IsFinal(transaction.Status) || remaining <= TimeSpan.Zero)
             {
                 waiters.Forget(id, change);
@@ -155,7 +155,7 @@ public sealed class TransactionService(
 
     public async Task<(TransactionResponse? Transaction, ProblemHttpResult? Problem)> CancelAsync(Guid accountId, Guid id)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         var cancelledNow = false;
         if (await states.CancelPending(id, accountId, now) is { } cancelled)
         {
@@ -189,7 +189,7 @@ public sealed class TransactionService(
 
     public async Task<(TransactionResponse? Transaction, ProblemHttpResult? Problem)> ResolveAsync(Guid id, TransactionOutcome outcome, string? note)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         var resolved = await states.Resolve(id, new TransactionResolution(outcome, note, now), now);
         var accountId = resolved?.AccountId ?? await db.Transactions.Where(t => t.Id == id).Select(t => (Guid?)t.AccountId).FirstOrDefaultAsync();
         if (accountId is null)
@@ -217,7 +217,7 @@ public sealed class TransactionService(
     /// <summary>The terminal acknowledged receipt: go ahead unless it was cancelled or expired meanwhile.</summary>
     public async Task<bool> ReceivedAsync(Guid terminalId, Guid deviceId, Guid id)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         if (await states.Deliver(id, terminalId, deviceId, now) is { } delivered)
         {
             Log(delivered, "delivered");
@@ -245,7 +245,7 @@ public sealed class TransactionService(
 
     public async Task<TransactionStatus?> StartedAsync(Guid terminalId, Guid deviceId, Guid id)
     {
-        if (await states.Start(id, terminalId, deviceId, clock.GetUtcNow()) is { } started)
+        if (await states.Start(id, terminalId, deviceId, clock.Now()) is { } started)
         {
             Log(started, "started on the terminal");
             waiters.Notify(id);
@@ -258,7 +258,7 @@ public sealed class TransactionService(
     /// <summary>The terminal's result, accepted once; a repeat is acknowledged, a conflicting one refused and logged.</summary>
     public async Task<(bool Accepted, TransactionStatus? Status)> CompleteAsync(Guid terminalId, Guid deviceId, Guid id, TransactionResult result)
     {
-        if (await states.Complete(id, terminalId, deviceId, result, clock.GetUtcNow()) is { } completed)
+        if (await states.Complete(id, terminalId, deviceId, result, clock.Now()) is { } completed)
         {
             logger.LogInformation("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId} {Status} (response {ResponseCode})",
                 id, completed.RegisterId, terminalId, completed.Status, result.ResponseCode);
@@ -287,7 +287,7 @@ public sealed class TransactionService(
     /// <summary>What a terminal must get on connect: its pending work, and what this same device acknowledged and has not finished.</summary>
     public Task<List<Transaction>> OpenWorkAsync(Guid terminalId, Guid deviceId)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         return db.Transactions.AsNoTracking()
             .Where(t => t.TerminalId == terminalId
                         && ((t.Status == TransactionStatus.Pending && t.ExpiresAt > now)
