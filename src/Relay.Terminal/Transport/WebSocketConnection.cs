@@ -66,7 +66,16 @@ internal sealed class WebSocketConnection : ConnectionContext
             _socket.Abort();
         }
 
-        await Task.WhenAll(_sending, _receiving);
+        try
+        {
+            await Task.WhenAll(_sending, _receiving);
+        }
+        catch (Exception ex)
+        {
+            // Disposal must not throw: SignalR disposes the connection before it reports the close and reconnects.
+            _logger.LogDebug(ex, "A WebSocket pump ended with an error");
+        }
+
         await _incoming.Reader.CompleteAsync();
         _socket.Dispose();
         _aborted.Dispose();
@@ -187,8 +196,10 @@ internal sealed class WebSocketConnection : ConnectionContext
         {
             await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex)
         {
+            // Best effort: the relay may already have gone (an IOException over some transports). A failure here
+            // must not fail the send pump, or the HubConnection never learns the connection closed and never reconnects.
             _logger.LogDebug(ex, "Could not send the WebSocket close frame");
         }
     }

@@ -28,8 +28,14 @@ public sealed class RelayFixture : IAsyncLifetime
     {
         var old = Factory;
         await old.DisposeAsync();
-        if (whileDown is not null) await whileDown(old);
-        Start();
+        try
+        {
+            if (whileDown is not null) await whileDown(old);
+        }
+        finally
+        {
+            Start(); // a failed assertion while down must not leave the rest of the class without a relay
+        }
     }
 
     private void Start()
