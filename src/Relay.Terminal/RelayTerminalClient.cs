@@ -137,8 +137,10 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
         {
             await connecting;
         }
-        catch (OperationCanceledException)
+        catch (Exception ex)
         {
+            // Stopping ends the connect loop on purpose; however its last attempt ended, stopping succeeds.
+            _logger.LogDebug(ex, "The connect loop ended while stopping");
         }
 
         await _hub.StopAsync();
@@ -281,6 +283,11 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
                 _logger.LogWarning("Could not connect to the relay at {HubUri}: {Error}", _hubUri, ex.Message);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The attempt failed (a refused token, say) just as the loop was stopped: report the stop, not the failure.
+                throw new OperationCanceledException("Connecting was stopped.", ex, ct);
             }
         }
 

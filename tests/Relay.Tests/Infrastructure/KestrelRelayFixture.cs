@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace Relay.Tests.Infrastructure;
 
@@ -12,10 +11,7 @@ namespace Relay.Tests.Infrastructure;
 /// </summary>
 public sealed class KestrelRelayFixture : IAsyncLifetime
 {
-    private readonly string adminConnectionString = Environment.GetEnvironmentVariable("RELAY_TEST_DB")
-        ?? throw new InvalidOperationException("RELAY_TEST_DB is not set: run the tests with scripts/test.sh, which starts a throwaway PostgreSQL.");
-
-    private readonly string database = "relay_test_" + Guid.NewGuid().ToString("N");
+    private readonly TestDatabase database = new();
 
     private RelayFactory factory = null!;
 
@@ -26,8 +22,7 @@ public sealed class KestrelRelayFixture : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        var connectionString = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = database }.ConnectionString;
-        factory = new RelayFactory(connectionString, Clock);
+        factory = new RelayFactory(database.ConnectionString, Clock);
         factory.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         factory.StartServer(); // migrations run now
 
@@ -48,10 +43,6 @@ public sealed class KestrelRelayFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await factory.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(adminConnectionString);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        await database.DropAsync();
     }
 }

@@ -6,7 +6,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Relay.Tests.Infrastructure;
 
 /// <summary>The real relay (Relay.Api's Program; any type of that assembly names it) in memory, over a real PostgreSQL database.</summary>
-public sealed class RelayFactory(string connectionString, TimeProvider clock) : WebApplicationFactory<Relay.Api.RelayOptions>
+public sealed class RelayFactory(string connectionString, TimeProvider clock, IReadOnlyDictionary<string, string>? settings = null)
+    : WebApplicationFactory<Relay.Api.RelayOptions>
 {
     public const string AdminKey = "test-admin-key";
 
@@ -18,6 +19,11 @@ public sealed class RelayFactory(string connectionString, TimeProvider clock) : 
         builder.UseSetting("Relay:RateLimits:PairingsPerMinute", "100000");
         builder.UseSetting("Relay:SweepInterval", "00:00:00.200");
         builder.UseSetting("Serilog:MinimumLevel", "Warning");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(clock)));
     }
 }

@@ -1,24 +1,26 @@
-using Npgsql;
-
 namespace Relay.Tests.Infrastructure;
 
-/// <summary>One relay over its own database per test class: <c>relay_test_&lt;guid&gt;</c>, created, migrated by the relay, dropped.</summary>
-public sealed class RelayFixture : IAsyncLifetime
+/// <summary>One relay over its own database per test class.</summary>
+public class RelayFixture : IAsyncLifetime
 {
-    private readonly string adminConnectionString = Environment.GetEnvironmentVariable("RELAY_TEST_DB")
-        ?? throw new InvalidOperationException("RELAY_TEST_DB is not set: run the tests with scripts/test.sh, which starts a throwaway PostgreSQL.");
+    private readonly TestDatabase database = new();
+    private readonly IReadOnlyDictionary<string, string> settings;
 
-    private readonly string database = "relay_test_" + Guid.NewGuid().ToString("N");
+    public RelayFixture() : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <param name="settings">Configuration that differs from <see cref="RelayFactory"/>'s test defaults.</param>
+    protected RelayFixture(IReadOnlyDictionary<string, string> settings) => this.settings = settings;
 
     public TestClock Clock { get; } = new();
 
-    public string ConnectionString { get; private set; } = "";
+    public string ConnectionString => database.ConnectionString;
 
     public RelayFactory Factory { get; private set; } = null!;
 
     public Task InitializeAsync()
     {
-        ConnectionString = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = database }.ConnectionString;
         Start();
         return Task.CompletedTask;
     }
@@ -40,17 +42,13 @@ public sealed class RelayFixture : IAsyncLifetime
 
     private void Start()
     {
-        Factory = new RelayFactory(ConnectionString, Clock);
+        Factory = new RelayFactory(database.ConnectionString, Clock, settings);
         _ = Factory.Server; // starts the host: migrations run now
     }
 
     public async Task DisposeAsync()
     {
         await Factory.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(adminConnectionString);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        await database.DropAsync();
     }
 }
