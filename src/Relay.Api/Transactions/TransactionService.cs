@@ -101,7 +101,7 @@ public sealed class TransactionService(
         }
 
         logger.LogInformation("Transaction {TransactionId} created for register {RegisterId} on terminal {TerminalId}: {Type} {Amount} {Currency}",
-            transaction.Id, transaction.RegisterId, transaction.TerminalId, transaction.Type, transaction.Amount, transaction.Currency);
+            transaction.Id, transaction.RegisterId, transaction.TerminalId, WireEnum<TransactionType>.Name(transaction.Type), transaction.Amount, transaction.Currency);
         await terminals.StartTransaction(transaction.TerminalId, TerminalTransaction.From(transaction));
         return new(await LoadAsync(accountId, transaction.Id, ct), false, null);
     }
