@@ -161,12 +161,7 @@ public sealed class AuthenticationTests(RelayFixture relay) : IClassFixture<Rela
             DeviceToken = "rdt_not-a-real-token",
             OutboxDirectory = Directory.CreateTempSubdirectory("relay-outbox-").FullName,
             ReconnectDelays = [TimeSpan.Zero, TimeSpan.FromMilliseconds(100)],
-            WebSocketFactory = async (uri, token, ct) =>
-            {
-                var ws = relay.Factory.Server.CreateWebSocketClient();
-                ws.ConfigureRequest = r => r.Headers.Authorization = "Bearer " + token;
-                return await ws.ConnectAsync(uri, ct);
-            },
+            WebSocketFactory = (uri, token, ct) => relay.OpenWebSocketAsync(uri, "Bearer " + token, ct),
         });
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));

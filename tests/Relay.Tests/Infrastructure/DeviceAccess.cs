@@ -45,12 +45,7 @@ public static class DeviceAccess
             DeviceToken = deviceToken,
             OutboxDirectory = Directory.CreateTempSubdirectory("relay-outbox-").FullName,
             ReconnectDelays = [TimeSpan.Zero, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250)],
-            WebSocketFactory = async (uri, token, ct) =>
-            {
-                var ws = relay.Factory.Server.CreateWebSocketClient();
-                ws.ConfigureRequest = r => r.Headers.Authorization = "Bearer " + token;
-                return await ws.ConnectAsync(uri, ct);
-            },
+            WebSocketFactory = (uri, token, ct) => relay.OpenWebSocketAsync(uri, "Bearer " + token, ct),
         });
         await using (client)
         {

@@ -1,3 +1,5 @@
+using System.Net.WebSockets;
+
 namespace Relay.Tests.Infrastructure;
 
 /// <summary>One relay over its own database per test class.</summary>
@@ -5,6 +7,8 @@ public class RelayFixture : IAsyncLifetime
 {
     private readonly TestDatabase database = new();
     private readonly IReadOnlyDictionary<string, string> settings;
+    private readonly Lock sockets = new();
+    private List<WebSocket>? openSockets = []; // null while the relay is down
 
     public RelayFixture() : this(new Dictionary<string, string>())
     {
@@ -29,7 +33,20 @@ public class RelayFixture : IAsyncLifetime
     public async Task RestartAsync(Func<RelayFactory, Task>? whileDown = null)
     {
         var old = Factory;
+        List<WebSocket> cut;
+        lock (sockets)
+        {
+            cut = openSockets!;
+            openSockets = null;
+        }
+
         await old.DisposeAsync();
+        // A dead process takes its TCP connections with it; the in-memory test server does not, so cut them here.
+        foreach (var socket in cut)
+        {
+            socket.Abort();
+        }
+
         try
         {
             if (whileDown is not null) await whileDown(old);
@@ -40,10 +57,41 @@ public class RelayFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Opens a terminal's WebSocket to the current relay over the test server, failing at once while the relay is
+    /// down, as a refused TCP connection would.
+    /// </summary>
+    public async ValueTask<WebSocket> OpenWebSocketAsync(Uri uri, string authorization, CancellationToken ct)
+    {
+        lock (sockets)
+        {
+            if (openSockets is null) throw new WebSocketException(WebSocketError.Faulted, "The relay is down.");
+        }
+
+        var client = Factory.Server.CreateWebSocketClient();
+        client.ConfigureRequest = r => r.Headers.Authorization = authorization;
+        var socket = await client.ConnectAsync(uri, ct);
+        lock (sockets)
+        {
+            if (openSockets is not null)
+            {
+                openSockets.Add(socket);
+                return socket;
+            }
+        }
+
+        socket.Abort(); // the relay went down while this connection was being opened
+        throw new WebSocketException(WebSocketError.Faulted, "The relay is down.");
+    }
+
     private void Start()
     {
         Factory = new RelayFactory(database.ConnectionString, Clock, settings);
         _ = Factory.Server; // starts the host: migrations run now
+        lock (sockets)
+        {
+            openSockets = [];
+        }
     }
 
     public async Task DisposeAsync()

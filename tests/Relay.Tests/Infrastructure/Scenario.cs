@@ -1,4 +1,3 @@
-using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using Relay.Terminal;
 using Relay.Terminal.Simulator;
@@ -44,7 +43,7 @@ public static class Scenario
             DeviceToken = deviceToken,
             OutboxDirectory = outboxDirectory,
             ReconnectDelays = [TimeSpan.Zero, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250)],
-            WebSocketFactory = (uri, token, ct) => OpenWebSocket(relay, uri, token, ct),
+            WebSocketFactory = (uri, token, ct) => relay.OpenWebSocketAsync(uri, "Bearer " + token, ct),
         });
         var terminal = new TestTerminal(terminalId, deviceToken, outboxDirectory, client);
         if (simulate)
@@ -56,13 +55,6 @@ public static class Scenario
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         await client.StartAsync(cts.Token);
         return terminal;
-    }
-
-    private static async ValueTask<WebSocket> OpenWebSocket(RelayFixture relay, Uri uri, string token, CancellationToken ct)
-    {
-        var ws = relay.Factory.Server.CreateWebSocketClient();
-        ws.ConfigureRequest = r => r.Headers.Authorization = "Bearer " + token;
-        return await ws.ConnectAsync(uri, ct);
     }
 
     /// <summary>Pairs a register with the terminal the way a cashier does: code from the terminal, typed into the POS.</summary>
