@@ -1,6 +1,7 @@
 using Relay.Api;
 using Relay.Api.Accounts;
 using Relay.Api.Data;
+using Relay.Api.Events;
 using Relay.Api.Hubs;
 using Relay.Api.Infrastructure;
 using Relay.Api.Pairing;
@@ -30,6 +31,8 @@ builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = 256 * 1024)
 
 builder.Services.AddSingleton<TerminalConnections>();
 builder.Services.AddSingleton<TransactionWaiters>();
+builder.Services.AddSingleton<EventSignals>();
+builder.Services.AddScoped<EventLog>();
 builder.Services.AddScoped<TerminalChannel>();
 builder.Services.AddScoped<TerminalPresence>();
 builder.Services.AddScoped<TransactionStateMachine>();

@@ -8,6 +8,7 @@ public sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
     public void Configure(EntityTypeBuilder<Account> builder)
     {
         builder.Property(a => a.Name).HasMaxLength(200);
+        builder.Property(a => a.CallbackSecret).HasMaxLength(100);
         builder.HasIndex(a => a.CreatedAt);
     }
 }

@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Relay.Api.Accounts;
+using Relay.Api.Events;
 using Relay.Api.Pairing;
 using Relay.Api.Terminals;
 using Relay.Api.Transactions;
+using Relay.Api.Webhooks;
 
 namespace Relay.Api.Data;
 
@@ -15,6 +17,12 @@ public sealed class RelayDbContext(DbContextOptions<RelayDbContext> options) : D
     public DbSet<PairingCode> PairingCodes => Set<PairingCode>();
     public DbSet<Transaction> Transactions => Set<Transaction>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<InputRequest> InputRequests => Set<InputRequest>();
+    public DbSet<EventRecord> Events => Set<EventRecord>();
+    public DbSet<EventSequence> EventSequences => Set<EventSequence>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(RelayDbContext).Assembly);

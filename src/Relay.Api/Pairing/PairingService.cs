@@ -3,13 +3,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Relay.Api.Data;
+using Relay.Api.Events;
 using Relay.Api.Hubs;
 using Relay.Api.Security;
 
 namespace Relay.Api.Pairing;
 
 public sealed class PairingService(
-    RelayDbContext db, TerminalChannel terminals, TimeProvider clock, IOptions<RelayOptions> options, ILogger<PairingService> logger)
+    RelayDbContext db, TerminalChannel terminals, EventLog events, TimeProvider clock, IOptions<RelayOptions> options, ILogger<PairingService> logger)
 {
     /// <summary>A fresh code for the terminal to show; its earlier codes stop working.</summary>
     public async Task<PairingCodeResponse> NewCodeAsync(Guid accountId, Guid terminalId)
@@ -61,9 +62,18 @@ public sealed class PairingService(
             SET register_name = EXCLUDED.register_name, store_name = EXCLUDED.store_name,
                 terminal_id = EXCLUDED.terminal_id, paired_at = EXCLUDED.paired_at
             """);
-        await dbTransaction.CommitAsync();
-
         Guid? replaced = previous.Count == 1 && previous[0] != found.TerminalId ? previous[0] : null;
+        if (replaced is { } moved)
+        {
+            await events.AppendAsync(accountId, EventTypes.PairingChanged, new PairingChangedEvent(registerId, registerName, moved, Paired: false),
+                registerId, moved);
+        }
+
+        await events.AppendAsync(accountId, EventTypes.PairingChanged, new PairingChangedEvent(registerId, registerName, found.TerminalId, Paired: true, replaced),
+            registerId, found.TerminalId);
+        await dbTransaction.CommitAsync();
+        events.Publish();
+
         if (replaced is { } old)
         {
             logger.LogInformation("Register {RegisterId} moved from terminal {ReplacedTerminalId} to terminal {TerminalId}", registerId, old, found.TerminalId);
@@ -81,8 +91,18 @@ public sealed class PairingService(
     public async Task<bool> UnpairAsync(Guid accountId, string registerId)
     {
         var pairing = await db.Pairings.AsNoTracking().FirstOrDefaultAsync(p => p.AccountId == accountId && p.RegisterId == registerId);
-        if (pairing is null || await db.Pairings.Where(p => p.AccountId == accountId && p.RegisterId == registerId && p.TerminalId == pairing.TerminalId)
-                .ExecuteDeleteAsync() == 0)
+        if (pairing is null || !await events.InTransactionAsync(async () =>
+            {
+                if (await db.Pairings.Where(p => p.AccountId == accountId && p.RegisterId == registerId && p.TerminalId == pairing.TerminalId)
+                        .ExecuteDeleteAsync() == 0)
+                {
+                    return false;
+                }
+
+                await events.AppendAsync(accountId, EventTypes.PairingChanged,
+                    new PairingChangedEvent(registerId, pairing.RegisterName, pairing.TerminalId, Paired: false), registerId, pairing.TerminalId);
+                return true;
+            }))
         {
             return false;
         }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Relay.Api.Data;
+using Relay.Api.Events;
 using Relay.Api.Hubs;
 using Relay.Api.Infrastructure;
 using Relay.Api.Security;
@@ -127,21 +128,43 @@ public static class TerminalsApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Remove(
         Guid id, ClaimsPrincipal user, RelayDbContext db, TimeProvider clock, TerminalConnections connections,
-        TransactionWaiters waiters, ILogger<Terminal> logger)
+        TransactionService transactions, EventLog events, ILogger<Terminal> logger)
     {
         var accountId = user.GetAccountId();
         var now = clock.Now();
-        await using var dbTransaction = await db.Database.BeginTransactionAsync();
+        var removed = await events.InTransactionAsync(async () =>
+        {
+            var before = await db.Terminals.Where(t => t.Id == id && t.AccountId == accountId)
+                .Select(t => new { t.Label, Online = t.ConnectionId != null }).FirstOrDefaultAsync();
+            // Guarded: only a terminal with nothing in the hands of its device can go.
+            if (before is null || await db.Terminals
+                    .Where(t => t.Id == id && t.AccountId == accountId && t.Status != TerminalStatus.Removed
+                                && !db.Transactions.Any(x => x.TerminalId == id && Transaction.Acknowledged.Contains(x.Status)))
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(t => t.Status, TerminalStatus.Removed).SetProperty(t => t.RemovedAt, now)
+                        .SetProperty(t => t.DeviceTokenHash, (string?)null).SetProperty(t => t.ActivationCodeHash, (string?)null)
+                        .SetProperty(t => t.ConnectionId, (string?)null)) == 0)
+            {
+                return false;
+            }
 
-        // Guarded: only a terminal with nothing in the hands of its device can go.
-        var removed = await db.Terminals
-            .Where(t => t.Id == id && t.AccountId == accountId && t.Status != TerminalStatus.Removed
-                        && !db.Transactions.Any(x => x.TerminalId == id && Transaction.Acknowledged.Contains(x.Status)))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(t => t.Status, TerminalStatus.Removed).SetProperty(t => t.RemovedAt, now)
-                .SetProperty(t => t.DeviceTokenHash, (string?)null).SetProperty(t => t.ActivationCodeHash, (string?)null)
-                .SetProperty(t => t.ConnectionId, (string?)null));
-        if (removed == 0)
+            await transactions.CancelPendingOfTerminalAsync(id);
+            foreach (var pairing in await db.Pairings.AsNoTracking().Where(p => p.TerminalId == id).ToListAsync())
+            {
+                await events.AppendAsync(accountId, EventTypes.PairingChanged,
+                    new PairingChangedEvent(pairing.RegisterId, pairing.RegisterName, id, Paired: false), pairing.RegisterId, id);
+            }
+
+            await db.Pairings.Where(p => p.TerminalId == id).ExecuteDeleteAsync();
+            await db.PairingCodes.Where(c => c.TerminalId == id).ExecuteDeleteAsync();
+            if (before.Online)
+            {
+                await events.AppendAsync(accountId, EventTypes.TerminalOffline, new TerminalPresenceEvent(id, before.Label, false, now), terminalId: id);
+            }
+
+            return true;
+        });
+        if (!removed)
         {
             var status = await db.Terminals.Where(t => t.Id == id && t.AccountId == accountId).Select(t => (TerminalStatus?)t.Status).FirstOrDefaultAsync();
             return status switch
@@ -153,21 +176,7 @@ public static class TerminalsApi
             };
         }
 
-        var cancelled = await db.Transactions.Where(x => x.TerminalId == id && x.Status == TransactionStatus.Pending).Select(x => x.Id).ToListAsync();
-        await db.Transactions.Where(x => cancelled.Contains(x.Id) && x.Status == TransactionStatus.Pending)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, TransactionStatus.Cancelled)
-                .SetProperty(x => x.CompletedAt, now).SetProperty(x => x.UpdatedAt, now));
-        await db.Pairings.Where(p => p.TerminalId == id).ExecuteDeleteAsync();
-        await db.PairingCodes.Where(c => c.TerminalId == id).ExecuteDeleteAsync();
-        await dbTransaction.CommitAsync();
-
         connections.Close(id);
-        foreach (var transactionId in cancelled)
-        {
-            logger.LogInformation("Transaction {TransactionId} on terminal {TerminalId} cancelled: terminal removed", transactionId, id);
-            waiters.Notify(transactionId);
-        }
-
         logger.LogInformation("Terminal {TerminalId} removed from account {AccountId}", id, accountId);
         return TypedResults.NoContent();
     }

@@ -9,7 +9,7 @@ namespace Relay.Api.Transactions;
 /// Ends transactions that no terminal received by their deadline (only those: an acknowledged transaction is only ever
 /// ended by its terminal), and clears out old idempotency keys and pairing codes.
 /// </summary>
-public sealed class ExpirySweeper(IServiceScopeFactory scopes, TransactionWaiters waiters, TimeProvider clock,
+public sealed class ExpirySweeper(IServiceScopeFactory scopes, TimeProvider clock,
     IOptions<RelayOptions> options, ILogger<ExpirySweeper> logger) : BackgroundService
 {
     private static readonly TimeSpan HousekeepingInterval = TimeSpan.FromMinutes(1);
@@ -24,12 +24,7 @@ public sealed class ExpirySweeper(IServiceScopeFactory scopes, TransactionWaiter
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var now = clock.Now();
-                foreach (var expired in await scope.ServiceProvider.GetRequiredService<TransactionStateMachine>().ExpireDue(now))
-                {
-                    logger.LogInformation("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId} expired: never delivered",
-                        expired.Id, expired.RegisterId, expired.TerminalId);
-                    waiters.Notify(expired.Id);
-                }
+                await scope.ServiceProvider.GetRequiredService<TransactionService>().ExpireDueAsync();
 
                 if (now >= nextHousekeeping)
                 {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Relay.Api.Data;
+using Relay.Api.Events;
 using Relay.Api.Hubs;
 using Relay.Api.Infrastructure;
 using Relay.Api.Terminals;
@@ -19,6 +20,7 @@ public sealed class TransactionService(
     TransactionStateMachine states,
     TransactionWaiters waiters,
     TerminalChannel terminals,
+    EventLog events,
     TimeProvider clock,
     ILogger<TransactionService> logger)
 {
@@ -79,9 +81,14 @@ public sealed class TransactionService(
             AccountId = accountId, Key = idempotencyKey, RequestHash = requestHash, TransactionId = transaction.Id, CreatedAt = now,
         });
 
+        TransactionResponse created;
         try
         {
-            await db.SaveChangesAsync(ct);
+            created = await events.InTransactionAsync(async () =>
+            {
+                await db.SaveChangesAsync(ct);
+                return await AppendUpdatedAsync(accountId, transaction.Id);
+            });
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
         {
@@ -103,7 +110,7 @@ public sealed class TransactionService(
         logger.LogInformation("Transaction {TransactionId} created for register {RegisterId} on terminal {TerminalId}: {Type} {Amount} {Currency}",
             transaction.Id, transaction.RegisterId, transaction.TerminalId, WireEnum<TransactionType>.Name(transaction.Type), transaction.Amount, transaction.Currency);
         await terminals.StartTransaction(transaction.TerminalId, TerminalTransaction.From(transaction));
-        return new(await LoadAsync(accountId, transaction.Id, ct), false, null);
+        return new(created, false, null);
     }
 
     private async Task<CreateOutcome?> ReplayAsync(Guid accountId, string key, string requestHash, CancellationToken ct)
@@ -157,16 +164,14 @@ public sealed class TransactionService(
     {
         var now = clock.Now();
         var cancelledNow = false;
-        if (await states.CancelPending(id, accountId, now) is { } cancelled)
+        if (await Transition(() => states.CancelPending(id, accountId, now)) is { } cancelled)
         {
             Log(cancelled, "cancelled before delivery; the terminal never sees it");
-            waiters.Notify(id);
             cancelledNow = true;
         }
-        else if (await states.RequestCancel(id, accountId, now) is { } requested)
+        else if (await Transition(() => states.RequestCancel(id, accountId, now)) is { } requested)
         {
             Log(requested, "cancel requested; forwarded to the terminal, which decides");
-            waiters.Notify(id);
         }
 
         var transaction = await LoadAsync(accountId, id);
@@ -190,7 +195,7 @@ public sealed class TransactionService(
     public async Task<(TransactionResponse? Transaction, ProblemHttpResult? Problem)> ResolveAsync(Guid id, TransactionOutcome outcome, string? note)
     {
         var now = clock.Now();
-        var resolved = await states.Resolve(id, new TransactionResolution(outcome, note, now), now);
+        var resolved = await Transition(() => states.Resolve(id, new TransactionResolution(outcome, note, now), now));
         var accountId = resolved?.AccountId ?? await db.Transactions.Where(t => t.Id == id).Select(t => (Guid?)t.AccountId).FirstOrDefaultAsync();
         if (accountId is null)
         {
@@ -208,7 +213,6 @@ public sealed class TransactionService(
 
         logger.LogWarning("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId} resolved by an operator as {Outcome}: {Note}",
             id, resolved.RegisterId, resolved.TerminalId, outcome, note);
-        waiters.Notify(id);
         return (transaction, null);
     }
 
@@ -218,10 +222,9 @@ public sealed class TransactionService(
     public async Task<bool> ReceivedAsync(Guid terminalId, Guid deviceId, Guid id)
     {
         var now = clock.Now();
-        if (await states.Deliver(id, terminalId, deviceId, now) is { } delivered)
+        if (await Transition(() => states.Deliver(id, terminalId, deviceId, now)) is { } delivered)
         {
             Log(delivered, "delivered");
-            waiters.Notify(id);
             return true;
         }
 
@@ -232,10 +235,9 @@ public sealed class TransactionService(
             return true;
         }
 
-        if (current?.Status == TransactionStatus.Pending && await states.ExpireOne(id, now) is { } expired)
+        if (current?.Status == TransactionStatus.Pending && await Transition(() => states.ExpireOne(id, now)) is { } expired)
         {
             Log(expired, "expired before the terminal received it");
-            waiters.Notify(id);
         }
 
         logger.LogInformation("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId}: terminal told not to proceed ({Status})",
@@ -245,10 +247,9 @@ public sealed class TransactionService(
 
     public async Task<TransactionStatus?> StartedAsync(Guid terminalId, Guid deviceId, Guid id)
     {
-        if (await states.Start(id, terminalId, deviceId, clock.Now()) is { } started)
+        if (await Transition(() => states.Start(id, terminalId, deviceId, clock.Now())) is { } started)
         {
             Log(started, "started on the terminal");
-            waiters.Notify(id);
             return TransactionStatus.InProgress;
         }
 
@@ -258,11 +259,10 @@ public sealed class TransactionService(
     /// <summary>The terminal's result, accepted once; a repeat is acknowledged, a conflicting one refused and logged.</summary>
     public async Task<(bool Accepted, TransactionStatus? Status)> CompleteAsync(Guid terminalId, Guid deviceId, Guid id, TransactionResult result)
     {
-        if (await states.Complete(id, terminalId, deviceId, result, clock.Now()) is { } completed)
+        if (await Transition(() => states.Complete(id, terminalId, deviceId, result, clock.Now())) is { } completed)
         {
             logger.LogInformation("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId} {Status} (response {ResponseCode})",
                 id, completed.RegisterId, terminalId, completed.Status, result.ResponseCode);
-            waiters.Notify(id);
             return (true, TransactionStateMachine.StatusOf(result.Outcome));
         }
 
@@ -294,6 +294,61 @@ public sealed class TransactionService(
                             || (Transaction.Acknowledged.Contains(t.Status) && t.DeliveredDeviceId == deviceId)))
             .OrderBy(t => t.CreatedAt)
             .ToListAsync();
+    }
+
+    /// <summary>Every pending transaction past its deadline becomes expired (the background sweep).</summary>
+    public async Task ExpireDueAsync()
+    {
+        var now = clock.Now();
+        foreach (var expired in await Transitions(() => states.ExpireDue(now)))
+        {
+            Log(expired, "expired: never delivered");
+        }
+    }
+
+    /// <summary>A removed terminal's pending transactions are cancelled, in the caller's database transaction.</summary>
+    public async Task<List<TransitionRow>> CancelPendingOfTerminalAsync(Guid terminalId)
+    {
+        var cancelled = await Transitions(() => states.CancelPendingOfTerminal(terminalId, clock.Now()));
+        foreach (var row in cancelled)
+        {
+            Log(row, "cancelled: terminal removed");
+        }
+
+        return cancelled;
+    }
+
+    /// <summary>Makes a transition, with its transaction.updated event in the same database transaction, and wakes waiters once committed.</summary>
+    private async Task<TransitionRow?> Transition(Func<Task<TransitionRow?>> change) =>
+        (await Transitions(async () => await change() is { } row ? [row] : [])).FirstOrDefault();
+
+    private async Task<List<TransitionRow>> Transitions(Func<Task<List<TransitionRow>>> change)
+    {
+        var rows = await events.InTransactionAsync(async () =>
+        {
+            var changed = await change();
+            foreach (var row in changed)
+            {
+                await AppendUpdatedAsync(row.AccountId, row.Id);
+            }
+
+            return changed;
+        });
+        foreach (var row in rows)
+        {
+            waiters.Notify(row.Id); // after the commit; with an outer transaction, a waiter that wakes early re-reads within a second
+        }
+
+        return rows;
+    }
+
+    /// <summary>Appends transaction.updated with the transaction as GET returns it, delivered to its callbackUrl too.</summary>
+    private async Task<TransactionResponse> AppendUpdatedAsync(Guid accountId, Guid id)
+    {
+        var transaction = (await LoadAsync(accountId, id))!;
+        await events.AppendAsync(accountId, EventTypes.TransactionUpdated, transaction,
+            transaction.RegisterId, transaction.TerminalId, transaction.Id, transaction.CallbackUrl);
+        return transaction;
     }
 
     private void Log(TransitionRow row, string what) =>

@@ -1,0 +1,20 @@
+namespace Relay.Api.Events;
+
+/// <summary>The event types of the public contract.</summary>
+public static class EventTypes
+{
+    public const string TransactionUpdated = "transaction.updated";
+    public const string PairingChanged = "pairing.changed";
+    public const string TerminalOnline = "terminal.online";
+    public const string TerminalOffline = "terminal.offline";
+    public const string TerminalDisplay = "terminal.display";
+    public const string TerminalPrint = "terminal.print";
+    public const string TerminalInputRequested = "terminal.input_requested";
+    public const string TerminalEvent = "terminal.event";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        TransactionUpdated, PairingChanged, TerminalOnline, TerminalOffline, TerminalDisplay, TerminalPrint,
+        TerminalInputRequested, TerminalEvent,
+    ];
+}
