@@ -56,6 +56,7 @@ app.MapTerminals();
 app.MapTerminalActivation();
 app.MapPairing();
 app.MapTransactions();
+app.MapEvents();
 app.MapHub<TerminalHub>(TerminalHub.Path);
 app.MapRelayHealth();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();

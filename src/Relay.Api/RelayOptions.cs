@@ -9,6 +9,7 @@ public sealed class RelayOptions
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(1);
     public TimeSpan IdempotencyKeyRetention { get; set; } = TimeSpan.FromHours(48);
     public RateLimitOptions RateLimits { get; set; } = new();
+    public EventOptions Events { get; set; } = new();
     /// <summary>"json" writes one JSON object per log line; anything else writes readable text.</summary>
     public string LogFormat { get; set; } = "text";
 }
@@ -19,4 +20,12 @@ public sealed class RateLimitOptions
     public int ActivationsPerMinute { get; set; } = 10;
     /// <summary>Pairing attempts per account per minute.</summary>
     public int PairingsPerMinute { get; set; } = 30;
+}
+
+public sealed class EventOptions
+{
+    /// <summary>How long events are kept for streams to resume from (at least 24 hours; webhook retries need them too).</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromHours(72);
+    /// <summary>How often an idle event stream gets a comment line, so proxies keep it open.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 }

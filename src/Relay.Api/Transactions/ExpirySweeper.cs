@@ -7,7 +7,7 @@ namespace Relay.Api.Transactions;
 
 /// <summary>
 /// Ends transactions that no terminal received by their deadline (only those: an acknowledged transaction is only ever
-/// ended by its terminal), and clears out old idempotency keys and pairing codes.
+/// ended by its terminal), and clears out old idempotency keys, pairing codes and events.
 /// </summary>
 public sealed class ExpirySweeper(IServiceScopeFactory scopes, TimeProvider clock,
     IOptions<RelayOptions> options, ILogger<ExpirySweeper> logger) : BackgroundService
@@ -33,6 +33,8 @@ public sealed class ExpirySweeper(IServiceScopeFactory scopes, TimeProvider cloc
                     var keysBefore = now - options.Value.IdempotencyKeyRetention;
                     await db.IdempotencyRecords.Where(r => r.CreatedAt < keysBefore).ExecuteDeleteAsync(stoppingToken);
                     await db.PairingCodes.Where(c => c.ExpiresAt < now).ExecuteDeleteAsync(stoppingToken);
+                    var eventsBefore = now - options.Value.Events.Retention;
+                    await db.Events.Where(e => e.OccurredAt < eventsBefore).ExecuteDeleteAsync(stoppingToken);
                 }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
