@@ -23,7 +23,10 @@ public sealed class EventStream(Guid accountId, long after, EventFilter filter) 
         var clock = services.GetRequiredService<TimeProvider>();
         var heartbeat = services.GetRequiredService<IOptions<RelayOptions>>().Value.Events.HeartbeatInterval;
         var logger = services.GetRequiredService<ILogger<EventStream>>();
-        var ct = http.RequestAborted;
+        // The stream ends when the client goes away or this instance shuts down (the client reconnects, to another one).
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(
+            http.RequestAborted, services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+        var ct = ending.Token;
 
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
@@ -66,7 +69,7 @@ public sealed class EventStream(Guid accountId, long after, EventFilter filter) 
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // The client went away.
+            // The client went away, or the relay is stopping.
         }
 
         logger.LogInformation("Event stream closed for account {AccountId}", accountId);
