@@ -1,5 +1,6 @@
 using Relay.Api;
 using Relay.Api.Accounts;
+using Relay.Api.Cluster;
 using Relay.Api.Data;
 using Relay.Api.Events;
 using Relay.Api.Hubs;
@@ -26,7 +27,12 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
     c.ProblemDetails.Extensions.TryAdd("code", Problems.DefaultCode(c.ProblemDetails.Status)));
 builder.Services.AddExceptionHandler<ExceptionToProblem>();
-builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = 256 * 1024)
+builder.Services.AddSignalR(o =>
+    {
+        o.MaximumReceiveMessageSize = 256 * 1024;
+        o.KeepAliveInterval = TimeSpan.FromSeconds(10); // the terminal hears from the relay at least this often
+        o.ClientTimeoutInterval = TimeSpan.FromSeconds(30); // a terminal silent this long (no keep-alive) is disconnected
+    })
     .AddJsonProtocol(o => RelayJson.Configure(o.PayloadSerializerOptions));
 
 builder.Services.AddSingleton<TerminalConnections>();
@@ -39,6 +45,9 @@ builder.Services.AddScoped<TransactionStateMachine>();
 builder.Services.AddScoped<TransactionService>();
 builder.Services.AddScoped<PairingService>();
 builder.Services.AddHostedService<ExpirySweeper>();
+builder.Services.AddSingleton<ThisInstance>();
+builder.Services.AddHostedService<InstanceHeartbeat>();
+builder.Services.AddHostedService<PeerListener>();
 
 var app = builder.Build();
 await app.MigrateDatabaseAsync();
@@ -46,6 +55,7 @@ await app.MigrateDatabaseAsync();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRequestLogging();
+app.UseDraining(TerminalHub.Path);
 app.UseRelayOpenApi();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -10,6 +10,7 @@ public sealed class RelayOptions
     public TimeSpan IdempotencyKeyRetention { get; set; } = TimeSpan.FromHours(48);
     public RateLimitOptions RateLimits { get; set; } = new();
     public EventOptions Events { get; set; } = new();
+    public ClusterOptions Cluster { get; set; } = new();
     /// <summary>"json" writes one JSON object per log line; anything else writes readable text.</summary>
     public string LogFormat { get; set; } = "text";
 }
@@ -28,4 +29,15 @@ public sealed class EventOptions
     public TimeSpan Retention { get; set; } = TimeSpan.FromHours(72);
     /// <summary>How often an idle event stream gets a comment line, so proxies keep it open.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+}
+
+/// <summary>How relay instances sharing one database keep track of each other (see README, "Several instances").</summary>
+public sealed class ClusterOptions
+{
+    /// <summary>How often an instance records that it is alive (and that its terminals are).</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>An instance silent this long is dead: the others show its terminals offline.</summary>
+    public TimeSpan DeadAfter { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>A pending transaction not yet acknowledged this long after creation is pushed to its terminal again.</summary>
+    public TimeSpan ResendAfter { get; set; } = TimeSpan.FromSeconds(3);
 }

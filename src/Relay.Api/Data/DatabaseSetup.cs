@@ -40,8 +40,6 @@ public static class DatabaseSetup
                 // MigrateAsync checks for the history table before reading it (GetPendingMigrations would log an error on a new database).
                 await db.Database.MigrateAsync();
 
-                // One instance for now: a terminal cannot still be connected to a relay that is only starting.
-                await db.Terminals.Where(t => t.ConnectionId != null).ExecuteUpdateAsync(s => s.SetProperty(t => t.ConnectionId, (string?)null));
                 logger.LogInformation("Database ready ({Database} on {Host})", lockConnection.Database, lockConnection.Host);
                 return;
             }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Relay.Api.Accounts;
+using Relay.Api.Cluster;
 using Relay.Api.Events;
 using Relay.Api.Pairing;
 using Relay.Api.Terminals;
@@ -23,6 +24,7 @@ public sealed class RelayDbContext(DbContextOptions<RelayDbContext> options) : D
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
+    public DbSet<RelayInstance> Instances => Set<RelayInstance>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(RelayDbContext).Assembly);

@@ -1,30 +1,111 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Relay.Api.Cluster;
+using Relay.Api.Data;
+using Relay.Api.Infrastructure;
+using Relay.Api.Transactions;
 
 namespace Relay.Api.Hubs;
 
-/// <summary>Server → terminal messages, to whichever connection holds the terminal on this instance.</summary>
+/// <summary>
+/// Server → terminal messages. A terminal connected here gets them at once; for any other, the relay instance that
+/// holds it is told through PostgreSQL (a notification of ids only) and sends it from the database's truth.
+/// </summary>
 /// <remarks>
-/// A message to a terminal that is not connected is dropped on purpose: the database holds the work, and the
-/// terminal gets all of it again when it connects.
+/// A message to a terminal that is not connected anywhere is dropped on purpose: the database holds the work, and the
+/// terminal gets all of it again when it connects. Pending work is also re-sent periodically (see
+/// <see cref="ResendPendingAsync"/>), so a lost notification delays a payment by seconds, never loses it.
 /// </remarks>
-public sealed class TerminalChannel(IHubContext<TerminalHub> hub, TerminalConnections connections, ILogger<TerminalChannel> logger)
+public sealed class TerminalChannel(
+    IHubContext<TerminalHub> hub, TerminalConnections connections, RelayDbContext db, TimeProvider clock, ILogger<TerminalChannel> logger)
 {
     public Task StartTransaction(Guid terminalId, TerminalTransaction transaction) =>
-        Send(terminalId, "StartTransaction", transaction);
+        Send(terminalId, "StartTransaction", transaction, transaction.Id.ToString());
 
     public Task CancelTransaction(Guid terminalId, Guid transactionId) =>
-        Send(terminalId, "CancelTransaction", transactionId);
+        Send(terminalId, "CancelTransaction", transactionId, transactionId.ToString());
 
     public Task PairingChanged(Guid terminalId, PairingChangedMessage change) =>
-        Send(terminalId, "PairingChanged", change);
+        Send(terminalId, "PairingChanged", change, change.RegisterId);
 
-    private async Task Send(Guid terminalId, string method, object argument)
+    /// <summary>Sends what another instance asked for, to a terminal held here, reading it from the database.</summary>
+    public async Task DeliverAsync(TerminalPush push)
     {
-        if (connections.ConnectionIdOf(terminalId) is not { } connectionId)
+        object? argument = push.Method switch
+        {
+            "StartTransaction" when Guid.TryParse(push.Argument, out var id) => await db.Transactions.AsNoTracking()
+                .Where(t => t.Id == id && t.TerminalId == push.TerminalId && t.Status == TransactionStatus.Pending)
+                .Select(t => TerminalTransaction.From(t)).FirstOrDefaultAsync(),
+            "CancelTransaction" when Guid.TryParse(push.Argument, out var id) => id,
+            "PairingChanged" => await db.Pairings.AsNoTracking()
+                .Where(p => p.TerminalId == push.TerminalId && p.RegisterId == push.Argument)
+                .Select(p => new PairingChangedMessage(p.RegisterId, p.RegisterName, true)).FirstOrDefaultAsync()
+                ?? new PairingChangedMessage(push.Argument, null, false),
+            _ => null,
+        };
+        if (argument is not null && connections.ConnectionIdOf(push.TerminalId) is { } connectionId)
+        {
+            await SendHere(push.TerminalId, connectionId, push.Method, argument);
+        }
+    }
+
+    /// <summary>
+    /// Re-sends to the terminals held here their pending transactions (created at least <paramref name="olderThan"/>
+    /// ago) and outstanding cancels: the catch-up for pushes lost between instances. Terminals ignore repeats.
+    /// </summary>
+    public async Task ResendPendingAsync(TimeSpan olderThan, CancellationToken ct)
+    {
+        var here = connections.TerminalIds();
+        if (here.Count == 0)
         {
             return;
         }
 
+        var now = clock.Now();
+        var createdBy = now - olderThan;
+        var open = await db.Transactions.AsNoTracking()
+            .Where(t => here.Contains(t.TerminalId) && t.CreatedAt <= createdBy
+                        && ((t.Status == TransactionStatus.Pending && t.ExpiresAt > now) || t.Status == TransactionStatus.CancelRequested))
+            .ToListAsync(ct);
+        foreach (var t in open)
+        {
+            if (connections.ConnectionIdOf(t.TerminalId) is not { } connectionId)
+            {
+                continue;
+            }
+
+            if (t.Status == TransactionStatus.Pending)
+            {
+                await SendHere(t.TerminalId, connectionId, "StartTransaction", TerminalTransaction.From(t));
+            }
+            else
+            {
+                await SendHere(t.TerminalId, connectionId, "CancelTransaction", t.Id);
+            }
+        }
+    }
+
+    private async Task Send(Guid terminalId, string method, object argument, string reference)
+    {
+        if (connections.ConnectionIdOf(terminalId) is { } connectionId)
+        {
+            await SendHere(terminalId, connectionId, method, argument);
+            return;
+        }
+
+        try
+        {
+            var payload = new TerminalPush(terminalId, method, reference).ToString();
+            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({PeerListener.Channel}, {payload})");
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not pass {Method} for terminal {TerminalId} to the other relay instances; it is re-sent shortly", method, terminalId);
+        }
+    }
+
+    private async Task SendHere(Guid terminalId, string connectionId, string method, object argument)
+    {
         try
         {
             await hub.Clients.Client(connectionId).SendAsync(method, argument);

@@ -24,6 +24,18 @@ public sealed class TerminalConnections
         byTerminal.TryGetValue(terminalId, out var current) && current.ConnectionId == connectionId
         && byTerminal.TryRemove(new KeyValuePair<Guid, HubCallerContext>(terminalId, current));
 
+    /// <summary>The terminals connected to this instance now.</summary>
+    public IReadOnlyCollection<Guid> TerminalIds() => byTerminal.Keys.ToList();
+
+    /// <summary>Closes every connection (this instance is stopping): terminals reconnect to another instance at once.</summary>
+    public void CloseAll()
+    {
+        foreach (var terminalId in byTerminal.Keys)
+        {
+            Close(terminalId);
+        }
+    }
+
     public string? ConnectionIdOf(Guid terminalId) => byTerminal.TryGetValue(terminalId, out var c) ? c.ConnectionId : null;
 
     /// <summary>Closes the terminal's connection (removal, device swap); the device reconnects, or is refused if its token is gone.</summary>

@@ -11,11 +11,12 @@ public static class Health
     {
         services.AddHealthChecks()
             .AddDbContextCheck<RelayDbContext>("database", tags: ["ready"])
-            .AddCheck<MigrationsApplied>("migrations", tags: ["ready"]);
+            .AddCheck<MigrationsApplied>("migrations", tags: ["ready"])
+            .AddCheck<Cluster.Draining.Check>("accepting-work", tags: ["ready"]);
         return services;
     }
 
-    /// <summary><c>/health/live</c>: the process is up. <c>/health/ready</c>: PostgreSQL answers and the schema is current.</summary>
+    /// <summary><c>/health/live</c>: the process is up. <c>/health/ready</c>: PostgreSQL answers, the schema is current and the instance is not stopping.</summary>
     public static void MapRelayHealth(this IEndpointRouteBuilder routes)
     {
         routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).WithTags("Health");

@@ -22,6 +22,15 @@ public class Signals<TKey> where TKey : notnull
         }
     }
 
+    /// <summary>Wakes every waiter, to re-read what it waits for (after missing notifications).</summary>
+    public void NotifyAll()
+    {
+        foreach (var key in waiting.Keys)
+        {
+            Notify(key);
+        }
+    }
+
     /// <summary>Drops the signal of a wait that ended without a change, so finished waits leave nothing behind.</summary>
     public void Forget(TKey key, Task change)
     {

@@ -25,5 +25,7 @@ public sealed class Terminal
 
     /// <summary>The SignalR connection that holds the terminal now; null while it is offline.</summary>
     public string? ConnectionId { get; set; }
+    /// <summary>The relay instance that holds <see cref="ConnectionId"/>.</summary>
+    public Guid? InstanceId { get; set; }
     public DateTimeOffset? LastSeenAt { get; set; }
 }

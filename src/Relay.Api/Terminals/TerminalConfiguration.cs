@@ -17,6 +17,7 @@ public sealed class TerminalConfiguration : IEntityTypeConfiguration<Terminal>
         builder.Property(t => t.AppVersion).HasMaxLength(50);
         builder.Property(t => t.ConnectionId).HasMaxLength(100);
         builder.HasIndex(t => new { t.AccountId, t.CreatedAt });
+        builder.HasIndex(t => t.InstanceId).HasFilter("instance_id IS NOT NULL");
         builder.HasIndex(t => t.ActivationCodeHash).IsUnique().HasFilter("activation_code_hash IS NOT NULL");
         builder.HasIndex(t => t.DeviceTokenHash).IsUnique().HasFilter("device_token_hash IS NOT NULL");
     }

@@ -22,6 +22,7 @@ public sealed class TransactionService(
     TerminalChannel terminals,
     EventLog events,
     TimeProvider clock,
+    IHostApplicationLifetime lifetime,
     ILogger<TransactionService> logger)
 {
     public const int DefaultExpiresInSeconds = 90;
@@ -143,19 +144,22 @@ public sealed class TransactionService(
     public async Task<TransactionResponse?> WaitAsync(Guid accountId, Guid id, TimeSpan wait, CancellationToken ct)
     {
         var deadline = clock.Now() + wait;
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
         while (true)
         {
             var change = waiters.NextChange(id);
             var transaction = await LoadAsync(accountId, id, ct);
             var remaining = deadline - clock.Now();
-            if (transaction is null || Transaction.IsFinal(transaction.Status) || remaining <= TimeSpan.Zero)
+            // A stopping instance answers with the transaction as it stands; the POS asks again (another instance).
+            if (transaction is null || Transaction.IsFinal(transaction.Status) || remaining <= TimeSpan.Zero
+                || lifetime.ApplicationStopping.IsCancellationRequested)
             {
                 waiters.Forget(id, change);
                 return transaction;
             }
 
-            // The signal covers changes made on this instance; the periodic re-read covers everything else.
-            await Task.WhenAny(change, Task.Delay(remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), clock, ct));
+            // Changes here and on other instances (LISTEN/NOTIFY) signal; the periodic re-read is the fallback for a lost notification.
+            await Task.WhenAny(change, Task.Delay(remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), clock, waiting.Token));
             ct.ThrowIfCancellationRequested();
         }
     }

@@ -87,6 +87,33 @@ namespace Relay.Api.Data.Migrations
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Relay.Api.Cluster.RelayInstance", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_relay_instances");
+
+                    b.ToTable("relay_instances", (string)null);
+                });
+
             modelBuilder.Entity("Relay.Api.Events.EventRecord", b =>
                 {
                     b.Property<Guid>("AccountId")
@@ -278,6 +305,10 @@ namespace Relay.Api.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("device_token_hash");
 
+                    b.Property<Guid?>("InstanceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("instance_id");
+
                     b.Property<string>("Label")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
@@ -324,6 +355,10 @@ namespace Relay.Api.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_terminals_device_token_hash")
                         .HasFilter("device_token_hash IS NOT NULL");
+
+                    b.HasIndex("InstanceId")
+                        .HasDatabaseName("ix_terminals_instance_id")
+                        .HasFilter("instance_id IS NOT NULL");
 
                     b.HasIndex("AccountId", "CreatedAt")
                         .HasDatabaseName("ix_terminals_account_id_created_at");

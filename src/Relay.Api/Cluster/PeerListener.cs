@@ -1,0 +1,103 @@
+using Npgsql;
+using Relay.Api.Events;
+using Relay.Api.Hubs;
+using Relay.Api.Transactions;
+
+namespace Relay.Api.Cluster;
+
+/// <summary>
+/// Hears what other relay instances committed (PostgreSQL LISTEN on a dedicated connection, with keepalive) and wakes
+/// what waits for it here: Prefer: wait requests, event streams, and pushes to terminals this instance holds.
+/// Notifications are hints carrying ids only; one sent while the listener was away is gone, so after every
+/// (re)connect it catches up: every waiter re-reads, and every terminal here gets its pending work again.
+/// </summary>
+public sealed class PeerListener(
+    IConfiguration configuration, IServiceScopeFactory scopes, TransactionWaiters waiters, EventSignals eventSignals,
+    TerminalConnections connections, ILogger<PeerListener> logger) : BackgroundService
+{
+    public const string Channel = "relay";
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString("Relay"))
+        {
+            KeepAlive = 5, // a dead connection is noticed within seconds, not at the next notification
+            Pooling = false,
+            ApplicationName = "relay-listener",
+        };
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(builder.ConnectionString);
+                connection.Notification += (_, n) => Dispatch(n.Payload);
+                await connection.OpenAsync(stoppingToken);
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+
+                logger.LogInformation("Listening for other relay instances' changes");
+                await CatchUpAsync(stoppingToken);
+                while (true)
+                {
+                    await connection.WaitAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("Lost the notification connection ({Error}); reconnecting in {Delay}", e.Message, RetryDelay);
+                await Task.Delay(RetryDelay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private void Dispatch(string payload)
+    {
+        try
+        {
+            switch (payload[..2])
+            {
+                case "t:" when Guid.TryParse(payload.AsSpan(2), out var transactionId):
+                    waiters.Notify(transactionId);
+                    break;
+                case "e:" when Guid.TryParse(payload.AsSpan(2), out var accountId):
+                    eventSignals.Notify(accountId);
+                    break;
+                case "p:" when TerminalPush.TryParse(payload, out var push) && connections.ConnectionIdOf(push.TerminalId) is not null:
+                    _ = DeliverAsync(push);
+                    break;
+            }
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not handle the notification {Payload}", payload);
+        }
+    }
+
+    private async Task DeliverAsync(TerminalPush push)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<TerminalChannel>().DeliverAsync(push);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not deliver {Method} to terminal {TerminalId}", push.Method, push.TerminalId);
+        }
+    }
+
+    private async Task CatchUpAsync(CancellationToken ct)
+    {
+        waiters.NotifyAll();
+        eventSignals.NotifyAll();
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<TerminalChannel>().ResendPendingAsync(TimeSpan.Zero, ct);
+    }
+}
