@@ -17,13 +17,15 @@ public class RelayFixture : IAsyncLifetime
     /// <param name="settings">Configuration that differs from <see cref="RelayFactory"/>'s test defaults.</param>
     protected RelayFixture(IReadOnlyDictionary<string, string> settings) => this.settings = settings;
 
+    protected IReadOnlyDictionary<string, string> Settings => settings;
+
     public TestClock Clock { get; } = new();
 
     public string ConnectionString => database.ConnectionString;
 
     public RelayFactory Factory { get; private set; } = null!;
 
-    public Task InitializeAsync()
+    public virtual Task InitializeAsync()
     {
         Start();
         return Task.CompletedTask;
@@ -61,7 +63,7 @@ public class RelayFixture : IAsyncLifetime
     /// Opens a terminal's WebSocket to the current relay over the test server, failing at once while the relay is
     /// down, as a refused TCP connection would.
     /// </summary>
-    public async ValueTask<WebSocket> OpenWebSocketAsync(Uri uri, string authorization, CancellationToken ct)
+    public virtual async ValueTask<WebSocket> OpenWebSocketAsync(Uri uri, string authorization, CancellationToken ct)
     {
         lock (sockets)
         {
@@ -94,7 +96,7 @@ public class RelayFixture : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Factory.DisposeAsync();
         await database.DropAsync();

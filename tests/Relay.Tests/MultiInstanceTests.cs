@@ -1,0 +1,127 @@
+using Npgsql;
+using Relay.Terminal;
+using Relay.Tests.Infrastructure;
+
+namespace Relay.Tests;
+
+/// <summary>
+/// Two relay instances share one database: a POS call to one reaches a terminal connected to the other, waits and
+/// streams on one wake for changes made on the other, and a dead or stopping instance's terminals are handled.
+/// </summary>
+public sealed class MultiInstanceTests(TwoRelaysFixture relays) : IClassFixture<TwoRelaysFixture>
+{
+    [Fact]
+    public async Task PaymentCreatedOnOneInstanceForATerminalOnTheOtherCompletesWithPreferWait()
+    {
+        var merchant = await relays.NewMerchantAsync();
+        await using var terminal = await relays.NewTerminalAsync(merchant, simulate: true); // connected to B
+        await merchant.PairAsync(terminal, "till-1"); // paired through A
+
+        var transaction = await merchant.PurchaseAsync("till-1", 1250, wait: 30).Expect(201); // created on A
+
+        Assert.True(transaction.Str("status") == "approved", terminal.Output.ToString());
+        Assert.True((bool)transaction["terminalOnline"]!);
+        var onSecond = await relays.OnSecond(merchant).GetTransactionAsync(transaction.Str("id"));
+        Assert.Equal("approved", onSecond.Str("status"));
+    }
+
+    [Fact]
+    public async Task PairingAndCancelOnOneInstanceReachTheTerminalOnTheOther()
+    {
+        var merchant = await relays.NewMerchantAsync();
+        await using var terminal = await relays.NewTerminalAsync(merchant, simulate: false);
+        await merchant.PairAsync(terminal, "till-1", "Till 1");
+        Assert.Equal(new PairingChange("till-1", "Till 1", true), await terminal.NextPairingChange());
+
+        var id = (await merchant.PurchaseAsync("till-1", 1250).Expect(201)).Str("id");
+        var started = await terminal.AcceptNextAsync();
+        Assert.Equal(id, started.Id);
+        await merchant.Http.PostAsync($"/api/v1/transactions/{id}/cancel", null).Expect(202);
+
+        Assert.Equal(id, await terminal.NextCancel());
+        await terminal.Client.CompleteTransactionAsync(new TerminalResult(id, TransactionOutcome.Cancelled) { ResponseText = "Cancelled" });
+        Assert.Equal("cancelled", (await merchant.GetTransactionAsync(id)).Str("status"));
+    }
+
+    [Fact]
+    public async Task EventStreamOnOneInstanceSeesChangesMadeOnTheOther()
+    {
+        var merchant = await relays.NewMerchantAsync();
+        await using var terminal = await relays.NewTerminalAsync(merchant, simulate: true);
+        await merchant.PairAsync(terminal, "till-1");
+        await using var streamOnA = await EventStreamReader.OpenAsync(merchant.Http);
+
+        var id = (await relays.OnSecond(merchant).PurchaseAsync("till-1", 1250).Expect(201)).Str("id"); // created on B
+
+        var story = await streamOnA.UntilAsync(e => e.Type == "transaction.updated" && e.Data.Str("status") == "approved");
+        Assert.All(story.Where(e => e.Type == "transaction.updated"), e => Assert.Equal(id, e.Data.Str("id")));
+        Assert.Equal(["pending", "delivered", "in_progress", "approved"],
+            story.Where(e => e.Type == "transaction.updated").Select(e => e.Data.Str("status")));
+    }
+
+    [Fact]
+    public async Task TerminalsOfAnInstanceThatDiedAreShownOfflineWithinSeconds()
+    {
+        var merchant = await relays.NewMerchantAsync();
+        var terminal = await relays.NewTerminalAsync(merchant, simulate: false);
+        await merchant.PairAsync(terminal, "till-1");
+        await terminal.DisposeAsync();
+        await merchant.WaitForPresenceAsync(terminal.TerminalId, online: false);
+
+        // An instance that held the terminal and then died (SIGKILL: it never said goodbye) — as the database last saw it.
+        await using (var db = new NpgsqlConnection(relays.ConnectionString))
+        {
+            await db.OpenAsync();
+            var dead = Guid.NewGuid();
+            await using var transaction = await db.BeginTransactionAsync();
+            await using (var instance = new NpgsqlCommand(
+                "INSERT INTO relay_instances (id, name, started_at, heartbeat_at) VALUES ($1, 'dead', now() - interval '1 hour', now())", db))
+            {
+                instance.Parameters.Add(new() { Value = dead });
+                await instance.ExecuteNonQueryAsync();
+            }
+
+            await using (var held = new NpgsqlCommand("UPDATE terminals SET connection_id = 'conn-on-dead', instance_id = $1 WHERE id = $2", db))
+            {
+                held.Parameters.Add(new() { Value = dead });
+                held.Parameters.Add(new() { Value = Guid.Parse(terminal.TerminalId) });
+                await held.ExecuteNonQueryAsync();
+            }
+
+            await transaction.CommitAsync();
+        }
+
+        await using var stream = await EventStreamReader.OpenAsync(merchant.Http);
+        Assert.True(await merchant.TerminalOnlineAsync(terminal.TerminalId), "the setup did not make the terminal look online");
+        var offline = await stream.UntilAsync(e => e.Type == "terminal.offline", seconds: 15);
+        Assert.Equal(terminal.TerminalId, offline[^1].Data.Str("terminalId"));
+        Assert.False(await merchant.TerminalOnlineAsync(terminal.TerminalId));
+
+        // The POS is told plainly: a payment for it now is queued, with terminalOnline false.
+        var queued = await merchant.PurchaseAsync("till-1", 1250).Expect(201);
+        Assert.Equal("pending", queued.Str("status"));
+        Assert.False((bool)queued["terminalOnline"]!);
+        await merchant.Http.PostAsync($"/api/v1/transactions/{queued.Str("id")}/cancel", null).Expect(202);
+    }
+}
+
+/// <summary>A deploy stops an instance (SIGTERM): its own pair of relays, since the instance does not come back.</summary>
+public sealed class InstanceStopTests(TwoRelaysFixture relays) : IClassFixture<TwoRelaysFixture>
+{
+    [Fact]
+    public async Task StoppingAnInstanceMovesItsTerminalsToAnotherAndTheirPaymentsFinish()
+    {
+        var merchant = await relays.NewMerchantAsync();
+        await using var terminal = await relays.NewTerminalAsync(merchant, simulate: false); // on B
+        await merchant.PairAsync(terminal, "till-1");
+        var id = (await merchant.PurchaseAsync("till-1", 1250).Expect(201)).Str("id");
+        var started = await terminal.AcceptNextAsync();
+
+        await relays.StopSecondAsync(); // the terminal's socket is closed; it reconnects to A
+
+        await merchant.WaitForPresenceAsync(terminal.TerminalId, online: true);
+        var ack = await terminal.Client.CompleteTransactionAsync(DeliveryScript.ApprovedResult(started.Id, 1250));
+        Assert.Equal(new CompletionAck(true, "approved"), ack);
+        Assert.Equal("approved", (await merchant.GetTransactionAsync(id)).Str("status"));
+    }
+}
