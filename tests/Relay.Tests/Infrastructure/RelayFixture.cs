@@ -21,7 +21,11 @@ public class RelayFixture : IAsyncLifetime
 
     public TestClock Clock { get; } = new();
 
+    /// <summary>The fixture's database, as tests reach it.</summary>
     public string ConnectionString => database.ConnectionString;
+
+    /// <summary>The database as the relay reaches it (a fixture may put something in between).</summary>
+    protected virtual string RelayConnectionString => database.ConnectionString;
 
     public RelayFactory Factory { get; private set; } = null!;
 
@@ -88,7 +92,7 @@ public class RelayFixture : IAsyncLifetime
 
     private void Start()
     {
-        Factory = new RelayFactory(database.ConnectionString, Clock, settings);
+        Factory = new RelayFactory(RelayConnectionString, Clock, settings);
         _ = Factory.Server; // starts the host: migrations run now
         lock (sockets)
         {
