@@ -294,7 +294,8 @@ public sealed class SimulatedTerminal : IAsyncDisposable
         return result.AuthCode is { } authCode ? $"{text}, auth {authCode}" : text;
     }
 
-    private static string Tag(string transactionId) => transactionId.Length > 8 ? transactionId[..8] : transactionId;
+    // The last characters: the random part of a UUIDv7 (its first ones are a timestamp, shared by transactions made together).
+    private static string Tag(string transactionId) => transactionId.Length > 8 ? transactionId[^8..] : transactionId;
 
     private sealed class InFlight(TerminalTransaction transaction)
     {

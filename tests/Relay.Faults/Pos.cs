@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Relay.Faults;
+
+/// <summary>
+/// A POS as integrators write one: every call retried with the same Idempotency-Key until the relay answers,
+/// whatever fails in between (connection refused or reset, 503, a hung instance timing out).
+/// </summary>
+public sealed class Pos(Uri baseAddress, string apiKey)
+{
+    private readonly HttpClient http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(5) })
+    {
+        BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5),
+        DefaultRequestHeaders = { { "Authorization", "Bearer " + apiKey } },
+    };
+
+    public async Task<string> PurchaseAsync(string registerId, long amount, string key, CancellationToken ct)
+    {
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/transactions")
+                {
+                    Content = JsonContent.Create(new { registerId, type = "purchase", amount, currency = "NZD", reference = key, expiresInSeconds = 120 }),
+                    Headers = { { "Idempotency-Key", key } },
+                };
+                using var response = await http.SendAsync(request, ct);
+                if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
+                {
+                    return (string)(await response.Content.ReadFromJsonAsync<JsonNode>(ct))!["id"]!;
+                }
+
+                if ((int)response.StatusCode is >= 400 and < 500)
+                {
+                    throw new InvalidOperationException($"the relay refused the payment: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            {
+            }
+
+            await Task.Delay(200, ct);
+        }
+    }
+
+    /// <summary>The transaction as the relay reports it, or null when no instance answered this time.</summary>
+    public async Task<JsonNode?> GetAsync(string id, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await http.GetAsync($"/api/v1/transactions/{id}", ct);
+            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonNode>(ct) : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    public async Task<JsonNode> PostAsync(string path, object body)
+    {
+        using var response = await http.PostAsJsonAsync(path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!;
+    }
+}
