@@ -94,8 +94,13 @@ fi
 if [ $# -eq 0 ] && [ "${RELAY_FAULTS:-1}" != 0 ]; then
   echo "test.sh: fault-injection suite (two relay instances, simulator terminals, their own PostgreSQL)"
   faults_log=$(mktemp)
-  dotnet tests/Relay.Faults/bin/Release/net10.0/Relay.Faults.dll | tee "$faults_log"
-  faults_rc=${PIPESTATUS[0]}
+  # dotnet test builds test projects only; the suite runs the Release builds of the relay and the simulator.
+  if dotnet build tests/Relay.Faults -c Release --nologo -v quiet >"$faults_log" 2>&1; then
+    dotnet tests/Relay.Faults/bin/Release/net10.0/Relay.Faults.dll | tee "$faults_log"
+    faults_rc=${PIPESTATUS[0]}
+  else
+    cat "$faults_log"; faults_rc=1
+  fi
   faults_line=$(grep -E '^faults: [0-9]+ passed, [0-9]+ failed$' "$faults_log" | tail -n 1)
   rm -f "$faults_log"
   if [ -n "$faults_line" ]; then
