@@ -23,6 +23,7 @@ public sealed class DeviceSwapTests(RelayFixture relay) : IClassFixture<RelayFix
         Assert.False(await relay.SdkConnectsWithinAsync(deviceA.DeviceToken, TimeSpan.FromSeconds(2)), "device A connected again with its old token");
 
         await using var deviceB = await relay.ConnectAsync(deviceA.TerminalId, activation.Str("deviceToken"), simulate: false);
+        await merchant.WaitForPresenceAsync(deviceA.TerminalId, online: true); // recorded just after the handshake
         var pairing = Assert.Single((await merchant.Http.GetAsync("/api/v1/pairings?registerId=till-1").Expect(200))["items"]!.AsArray());
         Assert.Equal(deviceA.TerminalId, pairing!.Str("terminalId"));
         var terminal = await merchant.Http.GetAsync($"/api/v1/terminals/{deviceA.TerminalId}").Expect(200);

@@ -68,14 +68,15 @@ public sealed class MultiInstanceTests(TwoRelaysFixture relays) : IClassFixture<
         await terminal.DisposeAsync();
         await merchant.WaitForPresenceAsync(terminal.TerminalId, online: false);
 
-        // An instance that held the terminal and then died (SIGKILL: it never said goodbye) — as the database last saw it.
+        // An instance that held the terminal and then died (SIGKILL: it never said goodbye) — as the database last saw it,
+        // its last heartbeat a few seconds ahead so the check below sees the terminal online first.
         await using (var db = new NpgsqlConnection(relays.ConnectionString))
         {
             await db.OpenAsync();
             var dead = Guid.NewGuid();
             await using var transaction = await db.BeginTransactionAsync();
             await using (var instance = new NpgsqlCommand(
-                "INSERT INTO relay_instances (id, name, started_at, heartbeat_at) VALUES ($1, 'dead', now() - interval '1 hour', now())", db))
+                "INSERT INTO relay_instances (id, name, started_at, heartbeat_at) VALUES ($1, 'dead', now() - interval '1 hour', now() + interval '5 seconds')", db))
             {
                 instance.Parameters.Add(new() { Value = dead });
                 await instance.ExecuteNonQueryAsync();
