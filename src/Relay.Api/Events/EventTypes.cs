@@ -11,10 +11,11 @@ public static class EventTypes
     public const string TerminalPrint = "terminal.print";
     public const string TerminalInputRequested = "terminal.input_requested";
     public const string TerminalEvent = "terminal.event";
+    public const string TerminalInputAnswered = "terminal.input_answered";
 
     public static readonly IReadOnlyList<string> All =
     [
         TransactionUpdated, PairingChanged, TerminalOnline, TerminalOffline, TerminalDisplay, TerminalPrint,
-        TerminalInputRequested, TerminalEvent,
+        TerminalInputRequested, TerminalInputAnswered, TerminalEvent,
     ];
 }

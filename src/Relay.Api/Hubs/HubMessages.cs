@@ -32,3 +32,9 @@ public sealed record StartedAck(string Status);
 public sealed record CompletionAck(bool Accepted, string Status);
 
 public sealed record PairingChangedMessage(string RegisterId, string? RegisterName, bool Paired);
+
+/// <summary>Terminal → server RequestInput: a question for the POS operator.</summary>
+public sealed record InputRequestMessage(string? RequestId, string? Kind, string? Prompt, int? TimeoutSeconds);
+
+/// <summary>Terminal → server Notify: a device event (card_inserted, maintenance_required, …) with any JSON data.</summary>
+public sealed record NotificationMessage(string? Kind, System.Text.Json.JsonElement? Data);

@@ -28,6 +28,10 @@ public sealed class TerminalChannel(
     public Task PairingChanged(Guid terminalId, PairingChangedMessage change) =>
         Send(terminalId, "PairingChanged", change, change.RegisterId);
 
+    /// <summary>The POS's answer to the terminal's question: <c>InputResponse(transactionId, requestId, value)</c>.</summary>
+    public Task InputResponse(Guid terminalId, Guid transactionId, string requestId, string value) =>
+        Send(terminalId, "InputResponse", new object[] { transactionId, requestId, value }, $"{transactionId}:{requestId}");
+
     /// <summary>Sends what another instance asked for, to a terminal held here, reading it from the database.</summary>
     public async Task DeliverAsync(TerminalPush push)
     {
@@ -37,6 +41,10 @@ public sealed class TerminalChannel(
                 .Where(t => t.Id == id && t.TerminalId == push.TerminalId && t.Status == TransactionStatus.Pending)
                 .Select(t => TerminalTransaction.From(t)).FirstOrDefaultAsync(),
             "CancelTransaction" when Guid.TryParse(push.Argument, out var id) => id,
+            "InputResponse" when push.Argument.Split(':', 2) is [var tx, var requestId] && Guid.TryParse(tx, out var id) =>
+                await db.InputRequests.AsNoTracking()
+                    .Where(r => r.TransactionId == id && r.RequestId == requestId && r.TerminalId == push.TerminalId && r.Value != null)
+                    .Select(r => new object[] { r.TransactionId, r.RequestId, r.Value! }).FirstOrDefaultAsync(),
             "PairingChanged" => await db.Pairings.AsNoTracking()
                 .Where(p => p.TerminalId == push.TerminalId && p.RegisterId == push.Argument)
                 .Select(p => new PairingChangedMessage(p.RegisterId, p.RegisterName, true)).FirstOrDefaultAsync()
@@ -108,7 +116,8 @@ public sealed class TerminalChannel(
     {
         try
         {
-            await hub.Clients.Client(connectionId).SendAsync(method, argument);
+            // An object[] carries several arguments (InputResponse); anything else is the one argument.
+            await hub.Clients.Client(connectionId).SendCoreAsync(method, argument as object[] ?? [argument]);
         }
         catch (Exception e)
         {

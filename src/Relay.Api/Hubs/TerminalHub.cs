@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Relay.Api.Infrastructure;
 using Relay.Api.Pairing;
 using Relay.Api.Security;
+using Relay.Api.Terminals;
 using Relay.Api.Transactions;
 
 namespace Relay.Api.Hubs;
@@ -11,12 +12,13 @@ namespace Relay.Api.Hubs;
 [Authorize(Policy = AuthenticationSetup.Terminal)]
 public sealed class TerminalHub(
     TransactionService transactions, PairingService pairing, TerminalPresence presence, TerminalConnections connections,
-    ILogger<TerminalHub> logger) : Hub
+    TerminalMessages messages, ILogger<TerminalHub> logger) : Hub
 {
     public const string Path = "/hubs/terminal";
 
     private Guid TerminalId => Context.User!.GetTerminalId();
     private Guid DeviceId => Context.User!.GetDeviceId();
+    private Guid AccountId => Context.User!.GetAccountId();
 
     public override async Task OnConnectedAsync()
     {
@@ -41,7 +43,16 @@ public sealed class TerminalHub(
         logger.LogInformation("Terminal {TerminalId} disconnected ({ConnectionId}): {Reason}", TerminalId, Context.ConnectionId, exception?.Message ?? "closed");
     }
 
-    public Task<PairingCodeResponse> RequestPairingCode() => pairing.NewCodeAsync(Context.User!.GetAccountId(), TerminalId);
+    public Task<PairingCodeResponse> RequestPairingCode() => pairing.NewCodeAsync(AccountId, TerminalId);
+
+    public Task Display(string? transactionId, string? text) => messages.DisplayAsync(AccountId, TerminalId, transactionId, text);
+
+    public Task Print(string? transactionId, string? receipt, string? text) => messages.PrintAsync(AccountId, TerminalId, transactionId, receipt, text);
+
+    public Task<InputRequestResponse> RequestInput(string? transactionId, InputRequestMessage? request) =>
+        messages.RequestInputAsync(AccountId, TerminalId, transactionId, request);
+
+    public Task Notify(NotificationMessage? notification) => messages.NotifyAsync(AccountId, TerminalId, notification);
 
     public async Task<ReceivedAck> TransactionReceived(string transactionId) =>
         new(Guid.TryParse(transactionId, out var id) && await transactions.ReceivedAsync(TerminalId, DeviceId, id));

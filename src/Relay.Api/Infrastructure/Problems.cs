@@ -63,6 +63,8 @@ public static class Problems
         (409, "terminal-removed", "The terminal was removed."),
         (409, "terminal-not-activated", "The terminal was never activated; give it its activation code first."),
         (409, "transaction-final", "The transaction is already final."),
+        (409, "input-answered", "The terminal's question was answered already; the first answer stands."),
+        (409, "input-expired", "The terminal's question timed out before the answer came; the terminal took its timeout path."),
         (409, "transaction-not-stranded", "Only a transaction left open by a replaced device can be resolved by an operator."),
         (413, "payload-too-large", "The request body is larger than the relay accepts."),
         (415, "unsupported-media-type", "Send JSON with 'Content-Type: application/json'."),
