@@ -10,6 +10,7 @@ namespace Relay.Terminal.Simulator;
 ///   <item><term>51</term><description><c>declined</c>, responseCode <c>51</c>, "Insufficient funds"</description></item>
 ///   <item><term>52</term><description><c>failed</c>, responseCode <c>96</c>, "Card read error" (no charge)</description></item>
 ///   <item><term>53</term><description>hold: no outcome until the POS cancels, then <c>cancelled</c> (responseCode <c>CANCELLED</c>)</description></item>
+///   <item><term>54</term><description>signature: asks the POS "Signature OK?"; yes → <c>approved</c>, no → <c>declined</c> "Signature declined", no answer in time → <c>declined</c> "Signature not confirmed"</description></item>
 ///   <item><term>anything else</term><description><c>approved</c>, responseCode <c>00</c>, "Approved"</description></item>
 ///   <item><term>no amount</term><description>(settlement, settlement_inquiry, reprint, logon) <c>approved</c> with a short receipt</description></item>
 /// </list>
@@ -56,6 +57,23 @@ public static class SimulatedOutcomes
             _ => Approved(transaction, amount + (transaction.TipAmount ?? 0)),
         };
     }
+
+    /// <summary>Amounts ending in 54 need the customer's signature, checked by the POS operator.</summary>
+    public static bool NeedsSignature(TerminalTransaction transaction) =>
+        transaction.Amount is { } amount && Math.Abs(amount) % 100 == 54;
+
+    /// <summary>The outcome of a signature transaction given the POS's answer ("yes", "no", or null when none came in time).</summary>
+    public static TerminalResult AfterSignature(TerminalTransaction transaction, string? answer) => answer == "yes"
+        ? Approved(transaction, transaction.Amount!.Value + (transaction.TipAmount ?? 0))
+        : new TerminalResult(transaction.Id, TransactionOutcome.Declined)
+        {
+            ResponseCode = "05",
+            ResponseText = answer is null ? "Signature not confirmed" : "Signature declined",
+            CardScheme = "visa",
+            MaskedPan = MaskedPan,
+            EntryMode = "chip",
+            TerminalReference = TerminalReference(transaction.Id),
+        };
 
     public static TerminalResult Cancelled(TerminalTransaction transaction) =>
         new(transaction.Id, TransactionOutcome.Cancelled)

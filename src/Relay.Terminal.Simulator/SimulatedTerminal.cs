@@ -185,14 +185,24 @@ public sealed class SimulatedTerminal : IAsyncDisposable
         }
 
         _output.Print($"{tag} relay says proceed");
-        if (transaction.Amount is not null)
+        var card = transaction.Amount is not null;
+        TerminalResult? signed = null;
+        if (card)
         {
-            _output.Print($"{tag} Present card");
+            await ShowAsync(transaction, "Present card", ct);
             if (!await WaitOrCancelAsync(_options.CardDelay, current, ct))
             {
+                await NotifyAsync("card_inserted", transaction, ct);
                 await ReportStartedAsync(transaction, "card read", ct);
-                _output.Print($"{tag} Enter PIN");
-                await WaitOrCancelAsync(_options.PinDelay, current, ct);
+                if (SimulatedOutcomes.NeedsSignature(transaction))
+                {
+                    signed = await SignatureAsync(transaction, ct);
+                }
+                else
+                {
+                    await ShowAsync(transaction, "Enter PIN", ct);
+                    await WaitOrCancelAsync(_options.PinDelay, current, ct);
+                }
             }
         }
         else if (!await WaitOrCancelAsync(TimeSpan.Zero, current, ct))
@@ -201,7 +211,8 @@ public sealed class SimulatedTerminal : IAsyncDisposable
             await WaitOrCancelAsync(_options.CardDelay, current, ct);
         }
 
-        var result = Decide(current);
+        await ShowAsync(transaction, "Authorising", ct);
+        var result = signed is not null && !current.CancelRequested.Task.IsCompleted ? Decided(current, signed) : Decide(current);
         if (result is null)
         {
             _output.Print($"{tag} holding (amount ends in 53): no outcome until the POS cancels");
@@ -210,6 +221,10 @@ public sealed class SimulatedTerminal : IAsyncDisposable
         }
 
         _output.Print($"{tag} {Describe(result)}");
+        await ShowAsync(transaction, result.ResponseText ?? WireNames.Of(result.Outcome), ct);
+        if (result.MerchantReceipt is { } merchantCopy) await PrintAsync(transaction, ReceiptKind.Merchant, merchantCopy, ct);
+        if (result.CustomerReceipt is { } customerCopy) await PrintAsync(transaction, ReceiptKind.Customer, customerCopy, ct);
+        if (card) await NotifyAsync("card_removed", transaction, ct);
         try
         {
             var ack = await _client.CompleteTransactionAsync(result, ct);
@@ -220,6 +235,50 @@ public sealed class SimulatedTerminal : IAsyncDisposable
         {
             _output.Print($"{tag} stopping before the relay answered; the result is saved and sent on the next run");
             throw;
+        }
+    }
+
+    /// <summary>Amounts ending in 54: the customer signs and the POS operator is asked whether the signature matches.</summary>
+    private async Task<TerminalResult> SignatureAsync(TerminalTransaction transaction, CancellationToken ct)
+    {
+        var tag = Tag(transaction.Id);
+        await ShowAsync(transaction, "Please sign", ct);
+        _output.Print($"{tag} asking the POS: Signature OK? (answer with POST /api/v1/transactions/{transaction.Id}/inputs/signature)");
+        string? answer;
+        try
+        {
+            answer = await _client.AskAsync(transaction.Id,
+                new InputRequest("signature", InputKind.Confirm, "Signature OK?", (int)_options.SignatureTimeout.TotalSeconds), ct);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            _output.Print($"{tag} could not ask the POS ({ex.Message})");
+            answer = null;
+        }
+
+        _output.Print($"{tag} POS answered: {answer ?? "nothing in time"}");
+        return SimulatedOutcomes.AfterSignature(transaction, answer);
+    }
+
+    /// <summary>Screen, printer and device events are for the POS to see; the payment never waits on them failing.</summary>
+    private Task ShowAsync(TerminalTransaction transaction, string text, CancellationToken ct) =>
+        BestEffortAsync(() => _client.DisplayAsync(transaction.Id, text, ct), ct);
+
+    private Task PrintAsync(TerminalTransaction transaction, ReceiptKind receipt, string text, CancellationToken ct) =>
+        BestEffortAsync(() => _client.PrintAsync(transaction.Id, receipt, text, ct), ct);
+
+    private Task NotifyAsync(string kind, TerminalTransaction transaction, CancellationToken ct) =>
+        BestEffortAsync(() => _client.NotifyAsync(new TerminalNotification(kind, new { transactionId = transaction.Id }), ct), ct);
+
+    private static async Task BestEffortAsync(Func<Task> send, CancellationToken ct)
+    {
+        try
+        {
+            await send();
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            // Offline or refused: the screen still shows it; the result is what the relay must get, via the outbox.
         }
     }
 
@@ -234,6 +293,16 @@ public sealed class SimulatedTerminal : IAsyncDisposable
         {
             // Informational only: the result is what counts, and it is delivered through the outbox.
             _output.Print($"{Tag(transaction.Id)} {step}; could not report the start ({ex.Message}), carrying on");
+        }
+    }
+
+    /// <summary>Marks an outcome reached another way (the signature) as decided, so a later cancel is ignored.</summary>
+    private TerminalResult Decided(InFlight current, TerminalResult result)
+    {
+        lock (_lock)
+        {
+            current.Decided = true;
+            return result;
         }
     }
 

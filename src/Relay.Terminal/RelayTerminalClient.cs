@@ -22,6 +22,8 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
     private readonly HubConnection _hub;
     private readonly Uri _hubUri;
     private readonly ReconnectSchedule _schedule;
+    private static readonly TimeSpan AskAgainEvery = TimeSpan.FromSeconds(5);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string TransactionId, string RequestId), TaskCompletionSource<string?>> _answers = new();
     private readonly ResultOutbox _outbox;
     private readonly SerialEventQueue _events;
 
@@ -212,7 +214,59 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
         _hub.InvokeAsync("Print", transactionId, receipt, text, ct);
 
     public Task RequestInputAsync(string transactionId, InputRequest request, CancellationToken ct = default) =>
-        _hub.InvokeAsync("RequestInput", transactionId, request, ct);
+        _hub.InvokeAsync<InputAnswer>("RequestInput", transactionId, request, ct);
+
+    /// <summary>
+    /// Asks the POS operator (a <c>terminal.input_requested</c> event) and waits for the answer: the value, or null when
+    /// none came within the request's timeout (60 s by default). The question is asked again every few seconds while
+    /// waiting (the relay keeps one per request id and answers with the value once given), so an answer sent while
+    /// the connection was down is not lost.
+    /// </summary>
+    public async Task<string?> AskAsync(string transactionId, InputRequest request, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(transactionId);
+        ArgumentNullException.ThrowIfNull(request);
+        var key = (transactionId, request.RequestId);
+        var answer = _answers.GetOrAdd(key, _ => new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(request.TimeoutSeconds ?? 60);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    var asked = await _hub.InvokeAsync<InputAnswer>("RequestInput", transactionId, request, ct);
+                    if (asked.Value is not null)
+                    {
+                        return asked.Value;
+                    }
+
+                    deadline = asked.ExpiresAt;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException && ex is not Microsoft.AspNetCore.SignalR.HubException)
+                {
+                    _logger.LogWarning("Could not ask the relay ({Error}); asking again", ex.Message);
+                }
+
+                var remaining = deadline - DateTimeOffset.UtcNow;
+                if (remaining <= TimeSpan.Zero)
+                {
+                    return null;
+                }
+
+                await Task.WhenAny(answer.Task, Task.Delay(remaining < AskAgainEvery ? remaining : AskAgainEvery, ct));
+                ct.ThrowIfCancellationRequested();
+                if (answer.Task.IsCompleted)
+                {
+                    return await answer.Task;
+                }
+            }
+        }
+        finally
+        {
+            _answers.TryRemove(key, out _);
+        }
+    }
 
     public Task NotifyAsync(TerminalNotification notification, CancellationToken ct = default) =>
         _hub.InvokeAsync("Notify", notification, ct);
@@ -241,6 +295,11 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
                 JsonValueKind.Null or JsonValueKind.Undefined => null,
                 _ => value.GetRawText(),
             };
+            if (_answers.TryGetValue((transactionId, requestId), out var waiting))
+            {
+                waiting.TrySetResult(text);
+            }
+
             _events.Enqueue(() => RaiseAsync(InputResponseReceived, new InputResponse(transactionId, requestId, text)));
         });
 

@@ -84,4 +84,7 @@ public sealed record TerminalNotification(string Kind, object? Data = null);
 
 internal sealed record ProceedAnswer(bool Proceed);
 
+/// <summary>The relay's answer to RequestInput: the question as it stands (its value once the POS answered).</summary>
+internal sealed record InputAnswer(string? Value, DateTimeOffset ExpiresAt);
+
 internal sealed record StartedAnswer(string Status);

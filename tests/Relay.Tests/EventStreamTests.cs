@@ -108,10 +108,12 @@ public sealed class EventStreamTests(RelayFixture relay) : IClassFixture<RelayFi
         await merchant.PurchaseAsync("till-1", 100, wait: 30).Expect(201);
         await merchant.PurchaseAsync("till-2", 200, wait: 30).Expect(201);
 
-        var till2 = await byRegister.UntilAsync(e => e.Data["status"]?.GetValue<string>() == "approved");
-        Assert.All(till2, e => Assert.Equal(200, (long)e.Data["amount"]!));
-        var terminalOne = await byTerminal.UntilAsync(e => e.Data["status"]?.GetValue<string>() == "approved");
-        Assert.All(terminalOne, e => Assert.Equal(100, (long)e.Data["amount"]!));
+        var till2 = await byRegister.UntilAsync(e => e.Type == "transaction.updated" && e.Data.Str("status") == "approved");
+        Assert.All(till2, e => Assert.Equal("till-2", e.Event.Str("registerId")));
+        Assert.All(till2.Where(e => e.Type == "transaction.updated"), e => Assert.Equal(200, (long)e.Data["amount"]!));
+        var terminalOne = await byTerminal.UntilAsync(e => e.Type == "transaction.updated" && e.Data.Str("status") == "approved");
+        Assert.All(terminalOne, e => Assert.Equal(one.TerminalId, e.Event.Str("terminalId")));
+        Assert.All(terminalOne.Where(e => e.Type == "transaction.updated"), e => Assert.Equal(100, (long)e.Data["amount"]!));
     }
 
     [Fact]

@@ -22,12 +22,25 @@ internal static class RunCommand
             }
         });
 
-        var command = new Command("run", "Connect to the relay and behave like a card terminal until Ctrl+C") { state, delay };
-        command.SetAction((parse, ct) => RunAsync(parse.GetRequiredValue(state), parse.GetValue(delay), ct));
+        var signatureTimeout = new Option<int>("--signature-timeout")
+        {
+            Description = "Seconds the signature question (amounts ending in 54) waits for the POS's answer (5–300)",
+            DefaultValueFactory = _ => 60,
+        };
+        signatureTimeout.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 5 or > 300)
+            {
+                result.AddError("--signature-timeout must be between 5 and 300 seconds.");
+            }
+        });
+
+        var command = new Command("run", "Connect to the relay and behave like a card terminal until Ctrl+C") { state, delay, signatureTimeout };
+        command.SetAction((parse, ct) => RunAsync(parse.GetRequiredValue(state), parse.GetValue(delay), parse.GetValue(signatureTimeout), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string stateDirectory, int delayMs, CancellationToken ct)
+    private static async Task<int> RunAsync(string stateDirectory, int delayMs, int signatureTimeoutSeconds, CancellationToken ct)
     {
         TerminalState? state;
         try
@@ -67,7 +80,10 @@ internal static class RunCommand
         var delay = TimeSpan.FromMilliseconds(delayMs);
 
         await using var client = new RelayTerminalClient(options);
-        await using var terminal = new SimulatedTerminal(client, new SimulatorOptions { CardDelay = delay, PinDelay = delay }, Console.Out);
+        await using var terminal = new SimulatedTerminal(client, new SimulatorOptions
+        {
+            CardDelay = delay, PinDelay = delay, SignatureTimeout = TimeSpan.FromSeconds(signatureTimeoutSeconds),
+        }, Console.Out);
         var pairing = new PairingPrompt(client, Console.Out);
 
         Console.WriteLine($"Terminal {state.TerminalId}: connecting to {state.RelayUrl} (Ctrl+C to stop)");
