@@ -25,16 +25,17 @@ public static class Scenario
     }
 
     /// <summary>Creates, activates and connects a terminal (with the simulator driving it unless <paramref name="simulate"/> is false).</summary>
-    public static async Task<TestTerminal> NewTerminalAsync(this RelayFixture relay, Merchant merchant, bool simulate = true, TimeSpan? delay = null)
+    public static async Task<TestTerminal> NewTerminalAsync(this RelayFixture relay, Merchant merchant, bool simulate = true, TimeSpan? delay = null,
+        TimeSpan? signatureTimeout = null)
     {
         var code = await merchant.NewActivationCodeAsync();
         var activation = await TerminalActivation.ActivateAsync(relay.Factory.CreateClient(), relay.Factory.Server.BaseAddress, code, "SN-" + Guid.NewGuid().ToString("N")[..8]);
-        return await relay.ConnectAsync(activation.TerminalId, activation.DeviceToken, simulate: simulate, delay: delay);
+        return await relay.ConnectAsync(activation.TerminalId, activation.DeviceToken, simulate: simulate, delay: delay, signatureTimeout: signatureTimeout);
     }
 
     /// <summary>Connects a terminal with the SDK; the WebSocket always goes to the relay that runs now, so restarts are seen as reconnects.</summary>
     public static async Task<TestTerminal> ConnectAsync(this RelayFixture relay, string terminalId, string deviceToken,
-        string? outboxDirectory = null, bool simulate = true, TimeSpan? delay = null)
+        string? outboxDirectory = null, bool simulate = true, TimeSpan? delay = null, TimeSpan? signatureTimeout = null)
     {
         outboxDirectory ??= Directory.CreateTempSubdirectory("relay-outbox-").FullName;
         var client = new RelayTerminalClient(new RelayTerminalOptions
@@ -49,7 +50,10 @@ public static class Scenario
         if (simulate)
         {
             var wait = delay ?? TimeSpan.FromMilliseconds(20);
-            terminal.Simulator = new SimulatedTerminal(client, new SimulatorOptions { CardDelay = wait, PinDelay = wait }, terminal.Output);
+            terminal.Simulator = new SimulatedTerminal(client, new SimulatorOptions
+            {
+                CardDelay = wait, PinDelay = wait, SignatureTimeout = signatureTimeout ?? TimeSpan.FromSeconds(30),
+            }, terminal.Output);
         }
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
