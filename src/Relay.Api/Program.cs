@@ -9,6 +9,7 @@ using Relay.Api.Pairing;
 using Relay.Api.Security;
 using Relay.Api.Terminals;
 using Relay.Api.Transactions;
+using Relay.Api.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRelayLogging();
@@ -49,6 +50,8 @@ builder.Services.AddHostedService<ExpirySweeper>();
 builder.Services.AddSingleton<ThisInstance>();
 builder.Services.AddHostedService<InstanceHeartbeat>();
 builder.Services.AddHostedService<PeerListener>();
+builder.Services.AddSingleton<WebhookUrls>();
+builder.Services.AddHostedService<WebhookDispatcher>();
 
 var app = builder.Build();
 await app.MigrateDatabaseAsync();
@@ -69,6 +72,7 @@ app.MapPairing();
 app.MapTransactions();
 app.MapInputs();
 app.MapEvents();
+app.MapWebhooks();
 app.MapHub<TerminalHub>(TerminalHub.Path);
 app.MapRelayHealth();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();

@@ -11,6 +11,7 @@ public sealed class RelayOptions
     public RateLimitOptions RateLimits { get; set; } = new();
     public EventOptions Events { get; set; } = new();
     public ClusterOptions Cluster { get; set; } = new();
+    public Webhooks.WebhookOptions Webhooks { get; set; } = new();
     /// <summary>"json" writes one JSON object per log line; anything else writes readable text.</summary>
     public string LogFormat { get; set; } = "text";
 }

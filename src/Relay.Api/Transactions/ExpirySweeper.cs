@@ -35,6 +35,7 @@ public sealed class ExpirySweeper(IServiceScopeFactory scopes, TimeProvider cloc
                     await db.PairingCodes.Where(c => c.ExpiresAt < now).ExecuteDeleteAsync(stoppingToken);
                     var eventsBefore = now - options.Value.Events.Retention;
                     await db.Events.Where(e => e.OccurredAt < eventsBefore).ExecuteDeleteAsync(stoppingToken);
+                    await db.WebhookDeliveries.Where(d => d.CompletedAt < eventsBefore).ExecuteDeleteAsync(stoppingToken);
                 }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)

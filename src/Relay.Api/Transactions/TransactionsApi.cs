@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Relay.Api.Data;
 using Relay.Api.Infrastructure;
 using Relay.Api.Security;
+using Relay.Api.Webhooks;
 
 namespace Relay.Api.Transactions;
 
@@ -45,7 +46,8 @@ public static class TransactionsApi
 
     private static async Task<Results<Created<TransactionResponse>, Ok<TransactionResponse>, ProblemHttpResult>> Create(
         CreateTransactionRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        [FromHeader(Name = "Prefer")] string? prefer, ClaimsPrincipal user, HttpContext http, TransactionService transactions, CancellationToken ct)
+        [FromHeader(Name = "Prefer")] string? prefer, ClaimsPrincipal user, HttpContext http, TransactionService transactions, WebhookUrls urls,
+        CancellationToken ct)
     {
         if (string.IsNullOrEmpty(idempotencyKey))
         {
@@ -59,6 +61,11 @@ public static class TransactionsApi
         }
 
         var errors = TransactionValidation.Validate(request);
+        if (!errors.Any && request.CallbackUrl is { } callbackUrl && await urls.CheckAsync(callbackUrl, "callbackUrl", ct) is { } refused)
+        {
+            errors.Add("callbackUrl", refused);
+        }
+
         if (errors.Any)
         {
             return errors.ToProblem();

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Relay.Api.Data;
+using Relay.Api.Events;
+using Relay.Api.Infrastructure;
+
+namespace Relay.Api.Webhooks;
+
+/// <summary>
+/// Sends due webhook deliveries. Each is claimed from the database with a lease (FOR UPDATE SKIP LOCKED), so two relay
+/// instances never send the same attempt, and a relay that dies mid-send leaves it to be sent again when the lease
+/// runs out: at least once, always with the same webhook-id, so receivers dedupe.
+/// </summary>
+public sealed class WebhookDispatcher(
+    IServiceScopeFactory scopes, WebhookUrls urls, TimeProvider clock, IOptions<RelayOptions> options, ILogger<WebhookDispatcher> logger)
+    : BackgroundService
+{
+    private const int Batch = 32;
+    private WebhookOptions Options => options.Value.Webhooks;
+
+    private sealed record Claimed(Guid Id, Guid AccountId, Guid? EndpointId, string Url, long EventSequence, int AttemptCount);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            ConnectCallback = urls.ConnectAsync,
+            AllowAutoRedirect = false, // a redirect could lead anywhere, private networks included
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        })
+        { Timeout = Timeout.InfiniteTimeSpan };
+        http.DefaultRequestHeaders.UserAgent.ParseAdd("Relay-Webhooks/1");
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var claimed = await ClaimAsync(stoppingToken);
+                await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stoppingToken },
+                    async (delivery, ct) => await SendAsync(http, delivery, ct));
+                if (claimed.Count == Batch)
+                {
+                    continue;
+                }
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Webhook dispatch failed ({Error}); retrying shortly", e.Message);
+            }
+
+            await Task.Delay(Options.PollInterval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task<List<Claimed>> ClaimAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
+        var now = clock.Now();
+        var until = now + Options.Lease;
+        return await db.Database.SqlQuery<Claimed>($"""
+            UPDATE webhook_deliveries SET locked_until = {until}
+            WHERE id IN (SELECT id FROM webhook_deliveries
+                         WHERE status = 'pending' AND next_attempt_at <= {now} AND (locked_until IS NULL OR locked_until < {now})
+                         ORDER BY next_attempt_at LIMIT {Batch} FOR UPDATE SKIP LOCKED)
+            RETURNING id, account_id, endpoint_id, url, event_sequence, attempt_count
+            """).ToListAsync(ct);
+    }
+
+    private async Task SendAsync(HttpClient http, Claimed delivery, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
+        var number = delivery.AttemptCount + 1;
+
+        var secret = delivery.EndpointId is { } endpointId
+            ? await db.WebhookEndpoints.Where(e => e.Id == endpointId && e.Enabled).Select(e => e.Secret).FirstOrDefaultAsync(ct)
+            : await db.CallbackSecretAsync(delivery.AccountId);
+        var row = await db.Events.AsNoTracking().FirstOrDefaultAsync(e => e.AccountId == delivery.AccountId && e.Sequence == delivery.EventSequence, ct);
+        if (secret is null || row is null)
+        {
+            await FinishAsync(db, delivery, "failed", null, ct);
+            logger.LogWarning("Webhook delivery {DeliveryId} of event {EventId} dropped: {Reason}", delivery.Id, delivery.EventSequence,
+                secret is null ? "its endpoint is disabled" : "the event is no longer kept");
+            return;
+        }
+
+        var body = EventResponse.From(row).ToUtf8Json();
+        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
+        var id = delivery.Id.ToString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.Add("webhook-id", id);
+        request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", WebhookSigner.Sign(secret, id, timestamp, body));
+
+        var attemptedAt = clock.Now();
+        var watch = Stopwatch.StartNew();
+        int? status = null;
+        string? error = null;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(Options.Timeout);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            status = (int)response.StatusCode;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            error = $"timed out after {Options.Timeout.TotalSeconds:0.#} s";
+        }
+        catch (HttpRequestException e)
+        {
+            error = e.InnerException?.Message ?? e.Message;
+        }
+
+        var duration = (int)watch.ElapsedMilliseconds;
+        db.WebhookAttempts.Add(new WebhookAttempt
+        {
+            DeliveryId = delivery.Id, Number = number, AttemptedAt = attemptedAt, StatusCode = status, DurationMs = duration,
+            Error = error is { Length: > 500 } ? error[..500] : error,
+        });
+        await db.SaveChangesAsync(CancellationToken.None);
+
+        var delays = Options.Delays;
+        if (status is >= 200 and < 300)
+        {
+            await FinishAsync(db, delivery, "succeeded", number, ct);
+            logger.LogInformation("Webhook delivery {DeliveryId} of event {EventId} to endpoint {EndpointId}: {StatusCode} in {DurationMs} ms (attempt {Attempt})",
+                delivery.Id, delivery.EventSequence, delivery.EndpointId, status, duration, number);
+        }
+        else if (status == (int)HttpStatusCode.Gone && delivery.EndpointId is { } gone)
+        {
+            await FinishAsync(db, delivery, "failed", number, ct);
+            var now = clock.Now();
+            await db.WebhookEndpoints.Where(e => e.Id == gone).ExecuteUpdateAsync(s => s.SetProperty(e => e.Enabled, false)
+                .SetProperty(e => e.DisabledAt, now).SetProperty(e => e.DisabledReason, "The receiver answered 410 Gone."), ct);
+            await db.WebhookDeliveries.Where(d => d.EndpointId == gone && d.Status == "pending")
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, "failed").SetProperty(d => d.CompletedAt, now), ct);
+            logger.LogWarning("Webhook endpoint {EndpointId} disabled: its receiver answered 410 Gone to delivery {DeliveryId}", gone, delivery.Id);
+        }
+        else if (IsRetryable(status) && number <= delays.Length)
+        {
+            var next = clock.Now() + delays[number - 1];
+            await db.WebhookDeliveries.Where(d => d.Id == delivery.Id && d.Status == "pending").ExecuteUpdateAsync(s => s
+                .SetProperty(d => d.AttemptCount, number).SetProperty(d => d.NextAttemptAt, next).SetProperty(d => d.LockedUntil, (DateTimeOffset?)null), ct);
+            logger.LogWarning("Webhook delivery {DeliveryId} of event {EventId} to endpoint {EndpointId}: {StatusCode} {Error} (attempt {Attempt}); next attempt at {NextAttemptAt}",
+                delivery.Id, delivery.EventSequence, delivery.EndpointId, status, error, number, next);
+        }
+        else
+        {
+            await FinishAsync(db, delivery, "failed", number, ct);
+            logger.LogWarning("Webhook delivery {DeliveryId} of event {EventId} to endpoint {EndpointId} failed for good: {StatusCode} {Error} (attempt {Attempt})",
+                delivery.Id, delivery.EventSequence, delivery.EndpointId, status, error, number);
+        }
+    }
+
+    /// <summary>Network errors and timeouts (no status), 408, 429 and 5xx are worth another attempt.</summary>
+    private static bool IsRetryable(int? status) => status is null or 408 or 429 or >= 500;
+
+    private Task FinishAsync(RelayDbContext db, Claimed delivery, string status, int? attempts, CancellationToken ct)
+    {
+        var now = clock.Now();
+        return db.WebhookDeliveries.Where(d => d.Id == delivery.Id && d.Status == "pending").ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Status, status).SetProperty(d => d.CompletedAt, now)
+            .SetProperty(d => d.AttemptCount, attempts ?? delivery.AttemptCount).SetProperty(d => d.LockedUntil, (DateTimeOffset?)null), ct);
+    }
+}
