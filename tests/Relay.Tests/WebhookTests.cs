@@ -15,7 +15,8 @@ public sealed class WebhookTests(WebhookTests.Fixture relay) : IClassFixture<Web
             {
                 ["Relay:Webhooks:AllowPrivateNetworks"] = "true",
                 ["Relay:Webhooks:PollInterval"] = "00:00:00.050",
-                ["Relay:Webhooks:Timeout"] = "00:00:05",
+                ["Relay:Webhooks:Timeout"] = "00:00:02",
+                ["Relay:Webhooks:Lease"] = "00:00:03", // a relay that died holding a delivery gives it up soon
             };
             for (var i = 0; i < 60; i++) settings[$"Relay:Webhooks:RetryDelays:{i}"] = "00:00:00.200";
             return settings;

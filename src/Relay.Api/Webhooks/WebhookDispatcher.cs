@@ -38,8 +38,16 @@ public sealed class WebhookDispatcher(
             try
             {
                 var claimed = await ClaimAsync(stoppingToken);
-                await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stoppingToken },
-                    async (delivery, ct) => await SendAsync(http, delivery, ct));
+                try
+                {
+                    await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stoppingToken },
+                        async (delivery, ct) => await SendAsync(http, delivery, ct));
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    await ReleaseAsync(claimed); // stopping: let another instance send them now rather than after the lease
+                    return;
+                }
                 if (claimed.Count == Batch)
                 {
                     continue;
@@ -67,6 +75,22 @@ public sealed class WebhookDispatcher(
                          ORDER BY next_attempt_at LIMIT {Batch} FOR UPDATE SKIP LOCKED)
             RETURNING id, account_id, endpoint_id, url, event_sequence, attempt_count
             """).ToListAsync(ct);
+    }
+
+    private async Task ReleaseAsync(List<Claimed> claimed)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var ids = claimed.Select(c => c.Id).ToList();
+            await scope.ServiceProvider.GetRequiredService<RelayDbContext>().WebhookDeliveries
+                .Where(d => ids.Contains(d.Id) && d.Status == "pending")
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.LockedUntil, (DateTimeOffset?)null));
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Could not release {Count} webhook deliveries on stopping ({Error}); they are sent after their lease", claimed.Count, e.Message);
+        }
     }
 
     private async Task SendAsync(HttpClient http, Claimed delivery, CancellationToken ct)
