@@ -11,6 +11,8 @@ public sealed class SimulatedTerminal : IAsyncDisposable
 {
     private readonly RelayTerminalClient _client;
     private readonly SimulatorOptions _options;
+    private static readonly TimeSpan BestEffortPatience = TimeSpan.FromSeconds(2);
+    private long _quietUntilTicks;
     private readonly StepWriter _output;
     private readonly Channel<TerminalTransaction> _queue = Channel.CreateUnbounded<TerminalTransaction>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
@@ -260,21 +262,35 @@ public sealed class SimulatedTerminal : IAsyncDisposable
         return SimulatedOutcomes.AfterSignature(transaction, answer);
     }
 
-    /// <summary>Screen, printer and device events are for the POS to see; the payment never waits on them failing.</summary>
+    /// <summary>
+    /// Screen, printer and device events are for the POS to see; the payment never waits on them for long (a relay
+    /// that stopped answering must not hold up the card), nor fails because of them.
+    /// </summary>
     private Task ShowAsync(TerminalTransaction transaction, string text, CancellationToken ct) =>
-        BestEffortAsync(() => _client.DisplayAsync(transaction.Id, text, ct), ct);
+        BestEffortAsync(t => _client.DisplayAsync(transaction.Id, text, t), ct);
 
     private Task PrintAsync(TerminalTransaction transaction, ReceiptKind receipt, string text, CancellationToken ct) =>
-        BestEffortAsync(() => _client.PrintAsync(transaction.Id, receipt, text, ct), ct);
+        BestEffortAsync(t => _client.PrintAsync(transaction.Id, receipt, text, t), ct);
 
     private Task NotifyAsync(string kind, TerminalTransaction transaction, CancellationToken ct) =>
-        BestEffortAsync(() => _client.NotifyAsync(new TerminalNotification(kind, new { transactionId = transaction.Id }), ct), ct);
+        BestEffortAsync(t => _client.NotifyAsync(new TerminalNotification(kind, new { transactionId = transaction.Id }), t), ct);
 
-    private static async Task BestEffortAsync(Func<Task> send, CancellationToken ct)
+    private async Task BestEffortAsync(Func<CancellationToken, Task> send, CancellationToken ct)
     {
+        if (DateTime.UtcNow.Ticks < Interlocked.Read(ref _quietUntilTicks))
+        {
+            return; // the relay did not answer the last one: do not make the customer wait again
+        }
+
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        patience.CancelAfter(BestEffortPatience);
         try
         {
-            await send();
+            await send(patience.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            Interlocked.Exchange(ref _quietUntilTicks, (DateTime.UtcNow + TimeSpan.FromSeconds(10)).Ticks);
         }
         catch (Exception) when (!ct.IsCancellationRequested)
         {

@@ -19,12 +19,12 @@ try
     await using var topology = await Topology.StartAsync(terminals, delayMs, logs);
     var runner = new ScenarioRunner(topology, rounds, delayMs, Console.WriteLine);
     Console.WriteLine();
-    Console.WriteLine($"{"scenario",-56} {"payments",8} {"lost",5} {"doubled",8} {"wrong",6} {"seconds",8}");
+    Console.WriteLine($"{"scenario",-56} {"payments",8} {"lost",5} {"doubled",8} {"wrong",6} {"missed",7} {"seconds",8}");
     foreach (var scenario in Scenario.All.Where(s => only is null || s.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
     {
         var row = await runner.RunAsync(scenario);
         rows.Add(row);
-        Console.WriteLine($"{row.Scenario,-56} {row.Payments,8} {row.Lost,5} {row.Doubled,8} {row.Wrong,6} {row.Took.TotalSeconds,8:F1}");
+        Console.WriteLine($"{row.Scenario,-56} {row.Payments,8} {row.Lost,5} {row.Doubled,8} {row.Wrong,6} {row.Missed,7} {row.Took.TotalSeconds,8:F1}");
     }
 }
 catch (Exception e)
