@@ -300,14 +300,17 @@ public sealed class SimulatedTerminal : IAsyncDisposable
 
     private async Task ReportStartedAsync(TerminalTransaction transaction, string step, CancellationToken ct)
     {
+        // Informational only (the result is what counts, delivered through the outbox): a relay that does not answer
+        // must not keep the customer waiting.
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        patience.CancelAfter(BestEffortPatience);
         try
         {
-            var status = await _client.TransactionStartedAsync(transaction.Id, ct);
+            var status = await _client.TransactionStartedAsync(transaction.Id, patience.Token);
             _output.Print($"{Tag(transaction.Id)} {step}; started (relay status {status})");
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
-            // Informational only: the result is what counts, and it is delivered through the outbox.
             _output.Print($"{Tag(transaction.Id)} {step}; could not report the start ({ex.Message}), carrying on");
         }
     }
