@@ -1,0 +1,96 @@
+using System.Diagnostics;
+
+namespace Relay.Bench;
+
+/// <summary>Many terminals at once: connecting them, keeping them alive with pings, dropping them all.</summary>
+public sealed class Fleet(IReadOnlyList<BenchTerminal> terminals) : IAsyncDisposable
+{
+    private readonly CancellationTokenSource stop = new();
+    private Task pinging = Task.CompletedTask;
+
+    public IReadOnlyList<BenchTerminal> Terminals => terminals;
+
+    /// <summary>
+    /// Connects every terminal, at most <paramref name="parallel"/> at a time, each retried after a second when refused
+    /// (as a real terminal would), until each has made a round trip through the hub. Returns the time it took.
+    /// </summary>
+    public async Task<TimeSpan> ConnectAsync(IReadOnlyList<BenchTerminal> which, Uri url, int parallel, Progress progress, string label)
+    {
+        var ready = 0;
+        var retries = 0;
+        var started = Stopwatch.GetTimestamp();
+        progress.Begin(label, () => $"{ready}/{which.Count} connected, {retries} retries");
+        await Parallel.ForEachAsync(which, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (terminal, _) =>
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                    await terminal.ConnectAsync(url, timeout.Token);
+                    await terminal.ReadyAsync();
+                    Interlocked.Increment(ref ready);
+                    return;
+                }
+                catch (Exception) when (attempt < 30)
+                {
+                    Interlocked.Increment(ref retries);
+                    if (terminal.Connection is { } failed) await failed.DisposeAsync();
+                    await Task.Delay(1000);
+                }
+            }
+        });
+        progress.End();
+        StartPinging();
+        return Stopwatch.GetElapsedTime(started);
+    }
+
+    /// <summary>Drops every connection without a goodbye, as a network outage between the terminals and the relay does.</summary>
+    public void AbortAll(IEnumerable<BenchTerminal> which)
+    {
+        foreach (var terminal in which) terminal.Connection?.Abort();
+    }
+
+    public async Task CloseAsync(IEnumerable<BenchTerminal> which)
+    {
+        foreach (var terminal in which)
+        {
+            if (terminal.Connection is { } connection) await connection.DisposeAsync();
+        }
+    }
+
+    public int Connected => terminals.Count(t => t.Connection is { IsOpen: true });
+
+    public int Errors => terminals.Sum(t => t.Errors);
+
+    /// <summary>SignalR's client keep-alive: a ping every 15 s, so the server (30 s client timeout) keeps idle terminals.</summary>
+    private void StartPinging()
+    {
+        if (!pinging.IsCompleted) return;
+        pinging = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(15));
+            while (await timer.WaitForNextTickAsync(stop.Token).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result))
+            {
+                foreach (var terminal in terminals)
+                {
+                    try
+                    {
+                        if (terminal.Connection is { } connection) await connection.PingAsync();
+                    }
+                    catch (Exception)
+                    {
+                        // a dropped terminal; the scenario notices
+                    }
+                }
+            }
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        await pinging;
+        AbortAll(terminals);
+    }
+}

@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Relay.Bench;
+
+/// <summary>Latency percentiles of one run, in milliseconds.</summary>
+public sealed record Latency(double P50, double P90, double P99, double Max)
+{
+    public static Latency Of(IReadOnlyCollection<double> samples)
+    {
+        if (samples.Count == 0) return new(double.NaN, double.NaN, double.NaN, double.NaN);
+        var sorted = samples.Order().ToArray();
+        double At(double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+        return new(At(0.50), At(0.90), At(0.99), sorted[^1]);
+    }
+}
+
+/// <summary>What a fixed-rate run of payments came to.</summary>
+public sealed record LoopResult(
+    double TargetRate, double AchievedRate, int Sent, int Approved, int Failed, int NoFreeTerminal, Latency Latency, double CpuPercent, long RssBytes)
+{
+    public double? CommitsPerPayment { get; init; }
+    public long? ApprovedInDatabase { get; init; }
+}
+
+/// <summary>
+/// The POS side: payments at a fixed rate (open loop: a slow answer does not slow the schedule), each a POST with
+/// <c>Prefer: wait</c> to a register whose terminal is free, timed from sending to the whole answer read.
+/// </summary>
+public sealed class PosLoad(Uri baseUrl, string apiKey)
+{
+    private readonly HttpClient http = new(new SocketsHttpHandler
+    {
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan, MaxConnectionsPerServer = 2000, UseProxy = false,
+    })
+    {
+        BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(60), DefaultRequestHeaders = { { "Authorization", "Bearer " + apiKey } },
+    };
+
+    public async Task<LoopResult> RunAsync(
+        string label, IReadOnlyList<BenchTerminal> terminals, double rate, TimeSpan duration, ServerProcess server, Progress progress)
+    {
+        var free = new ConcurrentQueue<BenchTerminal>(terminals);
+        var latencies = new ConcurrentBag<double>();
+        int approved = 0, failed = 0, noTerminal = 0;
+        var total = (int)Math.Round(rate * duration.TotalSeconds);
+        var tasks = new List<Task>(total);
+        var before = server.Sample();
+        var start = Stopwatch.GetTimestamp();
+        progress.Begin(label, () => $"{latencies.Count}/{total} answered, {failed} failed");
+        for (var i = 0; i < total; i++)
+        {
+            var due = TimeSpan.FromSeconds(i / rate);
+            while (Stopwatch.GetElapsedTime(start) < due)
+            {
+                await Task.Delay(1);
+            }
+
+            if (!free.TryDequeue(out var terminal))
+            {
+                noTerminal++;
+                continue;
+            }
+
+            var amount = 1000 + i % 9000;
+            tasks.Add(Task.Run(async () =>
+            {
+                var (ok, ms) = await PayAsync(terminal.RegisterId!, amount);
+                latencies.Add(ms);
+                if (ok) Interlocked.Increment(ref approved);
+                else Interlocked.Increment(ref failed);
+                free.Enqueue(terminal);
+            }));
+        }
+
+        var sending = Stopwatch.GetElapsedTime(start);
+        await Task.WhenAll(tasks);
+        var after = server.Sample();
+        progress.End();
+        return new LoopResult(rate, tasks.Count / sending.TotalSeconds, tasks.Count, approved, failed, noTerminal,
+            Latency.Of(latencies), ProcessSample.CpuPercent(before, after), after.RssBytes);
+    }
+
+    private async Task<(bool Ok, double Ms)> PayAsync(string registerId, long amount)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/transactions")
+        {
+            Content = JsonContent.Create(new { registerId, type = "purchase", amount, currency = "EUR", reference = "bench" }),
+            Headers = { { "Idempotency-Key", Guid.NewGuid().ToString() }, { "Prefer", "wait=30" } },
+        };
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var response = await http.SendAsync(request);
+            var body = await response.Content.ReadAsByteArrayAsync();
+            var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var ok = (int)response.StatusCode == 201
+                     && JsonDocument.Parse(body).RootElement.GetProperty("status").GetString() == "approved";
+            return (ok, ms);
+        }
+        catch (Exception)
+        {
+            return (false, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }
+}
+
+/// <summary>One status line while a step runs: rewritten in place on a terminal, a line every 5 s in a log.</summary>
+public sealed class Progress
+{
+    private readonly bool live = !Console.IsOutputRedirected;
+    private CancellationTokenSource? running;
+
+    public void Begin(string label, Func<string> status)
+    {
+        End();
+        var cts = running = new CancellationTokenSource();
+        var started = Stopwatch.GetTimestamp();
+        _ = Task.Run(async () =>
+        {
+            var interval = TimeSpan.FromSeconds(live ? 0.5 : 5);
+            while (!cts.IsCancellationRequested)
+            {
+                try { await Task.Delay(interval, cts.Token); } catch (OperationCanceledException) { break; }
+                var line = $"  {label}: {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s, {status()}";
+                if (live) Console.Write("\r" + line.PadRight(Console.WindowWidth > 0 ? Math.Min(Console.WindowWidth - 1, 110) : 100));
+                else Console.WriteLine(line);
+            }
+        });
+    }
+
+    public void End()
+    {
+        if (running is null) return;
+        running.Cancel();
+        running = null;
+        if (live) Console.Write("\r" + new string(' ', 110) + "\r");
+    }
+}

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+
+namespace Relay.Bench;
+
+/// <summary>Where the built projects and scripts are (scripts/bench.sh builds them in Release first).</summary>
+public static class Repo
+{
+    public static readonly string Root = FindRoot();
+
+    public static string Dll(string folder, string project) => Path.Combine(Root, folder, project, "bin", "Release", "net10.0", project + ".dll");
+
+    /// <summary>Runs a bash snippet with scripts/postgres.sh sourced; returns its output, throws when it fails.</summary>
+    public static async Task<string> BashAsync(string script)
+    {
+        var info = new ProcessStartInfo("bash", ["-c", "source scripts/postgres.sh && " + script])
+        {
+            WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"bash failed ({process.ExitCode}): {script}\n{await output}{await error}");
+        }
+
+        return await output;
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Relay.sln"))) return dir.FullName;
+        }
+
+        throw new InvalidOperationException("Relay.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>A private PostgreSQL cluster with its durable defaults (fsync, synchronous_commit, full_page_writes on).</summary>
+public sealed class Postgres : IAsyncDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("relay-bench-pg-").FullName;
+
+    public int Port { get; private set; }
+
+    public string ConnectionString(string database) => $"Host=127.0.0.1;Port={Port};Username=relay;Database={database}";
+
+    public async Task StartAsync()
+    {
+        var output = await Repo.BashAsync($"pg_start '{dir}' {56000 + Random.Shared.Next(900)} max_connections=400 shared_buffers=256MB && echo \"port=$PG_PORT\"");
+        Port = int.Parse(output.Split('\n').Single(l => l.StartsWith("port=", StringComparison.Ordinal))[5..]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Repo.BashAsync($"pg_stop '{dir}'");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
+
+/// <summary>A server under test (the relay or the floor) as its own process on a loopback port.</summary>
+public sealed class ServerProcess(string name, string dll, int port, Dictionary<string, string> environment, string logFile) : IAsyncDisposable
+{
+    private Process? process;
+
+    public string Name => name;
+    public Uri Url { get; } = new($"http://127.0.0.1:{port}");
+    public int Pid => process!.Id;
+
+    public async Task StartAsync()
+    {
+        var info = new ProcessStartInfo("dotnet", [dll])
+        {
+            WorkingDirectory = Repo.Root, RedirectStandardOutput = true, RedirectStandardError = true,
+            Environment = { ["ASPNETCORE_URLS"] = Url.ToString().TrimEnd('/'), ["ASPNETCORE_ENVIRONMENT"] = "Production" },
+        };
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+        process = Process.Start(info)!;
+        var log = File.AppendText(logFile);
+        log.AutoFlush = true;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"{name} exited ({process.ExitCode}); see {logFile}");
+            try
+            {
+                if ((await http.GetAsync(new Uri(Url, "/health/ready"))).IsSuccessStatusCode) return;
+            }
+            catch (Exception)
+            {
+                // not up yet
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{name} was not ready within 90 s; see {logFile}");
+    }
+
+    public ProcessSample Sample() => ProcessSample.Of(Pid);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (process is { HasExited: false } p)
+        {
+            p.Kill(entireProcessTree: true);
+            await p.WaitForExitAsync();
+        }
+
+        process?.Dispose();
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>CPU time and resident memory of a process, read from /proc.</summary>
+public readonly record struct ProcessSample(TimeSpan Cpu, long RssBytes, long When)
+{
+    private const double TicksPerSecond = 100; // USER_HZ on Linux
+
+    public static ProcessSample Of(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11]) + long.Parse(fields[12]); // utime, stime (fields 14 and 15 of stat)
+        var rssKb = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        return new(TimeSpan.FromSeconds(ticks / TicksPerSecond), long.Parse(rssKb) * 1024, Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>CPU used between two samples, as a percentage of one core.</summary>
+    public static double CpuPercent(ProcessSample from, ProcessSample to) =>
+        100 * (to.Cpu - from.Cpu).TotalSeconds / Stopwatch.GetElapsedTime(from.When, to.When).TotalSeconds;
+}

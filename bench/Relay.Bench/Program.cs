@@ -1,0 +1,61 @@
+using Relay.Bench;
+
+// The load harness: the relay and the floor (a bare relay with no database), measured one after the other in one run
+// by the same simulated terminals and POS. Results: bench/results/<mode>.md and .json. See README, "Benchmarks".
+var settings = Settings.Parse(args);
+if (settings is null)
+{
+    Console.WriteLine("""
+        usage: bench [--quick] [--terminals N] [--paired N] [--out DIR]
+          --quick        a small run (under 2 minutes) that checks the harness works; its figures are not the targets'
+          --terminals N  terminals connected in the idle and reconnect scenarios (default 10000; quick 500)
+          --paired N     terminals paired with registers for the payment scenarios (default 500; quick 100)
+          --out DIR      where to write <mode>.md and <mode>.json (default bench/results)
+        """);
+    return 2;
+}
+
+var logDirectory = Directory.CreateTempSubdirectory("relay-bench-logs-").FullName;
+Console.WriteLine($"bench ({settings.Mode}): {settings.Terminals} terminals, {settings.Paired} paired; server logs in {logDirectory}");
+var machine = await Machine.DescribeAsync();
+Console.WriteLine($"machine: {machine}");
+
+var progress = new Progress();
+var floor = await Scenarios.RunAsync(new FloorTarget(), settings, logDirectory, progress);
+var relay = await Scenarios.RunAsync(new RelayTarget(), settings, logDirectory, progress);
+
+var report = new Report(settings, machine, relay, floor, DateTimeOffset.UtcNow);
+Console.WriteLine();
+Console.WriteLine(report.Markdown());
+var written = report.Write(settings.OutputDirectory);
+Console.WriteLine($"written: {string.Join(", ", written)}");
+Directory.Delete(logDirectory, recursive: true);
+return relay.Complete && floor.Complete ? 0 : 1;
+
+/// <summary>The run's size: full (the targets') or quick (CI's check that the harness works).</summary>
+public sealed record Settings(string Mode, int Terminals, int Paired, TimeSpan LoopTime, TimeSpan StepTime, double[] Rates, TimeSpan IdleTime, string OutputDirectory)
+{
+    public bool Quick => Mode == "quick";
+
+    public static Settings? Parse(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        var settings = quick
+            ? new Settings("quick", 500, 100, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(3), [200, 400], TimeSpan.FromSeconds(3), Path.Combine(Repo.Root, "bench", "results"))
+            : new Settings("full", 10_000, 500, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(10),
+                [200, 400, 600, 800, 1000, 1200, 1400, 1600, 2000, 2400, 3000], TimeSpan.FromSeconds(10), Path.Combine(Repo.Root, "bench", "results"));
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick": break;
+                case "--terminals" when i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n > 0: settings = settings with { Terminals = n }; i++; break;
+                case "--paired" when i + 1 < args.Length && int.TryParse(args[i + 1], out var p) && p > 0: settings = settings with { Paired = p }; i++; break;
+                case "--out" when i + 1 < args.Length: settings = settings with { OutputDirectory = Path.GetFullPath(args[i + 1]) }; i++; break;
+                default: return null;
+            }
+        }
+
+        return settings with { Paired = Math.Min(settings.Paired, settings.Terminals) };
+    }
+}

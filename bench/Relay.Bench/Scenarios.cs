@@ -1,0 +1,120 @@
+namespace Relay.Bench;
+
+/// <summary>Every figure measured on one target (relay or floor).</summary>
+public sealed class TargetResults(string name)
+{
+    public string Name => name;
+    public string? Error { get; set; }
+    public bool Complete => Error is null;
+    public double ConnectSeconds { get; set; }
+    public long RssBeforeBytes { get; set; }
+    public long RssConnectedBytes { get; set; }
+    public double KiBPerConnection { get; set; }
+    public double IdleCpuPercent { get; set; }
+    public double StormSeconds { get; set; }
+    public LoopResult? Loop100 { get; set; }
+    public List<LoopResult> Steps { get; } = [];
+    public double? KneeRate { get; set; }
+    public LoopResult? Loop200 { get; set; }
+    public bool Loop200CrossInstance { get; set; }
+    public long ApprovedAnswers { get; set; }
+    public long? ApprovedInDatabase { get; set; }
+    public int TerminalErrors { get; set; }
+}
+
+/// <summary>The scenarios of issue 5, in order, on one target.</summary>
+public static class Scenarios
+{
+    private const double KneeP99Ms = 50;
+
+    public static async Task<TargetResults> RunAsync(Target target, Settings settings, string logDirectory, Progress progress)
+    {
+        var results = new TargetResults(target.Name);
+        Console.WriteLine($"== {target.Name}");
+        await using var _ = target;
+        Fleet? fleet = null;
+        try
+        {
+            await target.StartAsync(logDirectory);
+            var terminals = await target.CreateTerminalsAsync(settings.Terminals, progress);
+            fleet = new Fleet(terminals);
+
+            // Idle connections: memory per connected terminal and CPU while they only keep alive.
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            var before = target.Server.Sample();
+            results.ConnectSeconds = (await fleet.ConnectAsync(terminals, target.Server.Url, 100, progress, $"connecting {terminals.Count} terminals")).TotalSeconds;
+            await Task.Delay(TimeSpan.FromSeconds(settings.Quick ? 2 : 5));
+            var connected = target.Server.Sample();
+            await Task.Delay(settings.IdleTime);
+            var idle = target.Server.Sample();
+            results.RssBeforeBytes = before.RssBytes;
+            results.RssConnectedBytes = connected.RssBytes;
+            results.KiBPerConnection = (connected.RssBytes - before.RssBytes) / 1024.0 / terminals.Count;
+            results.IdleCpuPercent = ProcessSample.CpuPercent(connected, idle);
+            Console.WriteLine($"  idle: {terminals.Count} connected in {results.ConnectSeconds:F1} s; {results.KiBPerConnection:F1} KiB per connection; idle CPU {results.IdleCpuPercent:F1}% of a core");
+
+            // Reconnect storm: every connection dropped at once, every terminal straight back.
+            fleet.AbortAll(terminals);
+            results.StormSeconds = (await fleet.ConnectAsync(terminals, target.Server.Url, terminals.Count, progress, "reconnect storm")).TotalSeconds;
+            Console.WriteLine($"  reconnect storm: {terminals.Count} back in {results.StormSeconds:F1} s");
+
+            // Payments: registers paired with some of the connected terminals, POS calls at fixed rates.
+            var paired = terminals.Take(settings.Paired).ToList();
+            await target.PairAsync(paired, progress);
+            var pos = new PosLoad(target.Server.Url, target.ApiKey);
+            var warmUp = await pos.RunAsync("warm-up", paired, 100, TimeSpan.FromSeconds(settings.Quick ? 1 : 3), target.Server, progress);
+            results.ApprovedAnswers += warmUp.Approved;
+
+            var commitsBefore = await target.CommitsAsync();
+            var loop = await pos.RunAsync("full loop at 100/s", paired, 100, settings.LoopTime, target.Server, progress);
+            var commitsAfter = await target.CommitsAsync();
+            results.Loop100 = loop with { CommitsPerPayment = commitsAfter - commitsBefore is { } commits ? (double)commits / loop.Sent : null };
+            results.ApprovedAnswers += loop.Approved;
+            Print("full loop at 100/s", results.Loop100);
+
+            foreach (var rate in settings.Rates)
+            {
+                var step = await pos.RunAsync($"throughput at {rate}/s", paired, rate, settings.StepTime, target.Server, progress);
+                results.Steps.Add(step);
+                results.ApprovedAnswers += step.Approved;
+                Print($"throughput at {rate}/s", step);
+                var passed = step.Failed == 0 && step.NoFreeTerminal == 0 && step.Latency.P99 <= KneeP99Ms && step.AchievedRate >= 0.95 * rate;
+                if (!passed) break;
+                results.KneeRate = rate;
+            }
+
+            // Cross-instance: the POS on one relay instance, the terminals on another (the floor has one instance: same loop).
+            if (target is RelayTarget relay)
+            {
+                var second = await relay.StartInstanceAsync("relay-b");
+                await fleet.CloseAsync(paired);
+                await fleet.ConnectAsync(paired, second.Url, 100, progress, "moving the paired terminals to instance b");
+                results.Loop200CrossInstance = true;
+            }
+
+            results.Loop200 = await pos.RunAsync("loop at 200/s" + (results.Loop200CrossInstance ? " across instances" : ""), paired, 200, settings.LoopTime, target.Server, progress);
+            results.ApprovedAnswers += results.Loop200.Approved;
+            Print(results.Loop200CrossInstance ? "cross-instance at 200/s" : "loop at 200/s", results.Loop200);
+
+            results.ApprovedInDatabase = await target.ApprovedInDatabaseAsync();
+            results.TerminalErrors = fleet.Errors;
+        }
+        catch (Exception e)
+        {
+            progress.End();
+            results.Error = e.Message;
+            Console.WriteLine($"  {target.Name} failed: {e}");
+        }
+        finally
+        {
+            if (fleet is not null) await fleet.DisposeAsync();
+        }
+
+        return results;
+    }
+
+    private static void Print(string label, LoopResult r) =>
+        Console.WriteLine($"  {label}: {r.Sent} payments at {r.AchievedRate:F0}/s, {r.Approved} approved, {r.Failed} failed, {r.NoFreeTerminal} no free terminal; " +
+                          $"p50 {r.Latency.P50:F2} ms, p90 {r.Latency.P90:F2}, p99 {r.Latency.P99:F2}, max {r.Latency.Max:F1}; CPU {r.CpuPercent:F0}%" +
+                          (r.CommitsPerPayment is { } c ? $"; {c:F2} commits per payment" : ""));
+}

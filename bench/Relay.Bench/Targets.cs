@@ -1,0 +1,156 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+
+namespace Relay.Bench;
+
+/// <summary>What the harness measures: the relay (with its PostgreSQL) or the floor, set up and torn down the same way.</summary>
+public abstract class Target(string name) : IAsyncDisposable
+{
+    public string Name => name;
+
+    /// <summary>Where POS calls go and terminals connect.</summary>
+    public ServerProcess Server { get; protected set; } = null!;
+
+    public string ApiKey { get; protected set; } = "";
+
+    public abstract Task StartAsync(string logDirectory);
+
+    /// <summary>Terminals the server knows and can connect (their credentials); none connected yet.</summary>
+    public abstract Task<List<BenchTerminal>> CreateTerminalsAsync(int count, Progress progress);
+
+    /// <summary>Pairs each of these connected terminals with a register of its own (sets their RegisterId).</summary>
+    public abstract Task PairAsync(IReadOnlyList<BenchTerminal> terminals, Progress progress);
+
+    /// <summary>Committed database transactions so far, or null when there is no database.</summary>
+    public virtual Task<long?> CommitsAsync() => Task.FromResult<long?>(null);
+
+    public virtual Task<long?> ApprovedInDatabaseAsync() => Task.FromResult<long?>(null);
+
+    public abstract ValueTask DisposeAsync();
+
+    protected static async Task ForEachAsync<T>(IEnumerable<T> items, int parallel, Func<T, Task> body) =>
+        await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (item, _) => await body(item));
+}
+
+/// <summary>The bare relay (bench/Relay.Floor): Kestrel, SignalR and JSON, no database.</summary>
+public sealed class FloorTarget() : Target("floor")
+{
+    public override async Task StartAsync(string logDirectory)
+    {
+        Server = new ServerProcess("floor", Repo.Dll("bench", "Relay.Floor"), ServerProcess.FreePort(), [], Path.Combine(logDirectory, "floor.log"));
+        await Server.StartAsync();
+        ApiKey = "floor";
+    }
+
+    public override Task<List<BenchTerminal>> CreateTerminalsAsync(int count, Progress progress) =>
+        Task.FromResult(Enumerable.Range(1, count).Select(i => new BenchTerminal($"till-{i}")).ToList());
+
+    public override Task PairAsync(IReadOnlyList<BenchTerminal> terminals, Progress progress)
+    {
+        foreach (var terminal in terminals) terminal.RegisterId = terminal.Token;
+        return Task.CompletedTask;
+    }
+
+    public override ValueTask DisposeAsync() => Server.DisposeAsync();
+}
+
+/// <summary>The relay (src/Relay.Api) as in production, on a PostgreSQL of its own with durable commits.</summary>
+public sealed class RelayTarget() : Target("relay")
+{
+    private const string AdminKey = "bench-admin-key";
+    private readonly Postgres postgres = new();
+    private readonly List<ServerProcess> instances = [];
+    private string logDirectory = "";
+    private NpgsqlDataSource database = null!;
+
+    public override async Task StartAsync(string logDirectory)
+    {
+        this.logDirectory = logDirectory;
+        await postgres.StartAsync();
+        database = NpgsqlDataSource.Create(postgres.ConnectionString("relay"));
+        Server = await StartInstanceAsync("relay-a");
+        using var admin = Client(AdminKey);
+        var account = await Json(await admin.PostAsJsonAsync("/api/v1/accounts", new { name = "Bench" }));
+        ApiKey = account.GetProperty("apiKey").GetString()!;
+    }
+
+    /// <summary>Another relay instance on the same database.</summary>
+    public async Task<ServerProcess> StartInstanceAsync(string name)
+    {
+        var instance = new ServerProcess(name, Repo.Dll("src", "Relay.Api"), ServerProcess.FreePort(), new()
+        {
+            ["ConnectionStrings__Relay"] = postgres.ConnectionString("relay") + ";Maximum Pool Size=200",
+            ["Relay__AdminApiKey"] = AdminKey,
+            ["Relay__RateLimits__ActivationsPerMinute"] = "1000000",
+            ["Relay__RateLimits__PairingsPerMinute"] = "1000000",
+        }, Path.Combine(logDirectory, name + ".log"));
+        instances.Add(instance);
+        await instance.StartAsync();
+        return instance;
+    }
+
+    public override async Task<List<BenchTerminal>> CreateTerminalsAsync(int count, Progress progress)
+    {
+        using var pos = Client(ApiKey);
+        var terminals = new BenchTerminal[count];
+        var done = 0;
+        progress.Begin("creating and activating terminals", () => $"{done}/{count}");
+        await ForEachAsync(Enumerable.Range(0, count), 16, async i =>
+        {
+            var created = await Json(await pos.PostAsJsonAsync("/api/v1/terminals", new { label = $"Bench {i + 1}" }));
+            var activated = await Json(await pos.PostAsJsonAsync("/api/v1/terminal-activations",
+                new { activationCode = created.GetProperty("activationCode").GetString(), serialNumber = $"BENCH-{i + 1:D5}", model = "Bench" }));
+            terminals[i] = new BenchTerminal(activated.GetProperty("deviceToken").GetString()!);
+            Interlocked.Increment(ref done);
+        });
+        progress.End();
+        return [.. terminals];
+    }
+
+    public override async Task PairAsync(IReadOnlyList<BenchTerminal> terminals, Progress progress)
+    {
+        using var pos = Client(ApiKey);
+        var done = 0;
+        progress.Begin("pairing registers", () => $"{done}/{terminals.Count}");
+        await ForEachAsync(Enumerable.Range(0, terminals.Count), 16, async i =>
+        {
+            var code = await terminals[i].Connection!.InvokeAsync("RequestPairingCode", [], TimeSpan.FromSeconds(30));
+            var register = $"till-{i + 1}";
+            await Json(await pos.PostAsJsonAsync("/api/v1/pairings", new { pairingCode = code.GetProperty("code").GetString(), registerId = register }));
+            terminals[i].RegisterId = register;
+            Interlocked.Increment(ref done);
+        });
+        progress.End();
+    }
+
+    public override async Task<long?> CommitsAsync()
+    {
+        await Task.Delay(1500); // backends report their counts to the statistics at most once a second
+        await using var command = database.CreateCommand("SELECT xact_commit FROM pg_stat_database WHERE datname = 'relay'");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public override async Task<long?> ApprovedInDatabaseAsync()
+    {
+        await using var command = database.CreateCommand("SELECT count(*) FROM transactions WHERE status = 'approved'");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        foreach (var instance in instances) await instance.DisposeAsync();
+        await database.DisposeAsync();
+        await postgres.DisposeAsync();
+    }
+
+    private HttpClient Client(string key) =>
+        new() { BaseAddress = Server.Url, DefaultRequestHeaders = { { "Authorization", "Bearer " + key } }, Timeout = TimeSpan.FromSeconds(60) };
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{(int)response.StatusCode} from {response.RequestMessage?.RequestUri}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+}
