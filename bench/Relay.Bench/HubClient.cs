@@ -63,7 +63,7 @@ public sealed class HubClient : IAsyncDisposable
         calls[id] = call;
         try
         {
-            await SendAsync(JsonSerializer.SerializeToUtf8Bytes(new Invocation(1, id, target, arguments), BenchJson.Options));
+            await SendAsync([.. JsonSerializer.SerializeToUtf8Bytes(new Invocation(1, id, target, arguments), BenchJson.Options), RecordSeparator]);
             return await call.Task.WaitAsync(timeout);
         }
         finally
@@ -72,7 +72,7 @@ public sealed class HubClient : IAsyncDisposable
         }
     }
 
-    public Task PingAsync() => IsOpen ? SendAsync(Ping, withSeparator: false) : Task.CompletedTask;
+    public Task PingAsync() => IsOpen ? SendAsync(Ping) : Task.CompletedTask;
 
     /// <summary>Drops the connection without a close handshake, as a lost network does.</summary>
     public void Abort()
@@ -100,16 +100,13 @@ public sealed class HubClient : IAsyncDisposable
         socket.Dispose();
     }
 
-    private async Task SendAsync(byte[] message, bool withSeparator = true)
+    /// <summary>Sends one whole record (ending with the separator) as one WebSocket frame.</summary>
+    private async Task SendAsync(byte[] record)
     {
         await sending.WaitAsync();
         try
         {
-            await socket.SendAsync(message, WebSocketMessageType.Text, !withSeparator, CancellationToken.None);
-            if (withSeparator)
-            {
-                await socket.SendAsync(new[] { RecordSeparator }, WebSocketMessageType.Text, true, CancellationToken.None);
-            }
+            await socket.SendAsync(record, WebSocketMessageType.Text, true, CancellationToken.None);
         }
         finally
         {

@@ -11,6 +11,7 @@ if (settings is null)
           --terminals N  terminals connected in the idle and reconnect scenarios (default 10000; quick 500)
           --paired N     terminals paired with registers for the payment scenarios (default 500; quick 100)
           --out DIR      where to write <mode>.md and <mode>.json (default bench/results)
+          --only NAME    measure only the relay or only the floor (while working on one of them)
         """);
     return 2;
 }
@@ -21,19 +22,19 @@ var machine = await Machine.DescribeAsync();
 Console.WriteLine($"machine: {machine}");
 
 var progress = new Progress();
-var floor = await Scenarios.RunAsync(new FloorTarget(), settings, logDirectory, progress);
-var relay = await Scenarios.RunAsync(new RelayTarget(), settings, logDirectory, progress);
+var floor = settings.Only is null or "floor" ? await Scenarios.RunAsync(new FloorTarget(), settings, logDirectory, progress) : new TargetResults("floor");
+var relay = settings.Only is null or "relay" ? await Scenarios.RunAsync(new RelayTarget(), settings, logDirectory, progress) : new TargetResults("relay");
 
 var report = new Report(settings, machine, relay, floor, DateTimeOffset.UtcNow);
 Console.WriteLine();
 Console.WriteLine(report.Markdown());
 var written = report.Write(settings.OutputDirectory);
 Console.WriteLine($"written: {string.Join(", ", written)}");
-Directory.Delete(logDirectory, recursive: true);
+if (Environment.GetEnvironmentVariable("RELAY_BENCH_KEEP_LOGS") is null) Directory.Delete(logDirectory, recursive: true);
 return relay.Complete && floor.Complete ? 0 : 1;
 
 /// <summary>The run's size: full (the targets') or quick (CI's check that the harness works).</summary>
-public sealed record Settings(string Mode, int Terminals, int Paired, TimeSpan LoopTime, TimeSpan StepTime, double[] Rates, TimeSpan IdleTime, string OutputDirectory)
+public sealed record Settings(string Mode, int Terminals, int Paired, TimeSpan LoopTime, TimeSpan StepTime, double[] Rates, TimeSpan IdleTime, string OutputDirectory, string? Only = null)
 {
     public bool Quick => Mode == "quick";
 
@@ -51,6 +52,7 @@ public sealed record Settings(string Mode, int Terminals, int Paired, TimeSpan L
                 case "--quick": break;
                 case "--terminals" when i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n > 0: settings = settings with { Terminals = n }; i++; break;
                 case "--paired" when i + 1 < args.Length && int.TryParse(args[i + 1], out var p) && p > 0: settings = settings with { Paired = p }; i++; break;
+                case "--only" when i + 1 < args.Length && args[i + 1] is "relay" or "floor": settings = settings with { Only = args[i + 1] }; i++; break;
                 case "--out" when i + 1 < args.Length: settings = settings with { OutputDirectory = Path.GetFullPath(args[i + 1]) }; i++; break;
                 default: return null;
             }

@@ -39,6 +39,8 @@ builder.Services.AddSignalR(o =>
 builder.Services.AddSingleton<TerminalConnections>();
 builder.Services.AddSingleton<TransactionWaiters>();
 builder.Services.AddSingleton<EventSignals>();
+builder.Services.AddSingleton<EventSequencer>();
+builder.Services.AddHostedService(s => s.GetRequiredService<EventSequencer>());
 builder.Services.AddScoped<EventLog>();
 builder.Services.AddScoped<TerminalChannel>();
 builder.Services.AddScoped<TerminalPresence>();

@@ -7,8 +7,8 @@ using Relay.Api.Infrastructure;
 namespace Relay.Api.Cluster;
 
 /// <summary>
-/// Keeps this instance's heartbeat in the database and the last-seen time of the terminals it holds; shows offline
-/// the terminals of an instance whose heartbeat stopped (it died: nobody else would ever clear them); re-sends pending
+/// Keeps this instance's heartbeat in the database (a connected terminal is seen as long as its instance beats); shows
+/// offline the terminals of an instance whose heartbeat stopped (it died: nobody else would ever clear them); re-sends pending
 /// work to its terminals in case a push was lost; and on shutdown closes its terminal sockets so they reconnect to
 /// another instance at once, and leaves the database saying so.
 /// </summary>
@@ -73,14 +73,12 @@ public sealed class InstanceHeartbeat(
             INSERT INTO relay_instances (id, name, started_at, heartbeat_at) VALUES ({instance.Id}, {instance.Name}, {now}, {now})
             ON CONFLICT (id) DO UPDATE SET heartbeat_at = EXCLUDED.heartbeat_at
             """, ct);
-        await db.Terminals.Where(t => t.InstanceId == instance.Id && t.ConnectionId != null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastSeenAt, now), ct);
 
         // Terminals held by an instance that stopped beating (or by none at all) are not connected to anything.
         var deadline = now - Options.DeadAfter;
         var alive = db.Instances.Where(i => i.HeartbeatAt >= deadline).Select(i => (Guid?)i.Id);
         var stranded = db.Terminals.Where(t => t.ConnectionId != null && (t.InstanceId == null || !alive.Contains(t.InstanceId)));
-        var marked = await MarkOfflineAsync(scope, stranded, now - Options.DeadAfter);
+        var marked = await MarkOfflineAsync(scope, stranded, deadline);
         if (marked > 0)
         {
             logger.LogWarning("{Count} terminals shown offline: the relay instance holding them stopped beating", marked);
@@ -90,13 +88,17 @@ public sealed class InstanceHeartbeat(
         await scope.ServiceProvider.GetRequiredService<TerminalChannel>().ResendPendingAsync(Options.ResendAfter, ct);
     }
 
+    /// <summary>Marks the terminals offline, last seen at their instance's last heartbeat (or <paramref name="lastSeen"/>; null: now).</summary>
     private static async Task<int> MarkOfflineAsync(AsyncServiceScope scope, IQueryable<Terminals.Terminal> terminals, DateTimeOffset? lastSeen)
     {
         var presence = scope.ServiceProvider.GetRequiredService<TerminalPresence>();
-        var held = await terminals.Select(t => new { t.Id, t.ConnectionId, t.LastSeenAt }).ToListAsync();
+        var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
+        var held = await terminals
+            .Select(t => new { t.Id, t.ConnectionId, Beat = db.Instances.Where(i => i.Id == t.InstanceId).Select(i => (DateTimeOffset?)i.HeartbeatAt).FirstOrDefault() })
+            .ToListAsync();
         foreach (var terminal in held)
         {
-            await presence.DisconnectedAsync(terminal.Id, terminal.ConnectionId!, lastSeen is null ? null : terminal.LastSeenAt ?? lastSeen);
+            await presence.DisconnectedAsync(terminal.Id, terminal.ConnectionId!, lastSeen is null ? null : terminal.Beat ?? lastSeen);
         }
 
         return held.Count;

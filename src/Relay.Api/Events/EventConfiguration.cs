@@ -9,7 +9,9 @@ public sealed class EventRecordConfiguration : IEntityTypeConfiguration<EventRec
     public void Configure(EntityTypeBuilder<EventRecord> builder)
     {
         builder.ToTable("events");
-        builder.HasKey(e => new { e.AccountId, e.Sequence });
+        builder.HasKey(e => e.Id);
+        builder.HasIndex(e => new { e.AccountId, e.Sequence }).IsUnique();
+        builder.HasIndex(e => new { e.AccountId, e.Id }).HasFilter("sequence IS NULL").HasDatabaseName("ix_events_unsequenced");
         builder.HasOne<Account>().WithMany().HasForeignKey(e => e.AccountId);
         builder.Property(e => e.Type).HasMaxLength(40);
         builder.Property(e => e.RegisterId).HasMaxLength(100);

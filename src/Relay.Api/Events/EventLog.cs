@@ -6,31 +6,28 @@ using Relay.Api.Infrastructure;
 namespace Relay.Api.Events;
 
 /// <summary>
-/// Writes events in the same database transaction as the change they describe (the outbox), and wakes this instance's
-/// streams once they commit.
+/// Writes events in the same database transaction as the change they describe (the outbox), and has them numbered
+/// (<see cref="EventSequencer"/>) once they commit.
 /// </summary>
-public sealed class EventLog(RelayDbContext db, EventSignals signals, TimeProvider clock)
+public sealed class EventLog(RelayDbContext db, EventSequencer sequencer, TimeProvider clock)
 {
     private readonly HashSet<Guid> unpublished = [];
 
     /// <summary>
-    /// Appends an event with the account's next sequence number and queues its webhook deliveries (and one to
-    /// <paramref name="callbackUrl"/>, a transaction's callbackUrl, when given).
+    /// Appends an event. Once committed it gets the account's next sequence number and its webhook deliveries (and, for
+    /// transaction.updated, one to the transaction's callbackUrl).
     /// </summary>
-    public async Task<long> AppendAsync(Guid accountId, string type, object data,
-        string? registerId = null, Guid? terminalId = null, Guid? transactionId = null, string? callbackUrl = null)
+    public async Task AppendAsync(Guid accountId, string type, object data, string? registerId = null, Guid? terminalId = null, Guid? transactionId = null)
     {
         var json = JsonSerializer.Serialize(data, data.GetType(), RelayJson.Options);
-        var sequence = await db.Database.SqlQuery<long>($"""
-            SELECT relay_append_event({accountId}, {type}, {clock.Now()}, {registerId}, {terminalId}, {transactionId}, CAST({json} AS json), {callbackUrl}) AS "Value"
-            """).SingleAsync();
+        await db.Database.ExecuteSqlAsync($"""
+            SELECT relay_append_event({accountId}, {type}, {clock.Now()}, {registerId}, {terminalId}, {transactionId}, CAST({json} AS json))
+            """);
         unpublished.Add(accountId);
         if (db.Database.CurrentTransaction is null)
         {
             Publish();
         }
-
-        return sequence;
     }
 
     /// <summary>
@@ -55,12 +52,12 @@ public sealed class EventLog(RelayDbContext db, EventSignals signals, TimeProvid
         return result;
     }
 
-    /// <summary>Wakes the streams of the accounts whose events have committed; call after committing a transaction of your own.</summary>
+    /// <summary>Has the events that committed numbered (which wakes the streams); call after committing a transaction of your own.</summary>
     public void Publish()
     {
         foreach (var accountId in unpublished)
         {
-            signals.Notify(accountId);
+            sequencer.Kick(accountId);
         }
 
         unpublished.Clear();

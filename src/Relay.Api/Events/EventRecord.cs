@@ -2,12 +2,16 @@ namespace Relay.Api.Events;
 
 /// <summary>
 /// One event in an account's history (the outbox): written in the same database transaction as the change it
-/// describes, numbered by the account's own gap-free sequence, read by the stream, the history and webhook deliveries.
+/// describes, then numbered in the account's own gap-free sequence once committed (<see cref="EventSequencer"/>), and
+/// read by the stream, the history and webhook deliveries in that order.
 /// </summary>
 public sealed class EventRecord
 {
+    /// <summary>Insertion order across all accounts; the sequencer numbers an account's committed events in this order.</summary>
+    public long Id { get; set; }
     public Guid AccountId { get; set; }
-    public long Sequence { get; set; }
+    /// <summary>The account's sequence number, null until the sequencer has numbered the event (readers skip those).</summary>
+    public long? Sequence { get; set; }
     public required string Type { get; set; }
     public DateTimeOffset OccurredAt { get; set; }
     public string? RegisterId { get; set; }
@@ -17,7 +21,7 @@ public sealed class EventRecord
     public required string Data { get; set; }
 }
 
-/// <summary>The last sequence number given out in an account; its row lock orders the account's events by commit.</summary>
+/// <summary>The last sequence number given out in an account; its row lock lets one sequencer at a time number its events.</summary>
 public sealed class EventSequence
 {
     public Guid AccountId { get; set; }

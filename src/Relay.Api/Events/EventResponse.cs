@@ -16,7 +16,7 @@ public sealed record EventResponse(long Id, string Type, DateTimeOffset Occurred
     public static EventResponse From(EventRecord e)
     {
         using var data = JsonDocument.Parse(e.Data);
-        return new(e.Sequence, e.Type, e.OccurredAt, e.RegisterId, e.TerminalId, e.TransactionId, data.RootElement.Clone());
+        return new(e.Sequence!.Value, e.Type, e.OccurredAt, e.RegisterId, e.TerminalId, e.TransactionId, data.RootElement.Clone());
     }
 
     /// <summary>The event's JSON: the same bytes every time for the same row, so a retried webhook carries an identical body.</summary>

@@ -44,7 +44,7 @@ public sealed class EventStream(Guid accountId, long after, EventFilter filter) 
                 foreach (var e in events)
                 {
                     await WriteAsync(http, Format(e), ct);
-                    cursor = e.Sequence;
+                    cursor = e.Sequence!.Value;
                 }
 
                 if (events.Count > 0)

@@ -32,7 +32,7 @@ public static class EventsApi
     }
 
     private static async Task<IResult> Get(
-        HttpContext http, ClaimsPrincipal user, RelayDbContext db, [FromQuery] string? registerId, [FromQuery] Guid? terminalId,
+        HttpContext http, ClaimsPrincipal user, RelayDbContext db, EventSequencer sequencer, [FromQuery] string? registerId, [FromQuery] Guid? terminalId,
         [FromQuery] string[]? type, [FromQuery] long? after, [FromQuery] int? limit, [FromQuery] string? cursor, CancellationToken ct)
     {
         var accountId = user.GetAccountId();
@@ -43,6 +43,8 @@ public static class EventsApi
             errors["type"] = [$"Unknown event type '{unknown}'; one of {string.Join(", ", EventTypes.All)}."];
         }
 
+        // Everything committed before this request is numbered before it reads (read your own writes).
+        await sequencer.SequenceAsync(db, accountId, ct);
         var filter = new EventFilter(registerId, terminalId, type is { Length: > 0 } ? type : null);
         var acceptsStream = http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase));
         if (acceptsStream)
@@ -73,6 +75,6 @@ public static class EventsApi
 
         if (errors.Count > 0) return Problems.Validation(errors);
         var rows = await db.AfterAsync(accountId, from, filter, size + 1, ct);
-        return TypedResults.Ok(Paging.Build(rows, size, e => e.Sequence.ToString(CultureInfo.InvariantCulture), EventResponse.From));
+        return TypedResults.Ok(Paging.Build(rows, size, e => e.Sequence!.Value.ToString(CultureInfo.InvariantCulture), EventResponse.From));
     }
 }

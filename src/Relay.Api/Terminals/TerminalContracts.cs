@@ -48,7 +48,8 @@ public sealed record ActivationResponse(Guid TerminalId, string DeviceToken, str
 
 public static class TerminalMapping
 {
-    public static TerminalResponse ToResponse(this Terminal t, IReadOnlyList<string> registers) => new(
-        t.Id, t.Label, t.StoreId, t.Status, t.ConnectionId != null, t.LastSeenAt, t.SerialNumber, t.Model, t.AppVersion,
+    /// <summary>A connected terminal answers keep-alives, so the relay hears from it as of <paramref name="now"/>.</summary>
+    public static TerminalResponse ToResponse(this Terminal t, IReadOnlyList<string> registers, DateTimeOffset now) => new(
+        t.Id, t.Label, t.StoreId, t.Status, t.ConnectionId != null, t.ConnectionId != null ? now : t.LastSeenAt, t.SerialNumber, t.Model, t.AppVersion,
         t.ActivatedAt, t.CreatedAt, registers);
 }

@@ -64,7 +64,7 @@ public static class TerminalsApi
     }
 
     private static async Task<Results<Ok<Page<TerminalResponse>>, ProblemHttpResult>> List(
-        ClaimsPrincipal user, RelayDbContext db, string? storeId, string? status, bool? online, int? limit, string? cursor)
+        ClaimsPrincipal user, RelayDbContext db, TimeProvider clock, string? storeId, string? status, bool? online, int? limit, string? cursor)
     {
         if (!Paging.TryRead(limit, cursor, out var size, out var after, out var errors))
         {
@@ -89,10 +89,10 @@ public static class TerminalsApi
         var registers = (await db.Pairings.Where(p => ids.Contains(p.TerminalId)).OrderBy(p => p.RegisterId)
                 .Select(p => new { p.TerminalId, p.RegisterId }).ToListAsync())
             .ToLookup(p => p.TerminalId, p => p.RegisterId);
-        return TypedResults.Ok(Paging.Build(rows, size, t => t.Id.ToString(), t => t.ToResponse(registers[t.Id].ToList())));
+        return TypedResults.Ok(Paging.Build(rows, size, t => t.Id.ToString(), t => t.ToResponse(registers[t.Id].ToList(), clock.Now())));
     }
 
-    private static async Task<Results<Ok<TerminalResponse>, ProblemHttpResult>> Get(Guid id, ClaimsPrincipal user, RelayDbContext db)
+    private static async Task<Results<Ok<TerminalResponse>, ProblemHttpResult>> Get(Guid id, ClaimsPrincipal user, RelayDbContext db, TimeProvider clock)
     {
         var accountId = user.GetAccountId();
         var terminal = await db.Terminals.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id && t.AccountId == accountId);
@@ -102,7 +102,7 @@ public static class TerminalsApi
         }
 
         var registers = await db.Pairings.Where(p => p.TerminalId == id).OrderBy(p => p.RegisterId).Select(p => p.RegisterId).ToListAsync();
-        return TypedResults.Ok(terminal.ToResponse(registers));
+        return TypedResults.Ok(terminal.ToResponse(registers, clock.Now()));
     }
 
     private static async Task<Results<Created<ActivationCodeResponse>, ProblemHttpResult>> NewActivationCode(

@@ -351,7 +351,7 @@ public sealed class TransactionService(
     {
         var transaction = (await LoadAsync(accountId, id))!;
         await events.AppendAsync(accountId, EventTypes.TransactionUpdated, transaction,
-            transaction.RegisterId, transaction.TerminalId, transaction.Id, transaction.CallbackUrl);
+            transaction.RegisterId, transaction.TerminalId, transaction.Id);
         return transaction;
     }
 

@@ -116,13 +116,16 @@ namespace Relay.Api.Data.Migrations
 
             modelBuilder.Entity("Relay.Api.Events.EventRecord", b =>
                 {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
                     b.Property<Guid>("AccountId")
                         .HasColumnType("uuid")
                         .HasColumnName("account_id");
-
-                    b.Property<long>("Sequence")
-                        .HasColumnType("bigint")
-                        .HasColumnName("sequence");
 
                     b.Property<string>("Data")
                         .IsRequired()
@@ -138,6 +141,10 @@ namespace Relay.Api.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("register_id");
 
+                    b.Property<long?>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
                     b.Property<Guid?>("TerminalId")
                         .HasColumnType("uuid")
                         .HasColumnName("terminal_id");
@@ -152,11 +159,19 @@ namespace Relay.Api.Data.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("type");
 
-                    b.HasKey("AccountId", "Sequence")
+                    b.HasKey("Id")
                         .HasName("pk_events");
 
                     b.HasIndex("OccurredAt")
                         .HasDatabaseName("ix_events_occurred_at");
+
+                    b.HasIndex("AccountId", "Id")
+                        .HasDatabaseName("ix_events_unsequenced")
+                        .HasFilter("sequence IS NULL");
+
+                    b.HasIndex("AccountId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_events_account_id_sequence");
 
                     b.ToTable("events", (string)null);
                 });

@@ -1,0 +1,157 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Relay.Api.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class EventSequencer : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropPrimaryKey(
+                name: "pk_events",
+                table: "events");
+
+            migrationBuilder.AlterColumn<long>(
+                name: "sequence",
+                table: "events",
+                type: "bigint",
+                nullable: true,
+                oldClrType: typeof(long),
+                oldType: "bigint");
+
+            migrationBuilder.AddColumn<long>(
+                name: "id",
+                table: "events",
+                type: "bigint",
+                nullable: false,
+                defaultValue: 0L)
+                .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn);
+
+            migrationBuilder.AddPrimaryKey(
+                name: "pk_events",
+                table: "events",
+                column: "id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_events_account_id_sequence",
+                table: "events",
+                columns: new[] { "account_id", "sequence" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_events_unsequenced",
+                table: "events",
+                columns: new[] { "account_id", "id" },
+                filter: "sequence IS NULL");
+
+            // Events are numbered after they commit, by relay_sequence_events, instead of under a per-account row lock
+            // held until each writer commits (which made every change of an account wait for the one before it).
+            migrationBuilder.Sql("""
+                DROP FUNCTION relay_append_event(uuid, text, timestamptz, text, uuid, uuid, json, text);
+
+                CREATE FUNCTION relay_append_event(
+                    p_account_id uuid, p_type text, p_occurred_at timestamptz, p_register_id text, p_terminal_id uuid,
+                    p_transaction_id uuid, p_data json) RETURNS void
+                LANGUAGE plpgsql AS $$
+                BEGIN
+                    INSERT INTO events (account_id, type, occurred_at, register_id, terminal_id, transaction_id, data)
+                    VALUES (p_account_id, p_type, p_occurred_at, p_register_id, p_terminal_id, p_transaction_id, p_data);
+                    -- Relay instances waiting on this transaction hear of it after the commit (LISTEN relay; ids only).
+                    IF p_type = 'transaction.updated' THEN
+                        PERFORM pg_notify('relay', 't:' || p_transaction_id);
+                    END IF;
+                END $$;
+
+                -- Numbers the account's committed, unnumbered events in insertion order after its last sequence number,
+                -- queues their webhook deliveries (and a transaction.updated's to the transaction's callbackUrl), and
+                -- tells every relay instance. The counter row's lock lets one caller at a time do it for an account.
+                CREATE FUNCTION relay_sequence_events(p_account_id uuid) RETURNS integer
+                LANGUAGE plpgsql AS $$
+                DECLARE
+                    v_last bigint;
+                    v_count integer;
+                BEGIN
+                    IF NOT EXISTS (SELECT 1 FROM events WHERE account_id = p_account_id AND sequence IS NULL) THEN
+                        RETURN 0;
+                    END IF;
+
+                    INSERT INTO event_sequences AS s (account_id, last_sequence) VALUES (p_account_id, 0)
+                    ON CONFLICT (account_id) DO UPDATE SET last_sequence = s.last_sequence
+                    RETURNING s.last_sequence INTO v_last;
+
+                    -- A new statement sees what committed while it waited for the lock, including another caller's numbers.
+                    WITH batch AS (
+                        SELECT e.id, v_last + row_number() OVER (ORDER BY e.id) AS seq
+                        FROM events e WHERE e.account_id = p_account_id AND e.sequence IS NULL
+                    ), numbered AS (
+                        UPDATE events e SET sequence = b.seq FROM batch b WHERE e.id = b.id
+                        RETURNING e.sequence, e.type, e.occurred_at, e.transaction_id
+                    ), endpoint_deliveries AS (
+                        INSERT INTO webhook_deliveries (id, account_id, endpoint_id, url, event_sequence, event_type, status, attempt_count, next_attempt_at, created_at)
+                        SELECT gen_random_uuid(), p_account_id, w.id, w.url, n.sequence, n.type, 'pending', 0, n.occurred_at, n.occurred_at
+                        FROM numbered n JOIN webhook_endpoints w
+                          ON w.account_id = p_account_id AND w.enabled AND (cardinality(w.events) = 0 OR n.type = ANY (w.events))
+                    ), callback_deliveries AS (
+                        INSERT INTO webhook_deliveries (id, account_id, endpoint_id, url, event_sequence, event_type, status, attempt_count, next_attempt_at, created_at)
+                        SELECT gen_random_uuid(), p_account_id, NULL, t.callback_url, n.sequence, n.type, 'pending', 0, n.occurred_at, n.occurred_at
+                        FROM numbered n JOIN transactions t ON t.id = n.transaction_id
+                        WHERE n.type = 'transaction.updated' AND t.callback_url IS NOT NULL
+                    )
+                    SELECT count(*) INTO v_count FROM numbered;
+
+                    IF v_count > 0 THEN
+                        UPDATE event_sequences SET last_sequence = v_last + v_count WHERE account_id = p_account_id;
+                        PERFORM pg_notify('relay', 'e:' || p_account_id);
+                    END IF;
+                    RETURN v_count;
+                END $$;
+                """);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            // Down leaves events that were never numbered without a sequence: number them first (relay_sequence_events).
+            migrationBuilder.Sql("""
+                DROP FUNCTION relay_sequence_events(uuid);
+                DROP FUNCTION relay_append_event(uuid, text, timestamptz, text, uuid, uuid, json);
+                DELETE FROM events WHERE sequence IS NULL;
+                """);
+
+            migrationBuilder.DropPrimaryKey(
+                name: "pk_events",
+                table: "events");
+
+            migrationBuilder.DropIndex(
+                name: "ix_events_account_id_sequence",
+                table: "events");
+
+            migrationBuilder.DropIndex(
+                name: "ix_events_unsequenced",
+                table: "events");
+
+            migrationBuilder.DropColumn(
+                name: "id",
+                table: "events");
+
+            migrationBuilder.AlterColumn<long>(
+                name: "sequence",
+                table: "events",
+                type: "bigint",
+                nullable: false,
+                defaultValue: 0L,
+                oldClrType: typeof(long),
+                oldType: "bigint",
+                oldNullable: true);
+
+            migrationBuilder.AddPrimaryKey(
+                name: "pk_events",
+                table: "events",
+                columns: new[] { "account_id", "sequence" });
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Relay.Api.Data;
+
+namespace Relay.Api.Events;
+
+/// <summary>
+/// Numbers an account's committed events in its gap-free sequence and queues their webhook deliveries, in short
+/// database transactions of their own (the SQL function <c>relay_sequence_events</c>, one account at a time across all
+/// instances), so the changes that write events never wait for each other. Kicked after every commit that wrote events;
+/// a sweep every second numbers what a stopped instance left behind.
+/// </summary>
+/// <remarks>
+/// The order is the order in which events became visible (committed), so a reader resuming after sequence N never
+/// misses one: an event committed later gets a later number. Events of one transaction keep their insertion order.
+/// </remarks>
+public sealed class EventSequencer(IServiceScopeFactory scopes, EventSignals signals, ILogger<EventSequencer> logger) : BackgroundService
+{
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
+    private readonly Channel<Guid> kicked = Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>The account has new committed events: number them soon.</summary>
+    public void Kick(Guid accountId) => kicked.Writer.TryWrite(accountId);
+
+    /// <summary>Numbers the account's committed events now (readers call it to see everything committed before them).</summary>
+    public async Task SequenceAsync(RelayDbContext db, Guid accountId, CancellationToken ct)
+    {
+        var numbered = await db.Database.SqlQuery<int>($"""SELECT relay_sequence_events({accountId}) AS "Value" """).SingleAsync(ct);
+        if (numbered > 0)
+        {
+            signals.Notify(accountId);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var accounts = new HashSet<Guid>();
+        var nextSweep = DateTime.UtcNow + SweepInterval;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+                {
+                    wait.CancelAfter(SweepInterval);
+                    try
+                    {
+                        accounts.Add(await kicked.Reader.ReadAsync(wait.Token));
+                    }
+                    catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                    {
+                        // a quiet second: time to sweep
+                    }
+                }
+
+                while (kicked.Reader.TryRead(out var more)) accounts.Add(more);
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
+                if (DateTime.UtcNow >= nextSweep)
+                {
+                    nextSweep = DateTime.UtcNow + SweepInterval;
+                    accounts.UnionWith(await db.Events.Where(e => e.Sequence == null).Select(e => e.AccountId).Distinct().ToListAsync(stoppingToken));
+                }
+
+                foreach (var accountId in accounts)
+                {
+                    await SequenceAsync(db, accountId, stoppingToken);
+                }
+
+                accounts.Clear();
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Kept in the set: retried with the next kick or sweep.
+                logger.LogWarning("Numbering events failed ({Error}); retrying shortly", e.Message);
+                await Task.Delay(SweepInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+}
