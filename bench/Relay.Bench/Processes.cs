@@ -50,7 +50,9 @@ public sealed class Postgres : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var output = await Repo.BashAsync($"pg_start '{dir}' {56000 + Random.Shared.Next(900)} max_connections=400 shared_buffers=256MB && echo \"port=$PG_PORT\"");
+        // RELAY_BENCH_PG_SETTINGS adds settings while profiling, e.g. "shared_preload_libraries=pg_stat_statements".
+        var extra = Environment.GetEnvironmentVariable("RELAY_BENCH_PG_SETTINGS") ?? "";
+        var output = await Repo.BashAsync($"pg_start '{dir}' {56000 + Random.Shared.Next(900)} max_connections=400 shared_buffers=256MB {extra} && echo \"port=$PG_PORT\"");
         Port = int.Parse(output.Split('\n').Single(l => l.StartsWith("port=", StringComparison.Ordinal))[5..]);
     }
 

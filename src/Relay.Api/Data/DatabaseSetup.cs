@@ -12,8 +12,13 @@ public static class DatabaseSetup
     {
         var connectionString = configuration.GetConnectionString("Relay")
             ?? throw new InvalidOperationException("Set the PostgreSQL connection string: ConnectionStrings__Relay (config ConnectionStrings:Relay).");
+        // The relay keeps no session state on pooled connections (LISTEN and the migration lock use connections of their
+        // own), so a connection needs no DISCARD ALL when it returns to the pool, and its prepared statements stay.
+        var pooled = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!pooled.ContainsKey("No Reset On Close")) pooled.NoResetOnClose = true;
+        if (!pooled.ContainsKey("Max Auto Prepare")) pooled.MaxAutoPrepare = 64;
         services.AddDbContextPool<RelayDbContext>(o => o
-            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseNpgsql(pooled.ConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
             .UseSnakeCaseNamingConvention());
         return services;
     }

@@ -338,7 +338,7 @@ public sealed class TransactionService(
 
             return changed;
         });
-        foreach (var row in rows)
+        foreach (var row in rows.Where(r => Transaction.IsFinal(WireEnum<TransactionStatus>.Parse(r.Status))))
         {
             waiters.Notify(row.Id); // after the commit; with an outer transaction, a waiter that wakes early re-reads within a second
         }

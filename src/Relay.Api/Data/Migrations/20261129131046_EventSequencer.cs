@@ -60,8 +60,9 @@ namespace Relay.Api.Data.Migrations
                 BEGIN
                     INSERT INTO events (account_id, type, occurred_at, register_id, terminal_id, transaction_id, data)
                     VALUES (p_account_id, p_type, p_occurred_at, p_register_id, p_terminal_id, p_transaction_id, p_data);
-                    -- Relay instances waiting on this transaction hear of it after the commit (LISTEN relay; ids only).
-                    IF p_type = 'transaction.updated' THEN
+                    -- Requests waiting (Prefer: wait) on any relay instance hear when the transaction ends, after the
+                    -- commit (LISTEN relay; ids only). Only final states: every notifying commit takes a global lock.
+                    IF p_type = 'transaction.updated' AND p_data->>'status' IN ('approved', 'declined', 'cancelled', 'failed', 'expired') THEN
                         PERFORM pg_notify('relay', 't:' || p_transaction_id);
                     END IF;
                 END $$;
