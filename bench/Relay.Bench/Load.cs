@@ -21,7 +21,11 @@ public sealed record Latency(double P50, double P90, double P99, double Max)
 public sealed record LoopResult(
     double TargetRate, double AchievedRate, int Sent, int Approved, int Failed, int NoFreeTerminal, Latency Latency, double CpuPercent, long RssBytes)
 {
+    /// <summary>Database transactions (pg_stat_database.xact_commit: every statement outside one counts) per payment.</summary>
     public double? CommitsPerPayment { get; init; }
+
+    /// <summary>WAL flushes to disk (pg_stat_wal.wal_sync) per payment: the durable commits' cost.</summary>
+    public double? WalFlushesPerPayment { get; init; }
     public long? ApprovedInDatabase { get; init; }
 }
 

@@ -24,7 +24,8 @@ public sealed class Report(Settings settings, Machine machine, TargetResults rel
         Row(md, "", "time to connect all (100 at a time)", relay.ConnectSeconds, floor.ConnectSeconds, "s", "", null);
         Row(md, "reconnect storm", "all back (connected and answering)", relay.StormSeconds, floor.StormSeconds, "s", "≤ 10 s", v => v <= 10);
         LoopRows(md, "full loop at 100/s", relay.Loop100, floor.Loop100, p50Target: 3, p99Target: 15);
-        Row(md, "", "database commits per payment", relay.Loop100?.CommitsPerPayment ?? double.NaN, double.NaN, "", "", null);
+        Row(md, "", "database transactions per payment", relay.Loop100?.CommitsPerPayment ?? double.NaN, double.NaN, "", "", null);
+        Row(md, "", "WAL flushes per payment", relay.Loop100?.WalFlushesPerPayment ?? double.NaN, double.NaN, "", "", null);
         Row(md, "sustained throughput", $"knee: highest rate with p99 ≤ 50 ms", relay.KneeRate ?? 0, floor.KneeRate ?? 0, "/s", "≥ 800/s", v => v >= 800,
             note: relay.KneeRate is null || floor.KneeRate is null || floor.KneeRate < settings.Rates[^1] ? "" : $" (floor ≥ {settings.Rates[^1]}: the harness's last step)");
         var relayKnee = relay.Steps.LastOrDefault(s => s.TargetRate == relay.KneeRate);

@@ -39,36 +39,41 @@ public static class Scenarios
             var terminals = await target.CreateTerminalsAsync(settings.Terminals, progress);
             fleet = new Fleet(terminals);
 
-            // Idle connections: memory per connected terminal and CPU while they only keep alive.
+            // Idle connections: memory per connected terminal; CPU while they only keep alive, measured after some
+            // payments so that it is not the JIT's warm-up.
             await Task.Delay(TimeSpan.FromSeconds(2));
             var before = target.Server.Sample();
             results.ConnectSeconds = (await fleet.ConnectAsync(terminals, target.Server.Url, 100, progress, $"connecting {terminals.Count} terminals")).TotalSeconds;
             await Task.Delay(TimeSpan.FromSeconds(settings.Quick ? 2 : 5));
             var connected = target.Server.Sample();
-            await Task.Delay(settings.IdleTime);
-            var idle = target.Server.Sample();
             results.RssBeforeBytes = before.RssBytes;
             results.RssConnectedBytes = connected.RssBytes;
             results.KiBPerConnection = (connected.RssBytes - before.RssBytes) / 1024.0 / terminals.Count;
-            results.IdleCpuPercent = ProcessSample.CpuPercent(connected, idle);
+
+            var paired = terminals.Take(settings.Paired).ToList();
+            await target.PairAsync(paired, progress);
+            var pos = new PosLoad(target.Server.Url, target.ApiKey);
+            var warmUp = await pos.RunAsync("warm-up", paired, 100, TimeSpan.FromSeconds(settings.Quick ? 2 : 5), target.Server, progress);
+            results.ApprovedAnswers += warmUp.Approved;
+            await Task.Delay(TimeSpan.FromSeconds(settings.Quick ? 2 : 5));
+            var quiet = target.Server.Sample();
+            await Task.Delay(settings.IdleTime);
+            results.IdleCpuPercent = ProcessSample.CpuPercent(quiet, target.Server.Sample());
             Console.WriteLine($"  idle: {terminals.Count} connected in {results.ConnectSeconds:F1} s; {results.KiBPerConnection:F1} KiB per connection; idle CPU {results.IdleCpuPercent:F1}% of a core");
 
             // Reconnect storm: every connection dropped at once, every terminal straight back.
             fleet.AbortAll(terminals);
             results.StormSeconds = (await fleet.ConnectAsync(terminals, target.Server.Url, terminals.Count, progress, "reconnect storm")).TotalSeconds;
             Console.WriteLine($"  reconnect storm: {terminals.Count} back in {results.StormSeconds:F1} s");
+            await Task.Delay(TimeSpan.FromSeconds(settings.Quick ? 2 : 5)); // the dropped connections' aftermath
 
-            // Payments: registers paired with some of the connected terminals, POS calls at fixed rates.
-            var paired = terminals.Take(settings.Paired).ToList();
-            await target.PairAsync(paired, progress);
-            var pos = new PosLoad(target.Server.Url, target.ApiKey);
-            var warmUp = await pos.RunAsync("warm-up", paired, 100, TimeSpan.FromSeconds(settings.Quick ? 1 : 3), target.Server, progress);
-            results.ApprovedAnswers += warmUp.Approved;
-
-            var commitsBefore = await target.CommitsAsync();
+            // Payments: POS calls at fixed rates to the registers paired above.
+            var countersBefore = await target.DatabaseCountersAsync();
             var loop = await pos.RunAsync("full loop at 100/s", paired, 100, settings.LoopTime, target.Server, progress);
-            var commitsAfter = await target.CommitsAsync();
-            results.Loop100 = loop with { CommitsPerPayment = commitsAfter - commitsBefore is { } commits ? (double)commits / loop.Sent : null };
+            var countersAfter = await target.DatabaseCountersAsync();
+            results.Loop100 = countersBefore is { } b && countersAfter is { } a
+                ? loop with { CommitsPerPayment = (double)(a.Transactions - b.Transactions) / loop.Sent, WalFlushesPerPayment = (double)(a.WalFlushes - b.WalFlushes) / loop.Sent }
+                : loop;
             results.ApprovedAnswers += loop.Approved;
             Print("full loop at 100/s", results.Loop100);
 
@@ -116,5 +121,5 @@ public static class Scenarios
     private static void Print(string label, LoopResult r) =>
         Console.WriteLine($"  {label}: {r.Sent} payments at {r.AchievedRate:F0}/s, {r.Approved} approved, {r.Failed} failed, {r.NoFreeTerminal} no free terminal; " +
                           $"p50 {r.Latency.P50:F2} ms, p90 {r.Latency.P90:F2}, p99 {r.Latency.P99:F2}, max {r.Latency.Max:F1}; CPU {r.CpuPercent:F0}%" +
-                          (r.CommitsPerPayment is { } c ? $"; {c:F2} commits per payment" : ""));
+                          (r.CommitsPerPayment is { } c ? $"; per payment {c:F1} database transactions, {r.WalFlushesPerPayment:F1} WAL flushes" : ""));
 }

@@ -22,8 +22,8 @@ public abstract class Target(string name) : IAsyncDisposable
     /// <summary>Pairs each of these connected terminals with a register of its own (sets their RegisterId).</summary>
     public abstract Task PairAsync(IReadOnlyList<BenchTerminal> terminals, Progress progress);
 
-    /// <summary>Committed database transactions so far, or null when there is no database.</summary>
-    public virtual Task<long?> CommitsAsync() => Task.FromResult<long?>(null);
+    /// <summary>The database's counters so far, or null when there is no database.</summary>
+    public virtual Task<DatabaseCounters?> DatabaseCountersAsync() => Task.FromResult<DatabaseCounters?>(null);
 
     public virtual Task<long?> ApprovedInDatabaseAsync() => Task.FromResult<long?>(null);
 
@@ -32,6 +32,8 @@ public abstract class Target(string name) : IAsyncDisposable
     protected static async Task ForEachAsync<T>(IEnumerable<T> items, int parallel, Func<T, Task> body) =>
         await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (item, _) => await body(item));
 }
+
+public sealed record DatabaseCounters(long Transactions, long WalFlushes);
 
 /// <summary>The bare relay (bench/Relay.Floor): Kestrel, SignalR and JSON, no database.</summary>
 public sealed class FloorTarget() : Target("floor")
@@ -124,11 +126,14 @@ public sealed class RelayTarget() : Target("relay")
         progress.End();
     }
 
-    public override async Task<long?> CommitsAsync()
+    public override async Task<DatabaseCounters?> DatabaseCountersAsync()
     {
         await Task.Delay(1500); // backends report their counts to the statistics at most once a second
-        await using var command = database.CreateCommand("SELECT xact_commit FROM pg_stat_database WHERE datname = 'relay'");
-        return (long)(await command.ExecuteScalarAsync())!;
+        await using var command = database.CreateCommand(
+            "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = 'relay'), (SELECT wal_sync FROM pg_stat_wal)");
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return new DatabaseCounters(reader.GetInt64(0), reader.GetInt64(1));
     }
 
     public override async Task<long?> ApprovedInDatabaseAsync()

@@ -15,8 +15,8 @@ public static class DatabaseSetup
         // The relay keeps no session state on pooled connections (LISTEN and the migration lock use connections of their
         // own), so a connection needs no DISCARD ALL when it returns to the pool, and its prepared statements stay.
         var pooled = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!pooled.ContainsKey("No Reset On Close")) pooled.NoResetOnClose = true;
-        if (!pooled.ContainsKey("Max Auto Prepare")) pooled.MaxAutoPrepare = 64;
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) pooled.NoResetOnClose = true;
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)) pooled.MaxAutoPrepare = 64;
         services.AddDbContextPool<RelayDbContext>(o => o
             .UseNpgsql(pooled.ConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
             .UseSnakeCaseNamingConvention());
