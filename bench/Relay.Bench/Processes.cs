@@ -80,19 +80,15 @@ public sealed class ServerProcess(string name, string dll, int port, Dictionary<
 
     public async Task StartAsync()
     {
-        var info = new ProcessStartInfo("dotnet", [dll])
+        // Output straight to the log file, as a service manager would take it: a pipe read by this busy harness would
+        // make the server's logging wait for it.
+        var info = new ProcessStartInfo("bash", ["-c", "exec dotnet \"$0\" >>\"$1\" 2>&1", dll, logFile])
         {
-            WorkingDirectory = Repo.Root, RedirectStandardOutput = true, RedirectStandardError = true,
+            WorkingDirectory = Repo.Root,
             Environment = { ["ASPNETCORE_URLS"] = Url.ToString().TrimEnd('/'), ["ASPNETCORE_ENVIRONMENT"] = "Production" },
         };
         foreach (var (key, value) in environment) info.Environment[key] = value;
         process = Process.Start(info)!;
-        var log = File.AppendText(logFile);
-        log.AutoFlush = true;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(90);

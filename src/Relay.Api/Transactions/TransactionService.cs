@@ -37,14 +37,18 @@ public sealed class TransactionService(
 
         var pairing = await db.Pairings.AsNoTracking()
             .Where(p => p.AccountId == accountId && p.RegisterId == request.RegisterId)
-            .Select(p => new { p.TerminalId, p.RegisterName, TerminalStatus = db.Terminals.Where(t => t.Id == p.TerminalId).Select(t => t.Status).First() })
+            .Select(p => new
+            {
+                p.TerminalId, p.RegisterName,
+                Terminal = db.Terminals.Where(t => t.Id == p.TerminalId).Select(t => new { t.Status, Online = t.ConnectionId != null }).First(),
+            })
             .FirstOrDefaultAsync(ct);
         if (pairing is null)
         {
             return Problem(404, "register-not-paired", "The register is not paired", $"Pair register '{request.RegisterId}' with a terminal first.");
         }
 
-        if (pairing.TerminalStatus == TerminalStatus.Removed)
+        if (pairing.Terminal.Status == TerminalStatus.Removed)
         {
             return Problem(409, "terminal-removed", "The register's terminal was removed");
         }
@@ -85,10 +89,12 @@ public sealed class TransactionService(
         TransactionResponse created;
         try
         {
+            // No savepoint: a failed insert rolls the whole database transaction back, and the replay below runs after it.
+            db.Database.AutoSavepointsEnabled = false;
             created = await events.InTransactionAsync(async () =>
             {
                 await db.SaveChangesAsync(ct);
-                return await AppendUpdatedAsync(accountId, transaction.Id);
+                return await AppendUpdatedAsync(transaction, pairing.Terminal.Online);
             });
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
@@ -226,7 +232,7 @@ public sealed class TransactionService(
     public async Task<bool> ReceivedAsync(Guid terminalId, Guid deviceId, Guid id)
     {
         var now = clock.Now();
-        if (await Transition(() => states.Deliver(id, terminalId, deviceId, now)) is { } delivered)
+        if (await Transition(() => states.Deliver(id, terminalId, deviceId, now), byTerminal: true) is { } delivered)
         {
             Log(delivered, "delivered");
             return true;
@@ -251,7 +257,7 @@ public sealed class TransactionService(
 
     public async Task<TransactionStatus?> StartedAsync(Guid terminalId, Guid deviceId, Guid id)
     {
-        if (await Transition(() => states.Start(id, terminalId, deviceId, clock.Now())) is { } started)
+        if (await Transition(() => states.Start(id, terminalId, deviceId, clock.Now()), byTerminal: true) is { } started)
         {
             Log(started, "started on the terminal");
             return TransactionStatus.InProgress;
@@ -263,7 +269,7 @@ public sealed class TransactionService(
     /// <summary>The terminal's result, accepted once; a repeat is acknowledged, a conflicting one refused and logged.</summary>
     public async Task<(bool Accepted, TransactionStatus? Status)> CompleteAsync(Guid terminalId, Guid deviceId, Guid id, TransactionResult result)
     {
-        if (await Transition(() => states.Complete(id, terminalId, deviceId, result, clock.Now())) is { } completed)
+        if (await Transition(() => states.Complete(id, terminalId, deviceId, result, clock.Now()), byTerminal: true) is { } completed)
         {
             logger.LogInformation("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId} {Status} (response {ResponseCode})",
                 id, completed.RegisterId, terminalId, completed.Status, result.ResponseCode);
@@ -311,7 +317,7 @@ public sealed class TransactionService(
     }
 
     /// <summary>A removed terminal's pending transactions are cancelled, in the caller's database transaction.</summary>
-    public async Task<List<TransitionRow>> CancelPendingOfTerminalAsync(Guid terminalId)
+    public async Task<List<Transaction>> CancelPendingOfTerminalAsync(Guid terminalId)
     {
         var cancelled = await Transitions(() => states.CancelPendingOfTerminal(terminalId, clock.Now()));
         foreach (var row in cancelled)
@@ -322,23 +328,26 @@ public sealed class TransactionService(
         return cancelled;
     }
 
-    /// <summary>Makes a transition, with its transaction.updated event in the same database transaction, and wakes waiters once committed.</summary>
-    private async Task<TransitionRow?> Transition(Func<Task<TransitionRow?>> change) =>
-        (await Transitions(async () => await change() is { } row ? [row] : [])).FirstOrDefault();
+    /// <summary>
+    /// Makes a transition, with its transaction.updated event in the same database transaction, and wakes waiters once
+    /// committed. <paramref name="byTerminal"/>: the terminal reported it over its connection, so it is online.
+    /// </summary>
+    private async Task<Transaction?> Transition(Func<Task<Transaction?>> change, bool byTerminal = false) =>
+        (await Transitions(async () => await change() is { } row ? [row] : [], byTerminal)).FirstOrDefault();
 
-    private async Task<List<TransitionRow>> Transitions(Func<Task<List<TransitionRow>>> change)
+    private async Task<List<Transaction>> Transitions(Func<Task<List<Transaction>>> change, bool byTerminal = false)
     {
         var rows = await events.InTransactionAsync(async () =>
         {
             var changed = await change();
             foreach (var row in changed)
             {
-                await AppendUpdatedAsync(row.AccountId, row.Id);
+                await AppendUpdatedAsync(row, byTerminal ? true : null);
             }
 
             return changed;
         });
-        foreach (var row in rows.Where(r => Transaction.IsFinal(WireEnum<TransactionStatus>.Parse(r.Status))))
+        foreach (var row in rows.Where(r => Transaction.IsFinal(r.Status)))
         {
             waiters.Notify(row.Id); // after the commit; with an outer transaction, a waiter that wakes early re-reads within a second
         }
@@ -346,16 +355,18 @@ public sealed class TransactionService(
         return rows;
     }
 
-    /// <summary>Appends transaction.updated with the transaction as GET returns it, delivered to its callbackUrl too.</summary>
-    private async Task<TransactionResponse> AppendUpdatedAsync(Guid accountId, Guid id)
+    /// <summary>
+    /// Appends transaction.updated with the transaction as GET returns it (read again when whether its terminal is online
+    /// is not known here), delivered to its callbackUrl too.
+    /// </summary>
+    private async Task<TransactionResponse> AppendUpdatedAsync(Transaction row, bool? terminalOnline)
     {
-        var transaction = (await LoadAsync(accountId, id))!;
-        await events.AppendAsync(accountId, EventTypes.TransactionUpdated, transaction,
-            transaction.RegisterId, transaction.TerminalId, transaction.Id);
+        var transaction = terminalOnline is { } online ? row.ToResponse(online) : (await LoadAsync(row.AccountId, row.Id))!;
+        await events.AppendAsync(row.AccountId, EventTypes.TransactionUpdated, transaction, transaction.RegisterId, transaction.TerminalId, transaction.Id);
         return transaction;
     }
 
-    private void Log(TransitionRow row, string what) =>
+    private void Log(Transaction row, string what) =>
         logger.LogInformation("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId} " + what,
             row.Id, row.RegisterId, row.TerminalId);
 

@@ -6,12 +6,9 @@ using Relay.Api.Infrastructure;
 
 namespace Relay.Api.Transactions;
 
-/// <summary>The row a transition changed, with the ids every log line about it carries.</summary>
-public sealed record TransitionRow(Guid Id, Guid AccountId, string RegisterId, Guid TerminalId, string Status);
-
 /// <summary>
-/// Every transaction transition, each one guarded UPDATE … WHERE status IN (…) RETURNING, so relay instances, late
-/// results, cancels and the expiry sweep can race without harm: a transition that lost the race returns nothing.
+/// Every transaction transition, each one guarded UPDATE … WHERE status IN (…) RETURNING the changed row, so relay
+/// instances, late results, cancels and the expiry sweep can race without harm: a transition that lost the race returns nothing.
 /// </summary>
 /// <remarks>
 /// pending → delivered → in_progress → approved | declined | cancelled | failed;
@@ -21,22 +18,22 @@ public sealed record TransitionRow(Guid Id, Guid AccountId, string RegisterId, G
 /// </remarks>
 public sealed class TransactionStateMachine(RelayDbContext db)
 {
-    // Column names as the snake_case naming convention maps TransitionRow.
-    private const string Returning = "RETURNING id, account_id, register_id, terminal_id, status";
+    // The whole row, as the entity maps it (snake_case columns, JSON converters): the caller needs no second read.
+    private const string Returning = "RETURNING *";
 
     /// <summary>The terminal acknowledged receipt. Never after <c>expires_at</c>, so delivery and expiry cannot both happen.</summary>
-    public Task<TransitionRow?> Deliver(Guid id, Guid terminalId, Guid deviceId, DateTimeOffset now) => Single($"""
+    public Task<Transaction?> Deliver(Guid id, Guid terminalId, Guid deviceId, DateTimeOffset now) => Single($"""
         UPDATE transactions SET status = 'delivered', delivered_at = {now}, updated_at = {now}, delivered_device_id = {deviceId}
         WHERE id = {id} AND terminal_id = {terminalId} AND status = 'pending' AND expires_at > {now}
         """);
 
-    public Task<TransitionRow?> Start(Guid id, Guid terminalId, Guid deviceId, DateTimeOffset now) => Single($"""
+    public Task<Transaction?> Start(Guid id, Guid terminalId, Guid deviceId, DateTimeOffset now) => Single($"""
         UPDATE transactions SET status = 'in_progress', started_at = {now}, updated_at = {now}
         WHERE id = {id} AND terminal_id = {terminalId} AND delivered_device_id = {deviceId} AND status = 'delivered'
         """);
 
     /// <summary>The terminal's result ends the transaction, whatever a cancel asked meanwhile.</summary>
-    public Task<TransitionRow?> Complete(Guid id, Guid terminalId, Guid deviceId, TransactionResult result, DateTimeOffset now)
+    public Task<Transaction?> Complete(Guid id, Guid terminalId, Guid deviceId, TransactionResult result, DateTimeOffset now)
     {
         var status = WireEnum<TransactionStatus>.Name(StatusOf(result.Outcome));
         var json = JsonSerializer.Serialize(result, RelayJson.Options);
@@ -50,36 +47,36 @@ public sealed class TransactionStateMachine(RelayDbContext db)
     }
 
     /// <summary>A cancel before delivery ends it at once; the terminal never sees it.</summary>
-    public Task<TransitionRow?> CancelPending(Guid id, Guid accountId, DateTimeOffset now) => Single($"""
+    public Task<Transaction?> CancelPending(Guid id, Guid accountId, DateTimeOffset now) => Single($"""
         UPDATE transactions SET status = 'cancelled', cancel_requested_at = {now}, completed_at = {now}, updated_at = {now}
         WHERE id = {id} AND account_id = {accountId} AND status = 'pending'
         """);
 
     /// <summary>A cancel after delivery is only a request: the terminal's answer ends the transaction.</summary>
-    public Task<TransitionRow?> RequestCancel(Guid id, Guid accountId, DateTimeOffset now) => Single($"""
+    public Task<Transaction?> RequestCancel(Guid id, Guid accountId, DateTimeOffset now) => Single($"""
         UPDATE transactions SET status = 'cancel_requested', cancel_requested_at = {now}, updated_at = {now}
         WHERE id = {id} AND account_id = {accountId} AND status IN ('delivered', 'in_progress')
         """);
 
     /// <summary>Every pending transaction past its deadline becomes expired: the card was never touched.</summary>
-    public Task<List<TransitionRow>> ExpireDue(DateTimeOffset now) => Many($"""
+    public Task<List<Transaction>> ExpireDue(DateTimeOffset now) => Many($"""
         UPDATE transactions SET status = 'expired', completed_at = {now}, updated_at = {now}
         WHERE status = 'pending' AND expires_at <= {now}
         """);
 
-    public Task<TransitionRow?> ExpireOne(Guid id, DateTimeOffset now) => Single($"""
+    public Task<Transaction?> ExpireOne(Guid id, DateTimeOffset now) => Single($"""
         UPDATE transactions SET status = 'expired', completed_at = {now}, updated_at = {now}
         WHERE id = {id} AND status = 'pending' AND expires_at <= {now}
         """);
 
     /// <summary>A removed terminal's pending transactions are cancelled; acknowledged ones keep it from being removed.</summary>
-    public Task<List<TransitionRow>> CancelPendingOfTerminal(Guid terminalId, DateTimeOffset now) => Many($"""
+    public Task<List<Transaction>> CancelPendingOfTerminal(Guid terminalId, DateTimeOffset now) => Many($"""
         UPDATE transactions SET status = 'cancelled', completed_at = {now}, updated_at = {now}
         WHERE terminal_id = {terminalId} AND status = 'pending'
         """);
 
     /// <summary>An operator ends a transaction that a replaced device acknowledged and can no longer report.</summary>
-    public Task<TransitionRow?> Resolve(Guid id, TransactionResolution resolution, DateTimeOffset now)
+    public Task<Transaction?> Resolve(Guid id, TransactionResolution resolution, DateTimeOffset now)
     {
         var status = WireEnum<TransactionStatus>.Name(StatusOf(resolution.Outcome));
         var json = JsonSerializer.Serialize(resolution, RelayJson.Options);
@@ -98,8 +95,8 @@ public sealed class TransactionStateMachine(RelayDbContext db)
         _ => TransactionStatus.Failed,
     };
 
-    private async Task<TransitionRow?> Single(FormattableString update) => (await Many(update)).FirstOrDefault();
+    private async Task<Transaction?> Single(FormattableString update) => (await Many(update)).FirstOrDefault();
 
-    private Task<List<TransitionRow>> Many(FormattableString update) =>
-        db.Database.SqlQuery<TransitionRow>(FormattableStringFactory.Create(update.Format + "\n" + Returning, update.GetArguments())).ToListAsync();
+    private Task<List<Transaction>> Many(FormattableString update) =>
+        db.Transactions.FromSql(FormattableStringFactory.Create(update.Format + "\n" + Returning, update.GetArguments())).AsNoTracking().ToListAsync();
 }
