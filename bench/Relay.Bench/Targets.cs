@@ -80,17 +80,22 @@ public sealed class RelayTarget() : Target("relay")
     /// <summary>Another relay instance on the same database.</summary>
     public async Task<ServerProcess> StartInstanceAsync(string name)
     {
-        var instance = new ServerProcess(name, Repo.Dll("src", "Relay.Api"), ServerProcess.FreePort(), new()
+        var instance = new ServerProcess(name, Repo.Dll("src", "Relay.Api"), ServerProcess.FreePort(), new Dictionary<string, string>
         {
             ["ConnectionStrings__Relay"] = postgres.ConnectionString("relay") + ";Maximum Pool Size=200",
             ["Relay__AdminApiKey"] = AdminKey,
             ["Relay__RateLimits__ActivationsPerMinute"] = "1000000",
             ["Relay__RateLimits__PairingsPerMinute"] = "1000000",
-        }, Path.Combine(logDirectory, name + ".log"));
+        }.Concat(ExtraEnvironment()).ToDictionary(), Path.Combine(logDirectory, name + ".log"));
         instances.Add(instance);
         await instance.StartAsync();
         return instance;
     }
+
+    /// <summary>RELAY_BENCH_RELAY_ENV="K=V K=V": more settings for the relay processes, while experimenting.</summary>
+    private static IEnumerable<KeyValuePair<string, string>> ExtraEnvironment() =>
+        (Environment.GetEnvironmentVariable("RELAY_BENCH_RELAY_ENV") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)
+        .Select(kv => kv.Split('=', 2)).Select(kv => KeyValuePair.Create(kv[0], kv[1]));
 
     public override async Task<List<BenchTerminal>> CreateTerminalsAsync(int count, Progress progress)
     {
