@@ -64,17 +64,20 @@ public sealed class AccountKeyHandler(
 }
 
 public sealed class DeviceTokenHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, RelayDbContext db)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IServiceScopeFactory scopes)
     : BearerTokenHandler(options, logger, encoder)
 {
     // Browser and JavaScript SignalR clients cannot set headers on a WebSocket, so the hub also takes ?access_token=.
     protected override string? ReadToken() =>
         base.ReadToken() ?? (Request.Path.StartsWithSegments("/hubs") ? Request.Query["access_token"].ToString() : null);
 
+    // A scope of its own: the hub request lives as long as the terminal's connection, and would hold a database
+    // context (out of the pool) for all that time.
     protected override async Task<IEnumerable<Claim>?> ValidateAsync(string token)
     {
         var hash = Secrets.Hash(token);
-        var device = await db.Terminals
+        await using var scope = scopes.CreateAsyncScope();
+        var device = await scope.ServiceProvider.GetRequiredService<RelayDbContext>().Terminals
             .Where(t => t.DeviceTokenHash == hash && t.Status == TerminalStatus.Activated)
             .Select(t => new { t.Id, t.AccountId, t.DeviceId })
             .FirstOrDefaultAsync();
