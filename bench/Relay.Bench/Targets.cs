@@ -82,7 +82,7 @@ public sealed class RelayTarget() : Target("relay")
     {
         var instance = new ServerProcess(name, Repo.Dll("src", "Relay.Api"), ServerProcess.FreePort(), new Dictionary<string, string>
         {
-            ["ConnectionStrings__Relay"] = postgres.ConnectionString("relay") + ";Maximum Pool Size=200",
+            ["ConnectionStrings__Relay"] = postgres.ConnectionString("relay"),
             ["Relay__AdminApiKey"] = AdminKey,
             ["Relay__RateLimits__ActivationsPerMinute"] = "1000000",
             ["Relay__RateLimits__PairingsPerMinute"] = "1000000",

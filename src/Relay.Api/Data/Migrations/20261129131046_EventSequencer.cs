@@ -75,6 +75,7 @@ namespace Relay.Api.Data.Migrations
                 DECLARE
                     v_last bigint;
                     v_count integer;
+                    v_id bigint;
                 BEGIN
                     IF NOT EXISTS (SELECT 1 FROM events WHERE account_id = p_account_id AND sequence IS NULL) THEN
                         RETURN 0;
@@ -84,25 +85,25 @@ namespace Relay.Api.Data.Migrations
                     ON CONFLICT (account_id) DO UPDATE SET last_sequence = s.last_sequence
                     RETURNING s.last_sequence INTO v_last;
 
-                    -- A new statement sees what committed while it waited for the lock, including another caller's numbers.
-                    WITH batch AS (
-                        SELECT e.id, v_last + row_number() OVER (ORDER BY e.id) AS seq
-                        FROM events e WHERE e.account_id = p_account_id AND e.sequence IS NULL
-                    ), numbered AS (
-                        UPDATE events e SET sequence = b.seq FROM batch b WHERE e.id = b.id
-                        RETURNING e.sequence, e.type, e.occurred_at, e.transaction_id
-                    ), endpoint_deliveries AS (
-                        INSERT INTO webhook_deliveries (id, account_id, endpoint_id, url, event_sequence, event_type, status, attempt_count, next_attempt_at, created_at)
-                        SELECT gen_random_uuid(), p_account_id, w.id, w.url, n.sequence, n.type, 'pending', 0, n.occurred_at, n.occurred_at
-                        FROM numbered n JOIN webhook_endpoints w
-                          ON w.account_id = p_account_id AND w.enabled AND (cardinality(w.events) = 0 OR n.type = ANY (w.events))
-                    ), callback_deliveries AS (
-                        INSERT INTO webhook_deliveries (id, account_id, endpoint_id, url, event_sequence, event_type, status, attempt_count, next_attempt_at, created_at)
-                        SELECT gen_random_uuid(), p_account_id, NULL, t.callback_url, n.sequence, n.type, 'pending', 0, n.occurred_at, n.occurred_at
-                        FROM numbered n JOIN transactions t ON t.id = n.transaction_id
-                        WHERE n.type = 'transaction.updated' AND t.callback_url IS NOT NULL
-                    )
-                    SELECT count(*) INTO v_count FROM numbered;
+                    -- Each statement sees what committed while it waited for the lock, including another caller's numbers.
+                    -- Row by row through the primary key: a join would let the planner scan the whole table.
+                    v_count := 0;
+                    FOR v_id IN SELECT id FROM events WHERE account_id = p_account_id AND sequence IS NULL ORDER BY id LOOP
+                        v_count := v_count + 1;
+                        UPDATE events SET sequence = v_last + v_count WHERE id = v_id;
+                    END LOOP;
+
+                    INSERT INTO webhook_deliveries (id, account_id, endpoint_id, url, event_sequence, event_type, status, attempt_count, next_attempt_at, created_at)
+                    SELECT gen_random_uuid(), p_account_id, w.id, w.url, e.sequence, e.type, 'pending', 0, e.occurred_at, e.occurred_at
+                    FROM events e JOIN webhook_endpoints w
+                      ON w.account_id = p_account_id AND w.enabled AND (cardinality(w.events) = 0 OR e.type = ANY (w.events))
+                    WHERE e.account_id = p_account_id AND e.sequence > v_last AND e.sequence <= v_last + v_count;
+
+                    INSERT INTO webhook_deliveries (id, account_id, endpoint_id, url, event_sequence, event_type, status, attempt_count, next_attempt_at, created_at)
+                    SELECT gen_random_uuid(), p_account_id, NULL, t.callback_url, e.sequence, e.type, 'pending', 0, e.occurred_at, e.occurred_at
+                    FROM events e JOIN transactions t ON t.id = e.transaction_id
+                    WHERE e.account_id = p_account_id AND e.sequence > v_last AND e.sequence <= v_last + v_count
+                      AND e.type = 'transaction.updated' AND t.callback_url IS NOT NULL;
 
                     IF v_count > 0 THEN
                         UPDATE event_sequences SET last_sequence = v_last + v_count WHERE account_id = p_account_id;
