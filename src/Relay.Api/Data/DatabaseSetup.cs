@@ -33,7 +33,8 @@ public static class DatabaseSetup
             try
             {
                 await EnsureDatabaseExistsAsync(connectionString);
-                await using var lockConnection = new NpgsqlConnection(connectionString);
+                // Unpooled: the session-level lock must end with this connection, not linger in a pool.
+                await using var lockConnection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
                 await lockConnection.OpenAsync();
                 await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLockKey})", lockConnection))
                 {
@@ -44,6 +45,11 @@ public static class DatabaseSetup
                 var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
                 // MigrateAsync checks for the history table before reading it (GetPendingMigrations would log an error on a new database).
                 await db.Database.MigrateAsync();
+
+                await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({MigrationLockKey})", lockConnection))
+                {
+                    await release.ExecuteNonQueryAsync();
+                }
 
                 logger.LogInformation("Database ready ({Database} on {Host})", lockConnection.Database, lockConnection.Host);
                 return;
