@@ -95,6 +95,8 @@ public static class Scenarios
                 await fleet.CloseAsync(paired);
                 await fleet.ConnectAsync(paired, second.Url, 100, progress, "moving the paired terminals to instance b");
                 results.Loop200CrossInstance = true;
+                var warmUpB = await pos.RunAsync("warm-up across instances", paired, 100, TimeSpan.FromSeconds(settings.Quick ? 2 : 5), target.Server, progress);
+                results.ApprovedAnswers += warmUpB.Approved;
             }
 
             results.Loop200 = await pos.RunAsync("loop at 200/s" + (results.Loop200CrossInstance ? " across instances" : ""), paired, 200, settings.LoopTime, target.Server, progress);
