@@ -63,20 +63,24 @@ public sealed class Fleet(IReadOnlyList<BenchTerminal> terminals) : IAsyncDispos
 
     public int Errors => terminals.Sum(t => t.Errors);
 
-    /// <summary>SignalR's client keep-alive: a ping every 15 s, so the server (30 s client timeout) keeps idle terminals.</summary>
+    /// <summary>
+    /// SignalR's client keep-alive: a ping every 15 s, so the server (30 s client timeout) keeps idle terminals; spread
+    /// over the interval (a slice every 100 ms), as independent devices would send them, not in one burst.
+    /// </summary>
     private void StartPinging()
     {
         if (!pinging.IsCompleted) return;
         pinging = Task.Run(async () =>
         {
-            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(15));
-            while (await timer.WaitForNextTickAsync(stop.Token).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result))
+            const int slices = 150; // 15 s in 100 ms ticks
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+            for (var tick = 0; await timer.WaitForNextTickAsync(stop.Token).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result); tick++)
             {
-                foreach (var terminal in terminals)
+                for (var i = tick % slices; i < terminals.Count; i += slices)
                 {
                     try
                     {
-                        if (terminal.Connection is { } connection) await connection.PingAsync();
+                        if (terminals[i].Connection is { } connection) await connection.PingAsync();
                     }
                     catch (Exception)
                     {

@@ -15,10 +15,13 @@ public sealed class TerminalPresence(RelayDbContext db, EventLog events, ThisIns
     public Task ConnectedAsync(Guid terminalId, string connectionId) => events.InTransactionAsync(async () =>
     {
         var now = clock.Now();
-        var before = await LockAsync(terminalId);
-        await db.Terminals.Where(t => t.Id == terminalId)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConnectionId, connectionId).SetProperty(t => t.InstanceId, instance.Id)
-                .SetProperty(t => t.LastSeenAt, now));
+        // One statement takes the terminal's row, records this connection and tells whether it was online before.
+        var before = (await db.Database.SqlQuery<Before>($"""
+            UPDATE terminals t SET connection_id = {connectionId}, instance_id = {instance.Id}, last_seen_at = {now}
+            FROM (SELECT id, connection_id IS NOT NULL AS was_online FROM terminals WHERE id = {terminalId} FOR UPDATE) old
+            WHERE t.id = old.id
+            RETURNING t.account_id, t.label, old.was_online
+            """).ToListAsync()).FirstOrDefault();
         if (before is { WasOnline: false })
         {
             await events.AppendAsync(before.AccountId, EventTypes.TerminalOnline, new TerminalPresenceEvent(terminalId, before.Label, true, now), terminalId: terminalId);
@@ -34,22 +37,18 @@ public sealed class TerminalPresence(RelayDbContext db, EventLog events, ThisIns
     public Task DisconnectedAsync(Guid terminalId, string connectionId, DateTimeOffset? lastSeen = null) => events.InTransactionAsync(async () =>
     {
         var now = lastSeen ?? clock.Now();
-        var before = await LockAsync(terminalId);
-        var cleared = await db.Terminals.Where(t => t.Id == terminalId && t.ConnectionId == connectionId)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConnectionId, (string?)null).SetProperty(t => t.InstanceId, (Guid?)null)
-                .SetProperty(t => t.LastSeenAt, now));
-        if (cleared == 1)
+        var cleared = (await db.Database.SqlQuery<Before>($"""
+            UPDATE terminals SET connection_id = NULL, instance_id = NULL, last_seen_at = {now}
+            WHERE id = {terminalId} AND connection_id = {connectionId}
+            RETURNING account_id, label, TRUE AS was_online
+            """).ToListAsync()).FirstOrDefault();
+        if (cleared is not null)
         {
-            await events.AppendAsync(before!.AccountId, EventTypes.TerminalOffline, new TerminalPresenceEvent(terminalId, before.Label, false, now), terminalId: terminalId);
+            await events.AppendAsync(cleared.AccountId, EventTypes.TerminalOffline, new TerminalPresenceEvent(terminalId, cleared.Label, false, now), terminalId: terminalId);
         }
 
         return true;
     });
 
     private sealed record Before(Guid AccountId, string? Label, bool WasOnline);
-
-    private async Task<Before?> LockAsync(Guid terminalId) =>
-        (await db.Database.SqlQuery<Before>($"""
-            SELECT account_id, label, connection_id IS NOT NULL AS was_online FROM terminals WHERE id = {terminalId} FOR UPDATE
-            """).ToListAsync()).FirstOrDefault();
 }
