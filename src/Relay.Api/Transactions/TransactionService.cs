@@ -35,20 +35,18 @@ public sealed class TransactionService(
             return replay;
         }
 
-        var pairing = await db.Pairings.AsNoTracking()
-            .Where(p => p.AccountId == accountId && p.RegisterId == request.RegisterId)
-            .Select(p => new
-            {
-                p.TerminalId, p.RegisterName,
-                Terminal = db.Terminals.Where(t => t.Id == p.TerminalId).Select(t => new { t.Status, Online = t.ConnectionId != null }).First(),
-            })
+        var pairing = await (
+                from p in db.Pairings.AsNoTracking()
+                join t in db.Terminals on p.TerminalId equals t.Id
+                where p.AccountId == accountId && p.RegisterId == request.RegisterId
+                select new { p.TerminalId, p.RegisterName, t.Status, Online = t.ConnectionId != null })
             .FirstOrDefaultAsync(ct);
         if (pairing is null)
         {
             return Problem(404, "register-not-paired", "The register is not paired", $"Pair register '{request.RegisterId}' with a terminal first.");
         }
 
-        if (pairing.Terminal.Status == TerminalStatus.Removed)
+        if (pairing.Status == TerminalStatus.Removed)
         {
             return Problem(409, "terminal-removed", "The register's terminal was removed");
         }
@@ -94,7 +92,7 @@ public sealed class TransactionService(
             created = await events.InTransactionAsync(async () =>
             {
                 await db.SaveChangesAsync(ct);
-                return await AppendUpdatedAsync(transaction, pairing.Terminal.Online);
+                return await AppendUpdatedAsync(transaction, pairing.Online);
             });
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
