@@ -24,6 +24,9 @@ public sealed record LoopResult(
     /// <summary>Database transactions (pg_stat_database.xact_commit: every statement outside one counts) per payment.</summary>
     public double? CommitsPerPayment { get; init; }
 
+    /// <summary>CPU of the second relay instance (cross-instance loop), % of one core.</summary>
+    public double? OtherInstanceCpuPercent { get; init; }
+
     /// <summary>WAL flushes to disk (pg_stat_wal.wal_sync) per payment: the durable commits' cost.</summary>
     public double? WalFlushesPerPayment { get; init; }
     public long? ApprovedInDatabase { get; init; }
@@ -44,7 +47,8 @@ public sealed class PosLoad(Uri baseUrl, string apiKey)
     };
 
     public async Task<LoopResult> RunAsync(
-        string label, IReadOnlyList<BenchTerminal> terminals, double rate, TimeSpan duration, ServerProcess server, Progress progress)
+        string label, IReadOnlyList<BenchTerminal> terminals, double rate, TimeSpan duration, ServerProcess server, Progress progress,
+        ServerProcess? other = null)
     {
         var free = new ConcurrentQueue<BenchTerminal>(terminals);
         var latencies = new ConcurrentBag<double>();
@@ -52,6 +56,7 @@ public sealed class PosLoad(Uri baseUrl, string apiKey)
         var total = (int)Math.Round(rate * duration.TotalSeconds);
         var tasks = new List<Task>(total);
         var before = server.Sample();
+        var otherBefore = other?.Sample();
         var start = Stopwatch.GetTimestamp();
         progress.Begin(label, () => $"{latencies.Count}/{total} answered, {failed} failed");
         for (var i = 0; i < total; i++)
@@ -82,9 +87,10 @@ public sealed class PosLoad(Uri baseUrl, string apiKey)
         var sending = Stopwatch.GetElapsedTime(start);
         await Task.WhenAll(tasks);
         var after = server.Sample();
+        var otherCpu = other is null ? (double?)null : ProcessSample.CpuPercent(otherBefore!.Value, other.Sample());
         progress.End();
         return new LoopResult(rate, tasks.Count / sending.TotalSeconds, tasks.Count, approved, failed, noTerminal,
-            Latency.Of(latencies), ProcessSample.CpuPercent(before, after), after.RssBytes);
+            Latency.Of(latencies), ProcessSample.CpuPercent(before, after), after.RssBytes) { OtherInstanceCpuPercent = otherCpu };
     }
 
     private async Task<(bool Ok, double Ms)> PayAsync(string registerId, long amount)

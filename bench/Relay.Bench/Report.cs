@@ -32,6 +32,7 @@ public sealed class Report(Settings settings, Machine machine, TargetResults rel
         var floorKnee = floor.Steps.LastOrDefault(s => s.TargetRate == floor.KneeRate);
         Row(md, "", "p99 at the knee", relayKnee?.Latency.P99 ?? double.NaN, floorKnee?.Latency.P99 ?? double.NaN, "ms", "", null);
         LoopRows(md, relay.Loop200CrossInstance ? "cross-instance loop at 200/s (floor: one instance)" : "loop at 200/s", relay.Loop200, floor.Loop200, p50Target: null, p99Target: 20);
+        if (relay.Loop200?.OtherInstanceCpuPercent is { } b) md.AppendLine($"| | CPU of the terminals' instance (b) | {b:F0}% | | | | |");
         md.AppendLine($"| durability | approved answers / approved in the database | {relay.ApprovedAnswers:N0} / {relay.ApprovedInDatabase:N0} | {floor.ApprovedAnswers:N0} / – | | none lost | {(relay.ApprovedInDatabase >= relay.ApprovedAnswers ? "met" : "**missed**")} |");
         md.AppendLine();
         md.AppendLine("Throughput steps (each a fixed rate; the knee is the last step with no failure, every payment sent on time and p99 ≤ 50 ms):");

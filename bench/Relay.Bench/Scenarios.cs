@@ -89,9 +89,10 @@ public static class Scenarios
             }
 
             // Cross-instance: the POS on one relay instance, the terminals on another (the floor has one instance: same loop).
+            ServerProcess? second = null;
             if (target is RelayTarget relay)
             {
-                var second = await relay.StartInstanceAsync("relay-b");
+                second = await relay.StartInstanceAsync("relay-b");
                 await fleet.CloseAsync(paired);
                 await fleet.ConnectAsync(paired, second.Url, 100, progress, "moving the paired terminals to instance b");
                 results.Loop200CrossInstance = true;
@@ -99,7 +100,7 @@ public static class Scenarios
                 results.ApprovedAnswers += warmUpB.Approved;
             }
 
-            results.Loop200 = await pos.RunAsync("loop at 200/s" + (results.Loop200CrossInstance ? " across instances" : ""), paired, 200, settings.LoopTime, target.Server, progress);
+            results.Loop200 = await pos.RunAsync("loop at 200/s" + (results.Loop200CrossInstance ? " across instances" : ""), paired, 200, settings.LoopTime, target.Server, progress, second);
             results.ApprovedAnswers += results.Loop200.Approved;
             Print(results.Loop200CrossInstance ? "cross-instance at 200/s" : "loop at 200/s", results.Loop200);
 
@@ -123,5 +124,6 @@ public static class Scenarios
     private static void Print(string label, LoopResult r) =>
         Console.WriteLine($"  {label}: {r.Sent} payments at {r.AchievedRate:F0}/s, {r.Approved} approved, {r.Failed} failed, {r.NoFreeTerminal} no free terminal; " +
                           $"p50 {r.Latency.P50:F2} ms, p90 {r.Latency.P90:F2}, p99 {r.Latency.P99:F2}, max {r.Latency.Max:F1}; CPU {r.CpuPercent:F0}%" +
+                          (r.OtherInstanceCpuPercent is { } b ? $" (instance b: {b:F0}%)" : "") +
                           (r.CommitsPerPayment is { } c ? $"; per payment {c:F1} database transactions, {r.WalFlushesPerPayment:F1} WAL flushes" : ""));
 }
