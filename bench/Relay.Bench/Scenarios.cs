@@ -14,7 +14,11 @@ public sealed class TargetResults(string name)
     public double StormSeconds { get; set; }
     public LoopResult? Loop100 { get; set; }
     public List<LoopResult> Steps { get; } = [];
+    /// <summary>The highest step with p99 ≤ 50 ms, every step below it passing too.</summary>
     public double? KneeRate { get; set; }
+
+    /// <summary>The highest step with every payment approved and sent on time, whatever its latency.</summary>
+    public double? SustainedRate { get; set; }
     public LoopResult? Loop200 { get; set; }
     public bool Loop200CrossInstance { get; set; }
     public long ApprovedAnswers { get; set; }
@@ -83,9 +87,12 @@ public static class Scenarios
                 results.Steps.Add(step);
                 results.ApprovedAnswers += step.Approved;
                 Print($"throughput at {rate}/s", step);
-                var passed = step.Failed == 0 && step.NoFreeTerminal == 0 && step.Latency.P99 <= KneeP99Ms && step.AchievedRate >= 0.95 * rate;
-                if (!passed) break;
-                results.KneeRate = rate;
+                // Sustained: every payment approved and sent on time. The knee also needs p99 ≤ 50 ms. Stepping goes on
+                // past the knee while the rate is sustained, so the table shows where the latency goes.
+                var sustained = step.Failed == 0 && step.NoFreeTerminal == 0 && step.AchievedRate >= 0.95 * rate;
+                if (!sustained || step.Latency.P99 > 20 * KneeP99Ms) break;
+                results.SustainedRate = rate;
+                if (step.Latency.P99 <= KneeP99Ms && results.KneeRate == results.Steps.SkipLast(1).LastOrDefault()?.TargetRate) results.KneeRate = rate;
             }
 
             // Cross-instance: the POS on one relay instance, the terminals on another (the floor has one instance: same loop).

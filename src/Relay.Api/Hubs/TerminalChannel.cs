@@ -17,7 +17,8 @@ namespace Relay.Api.Hubs;
 /// <see cref="ResendPendingAsync"/>), so a lost notification delays a payment by seconds, never loses it.
 /// </remarks>
 public sealed class TerminalChannel(
-    IHubContext<TerminalHub> hub, TerminalConnections connections, RelayDbContext db, TimeProvider clock, ILogger<TerminalChannel> logger)
+    IHubContext<TerminalHub> hub, TerminalConnections connections, RelayDbContext db, ThisInstance instance, TimeProvider clock,
+    ILogger<TerminalChannel> logger)
 {
     public Task StartTransaction(Guid terminalId, TerminalTransaction transaction) =>
         Send(terminalId, "StartTransaction", transaction, transaction.Id.ToString());
@@ -63,16 +64,16 @@ public sealed class TerminalChannel(
     /// </summary>
     public async Task ResendPendingAsync(TimeSpan olderThan, CancellationToken ct)
     {
-        var here = connections.TerminalIds();
-        if (here.Count == 0)
+        if (connections.IsEmpty)
         {
             return;
         }
 
+        // The terminals the database says this instance holds (not a list of thousands of ids sent every few seconds).
         var now = clock.Now();
         var createdBy = now - olderThan;
         var open = await db.Transactions.AsNoTracking()
-            .Where(t => here.Contains(t.TerminalId) && t.CreatedAt <= createdBy
+            .Where(t => db.Terminals.Any(h => h.Id == t.TerminalId && h.InstanceId == instance.Id) && t.CreatedAt <= createdBy
                         && ((t.Status == TransactionStatus.Pending && t.ExpiresAt > now) || t.Status == TransactionStatus.CancelRequested))
             .ToListAsync(ct);
         foreach (var t in open)

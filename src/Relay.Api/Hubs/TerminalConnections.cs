@@ -24,6 +24,8 @@ public sealed class TerminalConnections
         byTerminal.TryGetValue(terminalId, out var current) && current.ConnectionId == connectionId
         && byTerminal.TryRemove(new KeyValuePair<Guid, HubCallerContext>(terminalId, current));
 
+    public bool IsEmpty => byTerminal.IsEmpty;
+
     /// <summary>The terminals connected to this instance now.</summary>
     public IReadOnlyCollection<Guid> TerminalIds() => byTerminal.Keys.ToList();
 
