@@ -30,10 +30,9 @@ public sealed class TransactionService(
     public async Task<CreateOutcome> CreateAsync(Guid accountId, string idempotencyKey, CreateTransactionRequest request, CancellationToken ct)
     {
         var requestHash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, RelayJson.Options)));
-        if (await ReplayAsync(accountId, idempotencyKey, requestHash, ct) is { } replay)
-        {
-            return replay;
-        }
+        // A retry is recognised when its insert meets the stored key (so a new payment makes no extra read), or, when it
+        // would be refused first (the register unpaired since, say), by looking the key up before refusing.
+        async Task<CreateOutcome> RefuseAsync(CreateOutcome refusal) => await ReplayAsync(accountId, idempotencyKey, requestHash, ct) ?? refusal;
 
         var pairing = await (
                 from p in db.Pairings.AsNoTracking()
@@ -43,18 +42,18 @@ public sealed class TransactionService(
             .FirstOrDefaultAsync(ct);
         if (pairing is null)
         {
-            return Problem(404, "register-not-paired", "The register is not paired", $"Pair register '{request.RegisterId}' with a terminal first.");
+            return await RefuseAsync(Problem(404, "register-not-paired", "The register is not paired", $"Pair register '{request.RegisterId}' with a terminal first."));
         }
 
         if (pairing.Status == TerminalStatus.Removed)
         {
-            return Problem(409, "terminal-removed", "The register's terminal was removed");
+            return await RefuseAsync(Problem(409, "terminal-removed", "The register's terminal was removed"));
         }
 
         Guid? originalId = request.OriginalTransactionId is null ? null : Guid.Parse(request.OriginalTransactionId);
         if (originalId is { } original && !await db.Transactions.AnyAsync(t => t.Id == original && t.AccountId == accountId, ct))
         {
-            return new(null, false, Problems.Validation("originalTransactionId", "No transaction with that id exists in this account."));
+            return await RefuseAsync(new(null, false, Problems.Validation("originalTransactionId", "No transaction with that id exists in this account.")));
         }
 
         var now = clock.Now();
@@ -97,7 +96,8 @@ public sealed class TransactionService(
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
         {
-            // A concurrent request won: with the same key it created our transaction; otherwise the terminal is busy.
+            // The key was used before (a retry, or a concurrent request that won): answer with its transaction. Otherwise
+            // the terminal is busy with another one.
             db.ChangeTracker.Clear();
             if (await ReplayAsync(accountId, idempotencyKey, requestHash, ct) is { } concurrent)
             {
