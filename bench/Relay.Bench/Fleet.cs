@@ -59,8 +59,6 @@ public sealed class Fleet(IReadOnlyList<BenchTerminal> terminals) : IAsyncDispos
         }
     }
 
-    public int Connected => terminals.Count(t => t.Connection is { IsOpen: true });
-
     public int Errors => terminals.Sum(t => t.Errors);
 
     /// <summary>
