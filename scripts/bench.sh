@@ -2,7 +2,7 @@
 # Runs the load benchmark (bench/Relay.Bench): the relay and the floor (bench/Relay.Floor, a bare relay with no
 # database) measured one after the other in this one run. Starts its own PostgreSQL (durable commits) and server
 # processes on loopback ports, and stops them. Writes bench/results/<mode>.md and .json.
-#   scripts/bench.sh           full mode (~10 minutes): 10,000 terminals, the targets
+#   scripts/bench.sh           full mode (~15 minutes): 10,000 terminals, the targets
 #   scripts/bench.sh --quick   under 2 minutes: checks that the harness works (CI runs it); no targets
 # Other options: --terminals N, --paired N, --only relay|floor, --out DIR.
 set -euo pipefail
