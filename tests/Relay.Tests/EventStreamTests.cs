@@ -169,6 +169,41 @@ public sealed class EventStreamTests(RelayFixture relay) : IClassFixture<RelayFi
     }
 
     [Fact]
+    public async Task ConcurrentPaymentsGetGapFreeNumbersInOrderAndTheStreamMissesNone()
+    {
+        // Events are numbered after their writers commit (in commit order); writers on six terminals at once must
+        // still give one gap-free sequence, each payment's story in order, and a stream that sees every one of them.
+        var merchant = await relay.NewMerchantAsync();
+        var terminals = new List<TestTerminal>();
+        for (var i = 1; i <= 6; i++)
+        {
+            var terminal = await relay.NewTerminalAsync(merchant, simulate: true);
+            await merchant.PairAsync(terminal, $"till-{i}");
+            terminals.Add(terminal);
+        }
+
+        await using var stream = await EventStreamReader.OpenAsync(merchant.Http);
+        var ids = await Task.WhenAll(Enumerable.Range(1, 6).Select(async i =>
+            (await merchant.PurchaseAsync($"till-{i}", 1000 + i, wait: 30).Expect(201)).Str("id")));
+
+        var approved = 0;
+        var streamed = await stream.UntilAsync(e => e.Type == "transaction.updated" && e.Data.Str("status") == "approved" && ++approved == 6);
+        var history = (await merchant.Http.GetAsync("/api/v1/events?after=0&limit=200").Expect(200))["items"]!.AsArray().Select(e => e!).ToList();
+
+        var numbers = history.Select(e => (long)e["id"]!).ToList();
+        Assert.Equal(Enumerable.Range(1, numbers.Count).Select(n => (long)n), numbers);
+        AssertConsecutive(streamed);
+        Assert.Equal(numbers.SkipWhile(n => n < streamed[0].Id).Take(streamed.Count), streamed.Select(e => e.Id));
+        foreach (var id in ids)
+        {
+            var statuses = history.Where(e => e.Str("type") == "transaction.updated" && e["data"]!.Str("id") == id).Select(e => e["data"]!.Str("status"));
+            Assert.Equal(["pending", "delivered", "in_progress", "approved"], statuses);
+        }
+
+        foreach (var terminal in terminals) await terminal.DisposeAsync();
+    }
+
+    [Fact]
     public async Task HistoryPagesInOrderAndFiltersByType()
     {
         var merchant = await relay.NewMerchantAsync();
