@@ -2,43 +2,6 @@ using System.Diagnostics;
 
 namespace Relay.Bench;
 
-/// <summary>Where the built projects and scripts are (scripts/bench.sh builds them in Release first).</summary>
-public static class Repo
-{
-    public static readonly string Root = FindRoot();
-
-    public static string Dll(string folder, string project) => Path.Combine(Root, folder, project, "bin", "Release", "net10.0", project + ".dll");
-
-    /// <summary>Runs a bash snippet with scripts/postgres.sh sourced; returns its output, throws when it fails.</summary>
-    public static async Task<string> BashAsync(string script)
-    {
-        var info = new ProcessStartInfo("bash", ["-c", "source scripts/postgres.sh && " + script])
-        {
-            WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"bash failed ({process.ExitCode}): {script}\n{await output}{await error}");
-        }
-
-        return await output;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Relay.sln"))) return dir.FullName;
-        }
-
-        throw new InvalidOperationException("Relay.sln not found above " + AppContext.BaseDirectory);
-    }
-}
-
 /// <summary>A private PostgreSQL cluster with its durable defaults (fsync, synchronous_commit, full_page_writes on).</summary>
 public sealed class Postgres : IAsyncDisposable
 {

@@ -40,7 +40,7 @@ public sealed class FloorTarget() : Target("floor")
 {
     public override async Task StartAsync(string logDirectory)
     {
-        Server = new ServerProcess("floor", Repo.Dll("bench", "Relay.Floor"), ServerProcess.FreePort(), [], Path.Combine(logDirectory, "floor.log"));
+        Server = new ServerProcess("floor", Repo.Dll("bench/Relay.Floor"), ServerProcess.FreePort(), [], Path.Combine(logDirectory, "floor.log"));
         await Server.StartAsync();
         ApiKey = "floor";
     }
@@ -80,7 +80,7 @@ public sealed class RelayTarget() : Target("relay")
     /// <summary>Another relay instance on the same database.</summary>
     public async Task<ServerProcess> StartInstanceAsync(string name)
     {
-        var instance = new ServerProcess(name, Repo.Dll("src", "Relay.Api"), ServerProcess.FreePort(), new Dictionary<string, string>
+        var instance = new ServerProcess(name, Repo.Dll("src/Relay.Api"), ServerProcess.FreePort(), new Dictionary<string, string>
         {
             ["ConnectionStrings__Relay"] = postgres.ConnectionString("relay"),
             ["Relay__AdminApiKey"] = AdminKey,

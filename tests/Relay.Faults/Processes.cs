@@ -2,41 +2,6 @@ using System.Diagnostics;
 
 namespace Relay.Faults;
 
-/// <summary>Where the built relay, simulator and scripts are (the solution is built in Release first).</summary>
-public static class Repo
-{
-    public static readonly string Root = FindRoot();
-
-    public static string Dll(string project) => Path.Combine(Root, "src", project, "bin", "Release", "net10.0", project + ".dll");
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Relay.sln"))) return dir.FullName;
-        }
-
-        throw new InvalidOperationException("Relay.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    /// <summary>Runs a bash snippet with scripts/postgres.sh sourced; throws with its output when it fails.</summary>
-    public static async Task BashAsync(string script)
-    {
-        var info = new ProcessStartInfo("bash", ["-c", "source scripts/postgres.sh && " + script])
-        {
-            WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"bash failed ({process.ExitCode}): {script}\n{await output}{await error}");
-        }
-    }
-}
-
 /// <summary>A private PostgreSQL cluster in a temp folder, on a fixed loopback port so it can be restarted in place.</summary>
 public sealed class Postgres(int port) : IAsyncDisposable
 {
@@ -78,7 +43,7 @@ public sealed class RelayProcess(string name, int port, string connectionString,
 
     public async Task StartAsync()
     {
-        var info = new ProcessStartInfo("dotnet", [Repo.Dll("Relay.Api")])
+        var info = new ProcessStartInfo("dotnet", [Repo.Dll("src/Relay.Api")])
         {
             WorkingDirectory = Repo.Root, RedirectStandardOutput = true, RedirectStandardError = true,
             Environment =

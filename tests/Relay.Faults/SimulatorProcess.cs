@@ -20,7 +20,7 @@ public sealed partial class SimulatorProcess(string name, string logDirectory) :
 
     public async Task ActivateAsync(string relayUrl, string activationCode)
     {
-        var info = new ProcessStartInfo("dotnet", [Repo.Dll("Relay.Terminal.Simulator"), "activate", "--relay", relayUrl, "--code", activationCode,
+        var info = new ProcessStartInfo("dotnet", [Repo.Dll("src/Relay.Terminal.Simulator"), "activate", "--relay", relayUrl, "--code", activationCode,
             "--serial", "SIM-" + name, "--state", stateDirectory]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var activate = Process.Start(info)!;
         var output = await activate.StandardOutput.ReadToEndAsync() + await activate.StandardError.ReadToEndAsync();
@@ -31,7 +31,7 @@ public sealed partial class SimulatorProcess(string name, string logDirectory) :
 
     public void Start(int delayMs)
     {
-        var info = new ProcessStartInfo("dotnet", [Repo.Dll("Relay.Terminal.Simulator"), "run", "--state", stateDirectory, "--delay-ms", delayMs.ToString()])
+        var info = new ProcessStartInfo("dotnet", [Repo.Dll("src/Relay.Terminal.Simulator"), "run", "--state", stateDirectory, "--delay-ms", delayMs.ToString()])
         {
             RedirectStandardOutput = true, RedirectStandardError = true,
         };
