@@ -25,7 +25,7 @@ public sealed class InstanceHeartbeat(
         logger.LogInformation("Relay instance {InstanceId} ({Name}) started", instance.Id, instance.Name);
         lifetime.ApplicationStopping.Register(() =>
         {
-            logger.LogInformation("Stopping: closing {Count} terminal connections so they reconnect to another instance", connections.TerminalIds().Count);
+            logger.LogInformation("Stopping: closing {Count} terminal connections so they reconnect to another instance", connections.Count);
             connections.CloseAll();
         });
         await base.StartAsync(cancellationToken);

@@ -26,8 +26,8 @@ public sealed class TerminalConnections
 
     public bool IsEmpty => byTerminal.IsEmpty;
 
-    /// <summary>The terminals connected to this instance now.</summary>
-    public IReadOnlyCollection<Guid> TerminalIds() => byTerminal.Keys.ToList();
+    /// <summary>How many terminals are connected to this instance now.</summary>
+    public int Count => byTerminal.Count;
 
     /// <summary>Closes every connection (this instance is stopping): terminals reconnect to another instance at once.</summary>
     public void CloseAll()
