@@ -23,6 +23,12 @@ public sealed class EventLog(RelayDbContext db, EventSequencer sequencer, TimePr
         await db.Database.ExecuteSqlAsync($"""
             SELECT relay_append_event({accountId}, {type}, {clock.Now()}, {registerId}, {terminalId}, {transactionId}, CAST({json} AS json))
             """);
+        Appended(accountId);
+    }
+
+    /// <summary>An event of the account was appended by a statement of the caller's (transaction transitions append their own).</summary>
+    public void Appended(Guid accountId)
+    {
         unpublished.Add(accountId);
         if (db.Database.CurrentTransaction is null)
         {

@@ -77,28 +77,19 @@ public sealed class TransactionService(
             UpdatedAt = now,
             ExpiresAt = now.AddSeconds(request.ExpiresInSeconds ?? DefaultExpiresInSeconds),
         };
-        db.Transactions.Add(transaction);
-        db.IdempotencyRecords.Add(new IdempotencyRecord
+        var key = new IdempotencyRecord
         {
             AccountId = accountId, Key = idempotencyKey, RequestHash = requestHash, TransactionId = transaction.Id, CreatedAt = now,
-        });
+        };
 
-        TransactionResponse created;
         try
         {
-            // No savepoint: a failed insert rolls the whole database transaction back, and the replay below runs after it.
-            db.Database.AutoSavepointsEnabled = false;
-            created = await events.InTransactionAsync(async () =>
-            {
-                await db.SaveChangesAsync(ct);
-                return await AppendUpdatedAsync(transaction, pairing.Online);
-            });
+            transaction = (await Transition(() => states.Create(transaction, key)))!;
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
+        catch (PostgresException unique) when (unique.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             // The key was used before (a retry, or a concurrent request that won): answer with its transaction. Otherwise
-            // the terminal is busy with another one.
-            db.ChangeTracker.Clear();
+            // the terminal is busy with another one. The statement wrote nothing.
             if (await ReplayAsync(accountId, idempotencyKey, requestHash, ct) is { } concurrent)
             {
                 return concurrent;
@@ -115,7 +106,7 @@ public sealed class TransactionService(
         logger.LogInformation("Transaction {TransactionId} created for register {RegisterId} on terminal {TerminalId}: {Type} {Amount} {Currency}",
             transaction.Id, transaction.RegisterId, transaction.TerminalId, WireEnum<TransactionType>.Name(transaction.Type), transaction.Amount, transaction.Currency);
         await terminals.StartTransaction(transaction.TerminalId, TerminalTransaction.From(transaction));
-        return new(created, false, null);
+        return new(transaction.ToResponse(pairing.Online), false, null);
     }
 
     private async Task<CreateOutcome?> ReplayAsync(Guid accountId, string key, string requestHash, CancellationToken ct)
@@ -230,7 +221,7 @@ public sealed class TransactionService(
     public async Task<bool> ReceivedAsync(Guid terminalId, Guid deviceId, Guid id)
     {
         var now = clock.Now();
-        if (await Transition(() => states.Deliver(id, terminalId, deviceId, now), byTerminal: true) is { } delivered)
+        if (await Transition(() => states.Deliver(id, terminalId, deviceId, now)) is { } delivered)
         {
             Log(delivered, "delivered");
             return true;
@@ -255,7 +246,7 @@ public sealed class TransactionService(
 
     public async Task<TransactionStatus?> StartedAsync(Guid terminalId, Guid deviceId, Guid id)
     {
-        if (await Transition(() => states.Start(id, terminalId, deviceId, clock.Now()), byTerminal: true) is { } started)
+        if (await Transition(() => states.Start(id, terminalId, deviceId, clock.Now())) is { } started)
         {
             Log(started, "started on the terminal");
             return TransactionStatus.InProgress;
@@ -267,7 +258,7 @@ public sealed class TransactionService(
     /// <summary>The terminal's result, accepted once; a repeat is acknowledged, a conflicting one refused and logged.</summary>
     public async Task<(bool Accepted, TransactionStatus? Status)> CompleteAsync(Guid terminalId, Guid deviceId, Guid id, TransactionResult result)
     {
-        if (await Transition(() => states.Complete(id, terminalId, deviceId, result, clock.Now()), byTerminal: true) is { } completed)
+        if (await Transition(() => states.Complete(id, terminalId, deviceId, result, clock.Now())) is { } completed)
         {
             logger.LogInformation("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId} {Status} (response {ResponseCode})",
                 id, completed.RegisterId, terminalId, completed.Status, result.ResponseCode);
@@ -327,41 +318,26 @@ public sealed class TransactionService(
     }
 
     /// <summary>
-    /// Makes a transition, with its transaction.updated event in the same database transaction, and wakes waiters once
-    /// committed. <paramref name="byTerminal"/>: the terminal reported it over its connection, so it is online.
+    /// Makes a transition (which appends its transaction.updated event in the same statement), has the event numbered,
+    /// and wakes waiters once it is final. In a caller's database transaction, both wait for its commit (see EventLog).
     /// </summary>
-    private async Task<Transaction?> Transition(Func<Task<Transaction?>> change, bool byTerminal = false) =>
-        (await Transitions(async () => await change() is { } row ? [row] : [], byTerminal)).FirstOrDefault();
+    private async Task<Transaction?> Transition(Func<Task<Transaction?>> change) =>
+        (await Transitions(async () => await change() is { } row ? [row] : [])).FirstOrDefault();
 
-    private async Task<List<Transaction>> Transitions(Func<Task<List<Transaction>>> change, bool byTerminal = false)
+    private async Task<List<Transaction>> Transitions(Func<Task<List<Transaction>>> change)
     {
-        var rows = await events.InTransactionAsync(async () =>
+        var rows = await change();
+        foreach (var row in rows)
         {
-            var changed = await change();
-            foreach (var row in changed)
-            {
-                await AppendUpdatedAsync(row, byTerminal ? true : null);
-            }
+            events.Appended(row.AccountId);
+        }
 
-            return changed;
-        });
         foreach (var row in rows.Where(r => Transaction.IsFinal(r.Status)))
         {
-            waiters.Notify(row.Id); // after the commit; with an outer transaction, a waiter that wakes early re-reads within a second
+            waiters.Notify(row.Id); // with an outer transaction, a waiter that wakes before its commit re-reads within a second
         }
 
         return rows;
-    }
-
-    /// <summary>
-    /// Appends transaction.updated with the transaction as GET returns it (read again when whether its terminal is online
-    /// is not known here), delivered to its callbackUrl too.
-    /// </summary>
-    private async Task<TransactionResponse> AppendUpdatedAsync(Transaction row, bool? terminalOnline)
-    {
-        var transaction = terminalOnline is { } online ? row.ToResponse(online) : (await LoadAsync(row.AccountId, row.Id))!;
-        await events.AppendAsync(row.AccountId, EventTypes.TransactionUpdated, transaction, transaction.RegisterId, transaction.TerminalId, transaction.Id);
-        return transaction;
     }
 
     private void Log(Transaction row, string what) =>

@@ -9,6 +9,8 @@ namespace Relay.Api.Transactions;
 /// <summary>
 /// Every transaction transition, each one guarded UPDATE … WHERE status IN (…) RETURNING the changed row, so relay
 /// instances, late results, cancels and the expiry sweep can race without harm: a transition that lost the race returns nothing.
+/// Each statement appends the row's transaction.updated event too (relay_transaction_updated), so a change and its event
+/// are one statement: atomic without a transaction of their own, one round trip.
 /// </summary>
 /// <remarks>
 /// pending → delivered → in_progress → approved | declined | cancelled | failed;
@@ -19,7 +21,26 @@ namespace Relay.Api.Transactions;
 public sealed class TransactionStateMachine(RelayDbContext db)
 {
     // The whole row, as the entity maps it (snake_case columns, JSON converters): the caller needs no second read.
-    private const string Returning = "RETURNING *";
+    private const string Returning = "RETURNING *, relay_transaction_updated(transactions) AS event_appended";
+
+    /// <summary>
+    /// A new transaction, pending, with the Idempotency-Key that created it: both rows or neither (a unique violation
+    /// names the key, or the terminal's open transaction, that refused it).
+    /// </summary>
+    public Task<Transaction?> Create(Transaction t, IdempotencyRecord key)
+    {
+        var type = WireEnum<TransactionType>.Name(t.Type);
+        var status = WireEnum<TransactionStatus>.Name(t.Status);
+        return Single($"""
+            WITH idempotency AS (
+                INSERT INTO idempotency_records (account_id, key, request_hash, transaction_id, created_at)
+                VALUES ({key.AccountId}, {key.Key}, {key.RequestHash}, {key.TransactionId}, {key.CreatedAt}))
+            INSERT INTO transactions (id, account_id, register_id, register_name, terminal_id, type, status, amount, currency,
+                cash_out_amount, tip_amount, reference, original_transaction_id, callback_url, created_at, updated_at, expires_at)
+            VALUES ({t.Id}, {t.AccountId}, {t.RegisterId}, {t.RegisterName}, {t.TerminalId}, {type}, {status}, {t.Amount}, {t.Currency},
+                {t.CashOutAmount}, {t.TipAmount}, {t.Reference}, {t.OriginalTransactionId}, {t.CallbackUrl}, {t.CreatedAt}, {t.UpdatedAt}, {t.ExpiresAt})
+            """);
+    }
 
     /// <summary>The terminal acknowledged receipt. Never after <c>expires_at</c>, so delivery and expiry cannot both happen.</summary>
     public Task<Transaction?> Deliver(Guid id, Guid terminalId, Guid deviceId, DateTimeOffset now) => Single($"""
@@ -81,9 +102,10 @@ public sealed class TransactionStateMachine(RelayDbContext db)
         var status = WireEnum<TransactionStatus>.Name(StatusOf(resolution.Outcome));
         var json = JsonSerializer.Serialize(resolution, RelayJson.Options);
         return Single($"""
-            UPDATE transactions t SET status = {status}, resolution = CAST({json} AS jsonb), completed_at = {now}, updated_at = {now}
-            WHERE t.id = {id} AND t.status IN ('delivered', 'in_progress', 'cancel_requested')
-              AND t.delivered_device_id IS DISTINCT FROM (SELECT device_id FROM terminals WHERE terminals.id = t.terminal_id AND terminals.status = 'activated')
+            UPDATE transactions SET status = {status}, resolution = CAST({json} AS jsonb), completed_at = {now}, updated_at = {now}
+            WHERE transactions.id = {id} AND transactions.status IN ('delivered', 'in_progress', 'cancel_requested')
+              AND transactions.delivered_device_id IS DISTINCT FROM
+                  (SELECT device_id FROM terminals WHERE terminals.id = transactions.terminal_id AND terminals.status = 'activated')
             """);
     }
 
