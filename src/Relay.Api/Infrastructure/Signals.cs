@@ -3,22 +3,25 @@ using System.Collections.Concurrent;
 namespace Relay.Api.Infrastructure;
 
 /// <summary>
-/// Wakes waiters on this instance when a change to a key commits. A hint only: waiters re-read the database, which
-/// holds the truth, and re-read it periodically too, for changes they were not told about.
+/// Wakes waiters on this instance when a change to a key commits, optionally handing them the changed value. A hint
+/// only: a waiter told nothing more re-reads the database, which holds the truth, and re-reads it periodically too, for
+/// changes it was not told about.
 /// </summary>
-public class Signals<TKey> where TKey : notnull
+public class Signals<TKey, TValue> where TKey : notnull where TValue : class
 {
-    private readonly ConcurrentDictionary<TKey, TaskCompletionSource> waiting = new();
+    private readonly ConcurrentDictionary<TKey, TaskCompletionSource<TValue?>> waiting = new();
 
     /// <summary>A task that completes at the next change of the key. Take it before reading the state.</summary>
-    public Task NextChange(TKey key) =>
-        waiting.GetOrAdd(key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+    public Task<TValue?> NextChange(TKey key) =>
+        waiting.GetOrAdd(key, _ => new TaskCompletionSource<TValue?>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
-    public void Notify(TKey key)
+    /// <param name="key">What changed.</param>
+    /// <param name="value">The committed value after the change, when the caller has it (the waiter need not read it).</param>
+    public void Notify(TKey key, TValue? value = null)
     {
         if (waiting.TryRemove(key, out var change))
         {
-            change.TrySetResult();
+            change.TrySetResult(value);
         }
     }
 
@@ -36,7 +39,10 @@ public class Signals<TKey> where TKey : notnull
     {
         if (waiting.TryGetValue(key, out var current) && current.Task == change)
         {
-            waiting.TryRemove(new KeyValuePair<TKey, TaskCompletionSource>(key, current));
+            waiting.TryRemove(new KeyValuePair<TKey, TaskCompletionSource<TValue?>>(key, current));
         }
     }
 }
+
+/// <summary>Signals that carry no value: the waiter re-reads.</summary>
+public class Signals<TKey> : Signals<TKey, object> where TKey : notnull;

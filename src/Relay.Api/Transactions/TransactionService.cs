@@ -20,6 +20,7 @@ public sealed class TransactionService(
     TransactionStateMachine states,
     TransactionWaiters waiters,
     TerminalChannel terminals,
+    TerminalConnections connections,
     EventLog events,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
@@ -27,7 +28,18 @@ public sealed class TransactionService(
 {
     public const int DefaultExpiresInSeconds = 90;
 
-    public async Task<CreateOutcome> CreateAsync(Guid accountId, string idempotencyKey, CreateTransactionRequest request, CancellationToken ct)
+    /// <summary>Creates the transaction (or replays the key's); with <c>wait</c> (Prefer: wait), answers once it is final or the wait has passed.</summary>
+    public async Task<CreateOutcome> CreateAsync(
+        Guid accountId, string idempotencyKey, CreateTransactionRequest request, TimeSpan? wait, CancellationToken ct)
+    {
+        var outcome = await CreateOrReplayAsync(accountId, idempotencyKey, request, wait, ct);
+        return outcome is { Replayed: true, Transaction: { } replayed } && wait is { } time
+            ? outcome with { Transaction = await WaitAsync(accountId, replayed.Id, time, ct) ?? replayed }
+            : outcome;
+    }
+
+    private async Task<CreateOutcome> CreateOrReplayAsync(
+        Guid accountId, string idempotencyKey, CreateTransactionRequest request, TimeSpan? wait, CancellationToken ct)
     {
         var requestHash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, RelayJson.Options)));
         // A retry is recognised when its insert meets the stored key (so a new payment makes no extra read), or, when it
@@ -105,8 +117,17 @@ public sealed class TransactionService(
 
         logger.LogInformation("Transaction {TransactionId} created for register {RegisterId} on terminal {TerminalId}: {Type} {Amount} {Currency}",
             transaction.Id, transaction.RegisterId, transaction.TerminalId, WireEnum<TransactionType>.Name(transaction.Type), transaction.Amount, transaction.Currency);
+        // Listening before the terminal is told, so that its result, however fast, wakes this request.
+        var end = waiters.NextChange(transaction.Id);
         await terminals.StartTransaction(transaction.TerminalId, TerminalTransaction.From(transaction));
-        return new(transaction.ToResponse(pairing.Online), false, null);
+        var created = transaction.ToResponse(pairing.Online);
+        if (wait is null)
+        {
+            waiters.Forget(transaction.Id, end);
+            return new(created, false, null);
+        }
+
+        return new(await WaitAsync(accountId, transaction.Id, wait.Value, ct, created, end), false, null);
     }
 
     private async Task<CreateOutcome?> ReplayAsync(Guid accountId, string key, string requestHash, CancellationToken ct)
@@ -135,15 +156,19 @@ public sealed class TransactionService(
         return row?.Transaction.ToResponse(row.Online);
     }
 
-    /// <summary>The transaction once it is final, or as it stands when <paramref name="wait"/> has passed.</summary>
-    public async Task<TransactionResponse?> WaitAsync(Guid accountId, Guid id, TimeSpan wait, CancellationToken ct)
+    /// <summary>
+    /// The transaction once it is final, or as it stands when <paramref name="wait"/> has passed. A caller that has just
+    /// written it passes it as <paramref name="known"/>, with the <paramref name="change"/> signal taken before.
+    /// </summary>
+    public async Task<TransactionResponse?> WaitAsync(
+        Guid accountId, Guid id, TimeSpan wait, CancellationToken ct, TransactionResponse? known = null, Task<TransactionResponse?>? change = null)
     {
         var deadline = clock.Now() + wait;
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
         while (true)
         {
-            var change = waiters.NextChange(id);
-            var transaction = await LoadAsync(accountId, id, ct);
+            change ??= waiters.NextChange(id);
+            var transaction = known ?? await LoadAsync(accountId, id, ct);
             var remaining = deadline - clock.Now();
             // A stopping instance answers with the transaction as it stands; the POS asks again (another instance).
             if (transaction is null || Transaction.IsFinal(transaction.Status) || remaining <= TimeSpan.Zero
@@ -156,6 +181,8 @@ public sealed class TransactionService(
             // Changes here and on other instances (LISTEN/NOTIFY) signal; the periodic re-read is the fallback for a lost notification.
             await Task.WhenAny(change, Task.Delay(remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), clock, waiting.Token));
             ct.ThrowIfCancellationRequested();
+            known = change.IsCompletedSuccessfully ? change.Result : null; // the final transaction, when it ended here
+            change = null;
         }
     }
 
@@ -332,9 +359,13 @@ public sealed class TransactionService(
             events.Appended(row.AccountId);
         }
 
+        // Waiters get the final transaction when it has committed and its terminal is known to be online (connected here,
+        // as when it reported the result); otherwise they read it. In a caller's transaction, not yet committed, a
+        // waiter that wakes early reads the old state and waits again (re-reading within a second).
+        var committed = db.Database.CurrentTransaction is null;
         foreach (var row in rows.Where(r => Transaction.IsFinal(r.Status)))
         {
-            waiters.Notify(row.Id); // with an outer transaction, a waiter that wakes before its commit re-reads within a second
+            waiters.Notify(row.Id, committed && connections.ConnectionIdOf(row.TerminalId) is not null ? row.ToResponse(terminalOnline: true) : null);
         }
 
         return rows;

@@ -72,18 +72,13 @@ public static class TransactionsApi
         }
 
         var accountId = user.GetAccountId();
-        var outcome = await transactions.CreateAsync(accountId, idempotencyKey, request, ct);
+        var outcome = await transactions.CreateAsync(accountId, idempotencyKey, request, PreferWait.Parse(prefer), ct);
         if (outcome.Problem is { } problem)
         {
             return problem;
         }
 
         var transaction = outcome.Transaction!;
-        if (PreferWait.Parse(prefer) is { } wait)
-        {
-            transaction = await transactions.WaitAsync(accountId, transaction.Id, wait, ct) ?? transaction;
-        }
-
         if (outcome.Replayed)
         {
             http.Response.Headers["Idempotent-Replayed"] = "true";
