@@ -60,6 +60,27 @@ public sealed class MultiInstanceTests(TwoRelaysFixture relays) : IClassFixture<
     }
 
     [Fact]
+    public async Task AnApiKeyDeletedOnOneInstanceIsRefusedByTheOtherAtOnce()
+    {
+        var merchant = await relays.NewMerchantAsync();
+        var onSecond = relays.OnSecond(merchant);
+        await onSecond.Http.GetAsync("/api/v1/terminals").Expect(200); // B has checked (and remembers) the key
+        var keyId = (await relays.Admin().GetAsync($"/api/v1/accounts/{merchant.AccountId}/api-keys").Expect(200)).AsArray().Single()!.Str("id");
+
+        await relays.Admin().DeleteAsync($"/api/v1/accounts/{merchant.AccountId}/api-keys/{keyId}").Expect(204); // on A
+
+        // B hears of it (a notification), long before its memory of the key would lapse (a minute).
+        var refusedAfter = System.Diagnostics.Stopwatch.StartNew();
+        while ((await onSecond.Http.GetAsync("/api/v1/terminals")).StatusCode != System.Net.HttpStatusCode.Unauthorized)
+        {
+            Assert.True(refusedAfter.Elapsed < TimeSpan.FromSeconds(10), "the deleted key still works on the other instance");
+            await Task.Delay(50);
+        }
+
+        await merchant.Http.GetAsync("/api/v1/terminals").ExpectUnauthenticated();
+    }
+
+    [Fact]
     public async Task TerminalsOfAnInstanceThatDiedAreShownOfflineWithinSeconds()
     {
         var merchant = await relays.NewMerchantAsync();

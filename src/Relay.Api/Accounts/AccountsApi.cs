@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Relay.Api.Cluster;
 using Relay.Api.Data;
 using Relay.Api.Infrastructure;
 using Relay.Api.Security;
@@ -95,10 +96,16 @@ public static class AccountsApi
         return TypedResults.Created($"/api/v1/accounts/{id}/api-keys/{row.Id}", new CreatedApiKeyResponse(row.Id, key));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteKey(Guid id, Guid keyId, RelayDbContext db, ILogger<Account> logger)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteKey(
+        Guid id, Guid keyId, RelayDbContext db, ApiKeyCache cache, ILogger<Account> logger)
     {
-        var deleted = await db.ApiKeys.Where(k => k.AccountId == id && k.Id == keyId).ExecuteDeleteAsync();
-        if (deleted == 0)
+        // Other instances drop the account's cached keys when the deletion commits (k:account id).
+        var deleted = await db.Database.SqlQuery<Guid>($"""
+            WITH deleted AS (DELETE FROM api_keys WHERE account_id = {id} AND id = {keyId} RETURNING account_id)
+            SELECT account_id AS "Value" FROM deleted, pg_notify({PeerListener.Channel}, 'k:' || account_id)
+            """).ToListAsync();
+        cache.Forget(id);
+        if (deleted.Count == 0)
         {
             return Problems.NotFound("API key");
         }

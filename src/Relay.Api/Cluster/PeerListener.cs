@@ -1,19 +1,20 @@
 using Npgsql;
 using Relay.Api.Events;
 using Relay.Api.Hubs;
+using Relay.Api.Security;
 using Relay.Api.Transactions;
 
 namespace Relay.Api.Cluster;
 
 /// <summary>
 /// Hears what other relay instances committed (PostgreSQL LISTEN on a dedicated connection, with keepalive) and wakes
-/// what waits for it here: Prefer: wait requests, event streams, and pushes to terminals this instance holds.
+/// what waits for it here: Prefer: wait requests, event streams, pushes to terminals this instance holds, and cached API keys.
 /// Notifications are hints carrying ids only; one sent while the listener was away is gone, so after every
 /// (re)connect it catches up: every waiter re-reads, and every terminal here gets its pending work again.
 /// </summary>
 public sealed class PeerListener(
     IConfiguration configuration, IServiceScopeFactory scopes, TransactionWaiters waiters, EventSignals eventSignals,
-    TerminalConnections connections, ILogger<PeerListener> logger) : BackgroundService
+    TerminalConnections connections, ApiKeyCache apiKeys, ILogger<PeerListener> logger) : BackgroundService
 {
     public const string Channel = "relay";
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
@@ -69,6 +70,9 @@ public sealed class PeerListener(
                 case "e:" when Guid.TryParse(payload.AsSpan(2), out var accountId):
                     eventSignals.Notify(accountId);
                     break;
+                case "k:" when Guid.TryParse(payload.AsSpan(2), out var accountId):
+                    apiKeys.Forget(accountId);
+                    break;
                 case "p:" when TerminalPush.TryParse(payload, out var push) && connections.ConnectionIdOf(push.TerminalId) is not null:
                     _ = DeliverAsync(push);
                     break;
@@ -97,6 +101,7 @@ public sealed class PeerListener(
     {
         waiters.NotifyAll();
         eventSignals.NotifyAll();
+        apiKeys.Clear();
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<TerminalChannel>().ResendPendingAsync(TimeSpan.Zero, ct);
     }

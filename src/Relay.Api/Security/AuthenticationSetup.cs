@@ -16,6 +16,7 @@ public static class AuthenticationSetup
 
     public static IServiceCollection AddRelayAuthentication(this IServiceCollection services)
     {
+        services.AddSingleton<ApiKeyCache>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, AdminKeyHandler>(Admin, null)
             .AddScheme<AuthenticationSchemeOptions, AccountKeyHandler>(Account, null)
@@ -52,13 +53,22 @@ public sealed class AdminKeyHandler(
 }
 
 public sealed class AccountKeyHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, RelayDbContext db)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, RelayDbContext db, ApiKeyCache cache)
     : BearerTokenHandler(options, logger, encoder)
 {
     protected override async Task<IEnumerable<Claim>?> ValidateAsync(string token)
     {
         var hash = Secrets.Hash(token);
-        var accountId = await db.ApiKeys.Where(k => k.KeyHash == hash).Select(k => (Guid?)k.AccountId).FirstOrDefaultAsync();
+        var accountId = cache.Find(hash);
+        if (accountId is null)
+        {
+            accountId = await db.ApiKeys.Where(k => k.KeyHash == hash).Select(k => (Guid?)k.AccountId).FirstOrDefaultAsync();
+            if (accountId is { } found)
+            {
+                cache.Add(hash, found);
+            }
+        }
+
         return accountId is { } id ? [new Claim(RelayClaims.AccountId, id.ToString())] : null;
     }
 }
