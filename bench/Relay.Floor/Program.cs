@@ -12,7 +12,7 @@ builder.Logging.ClearProviders();
 builder.Services.ConfigureHttpJsonOptions(o => FloorJson.Configure(o.SerializerOptions));
 builder.Services.AddSignalR(o =>
     {
-        o.KeepAliveInterval = TimeSpan.FromSeconds(10);
+        o.KeepAliveInterval = TimeSpan.FromSeconds(15);
         o.ClientTimeoutInterval = TimeSpan.FromSeconds(30);
     })
     .AddJsonProtocol(o => FloorJson.Configure(o.PayloadSerializerOptions));

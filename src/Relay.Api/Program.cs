@@ -31,7 +31,7 @@ builder.Services.AddExceptionHandler<ExceptionToProblem>();
 builder.Services.AddSignalR(o =>
     {
         o.MaximumReceiveMessageSize = 256 * 1024;
-        o.KeepAliveInterval = TimeSpan.FromSeconds(10); // the terminal hears from the relay at least this often
+        o.KeepAliveInterval = TimeSpan.FromSeconds(15); // the terminal hears from the relay at least this often (SignalR's default, half the clients' 30 s)
         o.ClientTimeoutInterval = TimeSpan.FromSeconds(30); // a terminal silent this long (no keep-alive) is disconnected
     })
     .AddJsonProtocol(o => RelayJson.Configure(o.PayloadSerializerOptions));
