@@ -28,6 +28,7 @@ public sealed class EventStreamTests(RelayFixture relay) : IClassFixture<RelayFi
         // The last event carries the transaction exactly as GET returns it, result and all.
         var final = await merchant.GetTransactionAsync(id);
         Assert.True(JsonNode.DeepEquals(final, story[^1].Data), $"{final}\n!=\n{story[^1].Data}");
+        Assert.Equal(final.AsObject().Select(p => p.Key), story[^1].Data.AsObject().Select(p => p.Key)); // and in the same order
         Assert.Equal("A1B2C3", story[^1].Data["result"]!.Str("authCode"));
     }
 
@@ -149,6 +150,10 @@ public sealed class EventStreamTests(RelayFixture relay) : IClassFixture<RelayFi
         Assert.Equal("terminal.offline", offline.Type);
         Assert.Equal(first.TerminalId, offline.Data.Str("terminalId"));
         Assert.False((bool)offline.Data["online"]!);
+        Assert.Equal(["terminalId", "label", "online", "lastSeenAt"], offline.Data.AsObject().Select(p => p.Key));
+        var shown = await merchant.Http.GetAsync($"/api/v1/terminals/{first.TerminalId}").Expect(200);
+        Assert.Equal(shown.Str("lastSeenAt"), offline.Data.Str("lastSeenAt"));
+        Assert.Equal(shown["label"]?.ToJsonString(), offline.Data["label"]?.ToJsonString());
     }
 
     [Fact]
