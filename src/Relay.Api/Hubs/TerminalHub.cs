@@ -23,8 +23,7 @@ public sealed class TerminalHub(
     public override async Task OnConnectedAsync()
     {
         connections.Add(TerminalId, Context);
-        await presence.ConnectedAsync(TerminalId, Context.ConnectionId);
-        var work = await transactions.OpenWorkAsync(TerminalId, DeviceId);
+        var work = await presence.ConnectedAsync(TerminalId, Context.ConnectionId) ? await transactions.OpenWorkAsync(TerminalId, DeviceId) : [];
         logger.LogInformation("Terminal {TerminalId} connected ({ConnectionId}); sending {Count} open transactions", TerminalId, Context.ConnectionId, work.Count);
         foreach (var transaction in work)
         {

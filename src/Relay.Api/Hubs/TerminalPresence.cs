@@ -13,10 +13,15 @@ namespace Relay.Api.Hubs;
 /// </summary>
 public sealed class TerminalPresence(RelayDbContext db, EventLog events, ThisInstance instance, TimeProvider clock)
 {
-    public async Task ConnectedAsync(Guid terminalId, string connectionId) =>
-        Appended(await db.Database.SqlQuery<Guid?>($"""
-            SELECT relay_terminal_connected({terminalId}, {connectionId}, {instance.Id}, {clock.Now()}) AS "Value"
-            """).SingleAsync());
+    /// <summary>Records the connection; true when the terminal has open transactions (to send it on connect).</summary>
+    public async Task<bool> ConnectedAsync(Guid terminalId, string connectionId)
+    {
+        var connected = await db.Database.SqlQuery<Connected>($"""
+            SELECT * FROM relay_terminal_connected({terminalId}, {connectionId}, {instance.Id}, {clock.Now()})
+            """).SingleAsync();
+        Appended(connected.EventAccountId);
+        return connected.HasOpenWork;
+    }
 
     /// <summary>
     /// Marks the terminal offline unless a newer connection already took it over; <paramref name="lastSeen"/> is when it
@@ -29,6 +34,8 @@ public sealed class TerminalPresence(RelayDbContext db, EventLog events, ThisIns
             SELECT relay_terminal_disconnected({terminalId}, {connectionId}, {lastSeen ?? now}, {now}) AS "Value"
             """).SingleAsync());
     }
+
+    private sealed record Connected(Guid? EventAccountId, bool HasOpenWork);
 
     private void Appended(Guid? accountId)
     {

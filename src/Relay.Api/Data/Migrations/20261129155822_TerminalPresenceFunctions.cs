@@ -15,28 +15,32 @@ namespace Relay.Api.Data.Migrations
             // of 10,000 terminals makes 20,000 of them). Each returns the account when the terminal's presence changed
             // (and so an event was appended), otherwise NULL. The event's data is TerminalPresenceEvent.
             migrationBuilder.Sql("""
-                CREATE FUNCTION relay_terminal_connected(p_terminal_id uuid, p_connection_id text, p_instance_id uuid, p_at timestamptz)
-                RETURNS uuid LANGUAGE plpgsql SET TimeZone = 'UTC' AS $$
+                -- Also tells whether the terminal has open transactions (so it needs sending anything on connect).
+                CREATE FUNCTION relay_terminal_connected(p_terminal_id uuid, p_connection_id text, p_instance_id uuid, p_at timestamptz,
+                    OUT event_account_id uuid, OUT has_open_work boolean)
+                LANGUAGE plpgsql SET TimeZone = 'UTC' AS $$
                 DECLARE
                     v_account uuid;
                     v_label text;
                     v_was_online boolean;
                 BEGIN
+                    has_open_work := EXISTS (SELECT 1 FROM transactions WHERE terminal_id = p_terminal_id
+                        AND status IN ('pending', 'delivered', 'in_progress', 'cancel_requested'));
                     SELECT account_id, label, connection_id IS NOT NULL INTO v_account, v_label, v_was_online
                     FROM terminals WHERE id = p_terminal_id FOR UPDATE;
                     IF NOT FOUND THEN
-                        RETURN NULL;
+                        RETURN;
                     END IF;
 
                     UPDATE terminals SET connection_id = p_connection_id, instance_id = p_instance_id, last_seen_at = p_at
                     WHERE id = p_terminal_id;
                     IF v_was_online THEN
-                        RETURN NULL;
+                        RETURN;
                     END IF;
 
                     PERFORM relay_append_event(v_account, 'terminal.online', p_at, NULL, p_terminal_id, NULL,
                         json_build_object('terminalId', p_terminal_id, 'label', v_label, 'online', true, 'lastSeenAt', p_at));
-                    RETURN v_account;
+                    event_account_id := v_account;
                 END $$;
 
                 -- Unless a newer connection took the terminal over meanwhile. p_last_seen: when it was last heard from.
