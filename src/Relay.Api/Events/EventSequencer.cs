@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using Relay.Api.Cluster;
 using Relay.Api.Data;
 
 namespace Relay.Api.Events;
@@ -31,6 +32,7 @@ public sealed class EventSequencer(IServiceScopeFactory scopes, EventSignals sig
         if (numbered > 0)
         {
             signals.Notify(accountId);
+            await db.Database.NotifyPeersAsync("e:" + accountId, ct);
         }
     }
 

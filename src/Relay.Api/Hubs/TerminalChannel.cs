@@ -105,7 +105,7 @@ public sealed class TerminalChannel(
         try
         {
             var payload = new TerminalPush(terminalId, method, reference).ToString();
-            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({PeerListener.Channel}, {payload})");
+            await db.Database.NotifyPeersAsync(payload);
         }
         catch (Exception e)
         {

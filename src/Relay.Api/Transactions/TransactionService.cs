@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Relay.Api.Cluster;
 using Relay.Api.Data;
 using Relay.Api.Events;
 using Relay.Api.Hubs;
@@ -366,6 +367,7 @@ public sealed class TransactionService(
         foreach (var row in rows.Where(r => Transaction.IsFinal(r.Status)))
         {
             waiters.Notify(row.Id, committed && connections.ConnectionIdOf(row.TerminalId) is not null ? row.ToResponse(terminalOnline: true) : null);
+            await db.Database.NotifyPeersAsync("t:" + row.Id); // waiters on other instances
         }
 
         return rows;
