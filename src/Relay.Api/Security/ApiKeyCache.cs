@@ -13,23 +13,40 @@ public sealed class ApiKeyCache(TimeProvider clock)
     private const int MaxEntries = 10_000;
 
     private readonly ConcurrentDictionary<string, (Guid AccountId, DateTimeOffset Expires)> accounts = new();
+    private long forgotten; // counts deletions heard of, so that a key read before one is not remembered after it
+
+    /// <summary>Take before reading a key from the database; pass to <see cref="Add"/>.</summary>
+    public long Version => Interlocked.Read(ref forgotten);
 
     public Guid? Find(string keyHash) =>
         accounts.TryGetValue(keyHash, out var entry) && entry.Expires > clock.GetUtcNow() ? entry.AccountId : null;
 
-    public void Add(string keyHash, Guid accountId)
+    /// <param name="keyHash">The key's hash.</param>
+    /// <param name="accountId">Its account, as read from the database.</param>
+    /// <param name="version"><see cref="Version"/> as it was before that read: a key deleted meanwhile is not remembered.</param>
+    public void Add(string keyHash, Guid accountId, long version)
     {
+        if (version != Version)
+        {
+            return;
+        }
+
         if (accounts.Count >= MaxEntries)
         {
             accounts.Clear();
         }
 
         accounts[keyHash] = (accountId, clock.GetUtcNow() + Lifetime);
+        if (version != Version)
+        {
+            accounts.TryRemove(keyHash, out _); // a deletion came between the check and the write
+        }
     }
 
     /// <summary>A key of the account was deleted (here or on another instance).</summary>
     public void Forget(Guid accountId)
     {
+        Interlocked.Increment(ref forgotten);
         foreach (var (hash, entry) in accounts)
         {
             if (entry.AccountId == accountId)
@@ -39,5 +56,9 @@ public sealed class ApiKeyCache(TimeProvider clock)
         }
     }
 
-    public void Clear() => accounts.Clear();
+    public void Clear()
+    {
+        Interlocked.Increment(ref forgotten);
+        accounts.Clear();
+    }
 }

@@ -62,10 +62,11 @@ public sealed class AccountKeyHandler(
         var accountId = cache.Find(hash);
         if (accountId is null)
         {
+            var version = cache.Version;
             accountId = await db.ApiKeys.Where(k => k.KeyHash == hash).Select(k => (Guid?)k.AccountId).FirstOrDefaultAsync();
             if (accountId is { } found)
             {
-                cache.Add(hash, found);
+                cache.Add(hash, found, version);
             }
         }
 

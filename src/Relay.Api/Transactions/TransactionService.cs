@@ -95,6 +95,9 @@ public sealed class TransactionService(
             AccountId = accountId, Key = idempotencyKey, RequestHash = requestHash, TransactionId = transaction.Id, CreatedAt = now,
         };
 
+        // Listening before the transaction exists, so that any change to it, however soon (the terminal's result, a
+        // cancel), wakes this request.
+        var end = wait is null ? null : waiters.NextChange(transaction.Id);
         try
         {
             transaction = (await Transition(() => states.Create(transaction, key)))!;
@@ -103,6 +106,7 @@ public sealed class TransactionService(
         {
             // The key was used before (a retry, or a concurrent request that won): answer with its transaction. Otherwise
             // the terminal is busy with another one. The statement wrote nothing.
+            Forget(end);
             if (await ReplayAsync(accountId, idempotencyKey, requestHash, ct) is { } concurrent)
             {
                 return concurrent;
@@ -115,20 +119,25 @@ public sealed class TransactionService(
 
             throw;
         }
+        catch
+        {
+            Forget(end);
+            throw;
+        }
 
         logger.LogInformation("Transaction {TransactionId} created for register {RegisterId} on terminal {TerminalId}: {Type} {Amount} {Currency}",
             transaction.Id, transaction.RegisterId, transaction.TerminalId, WireEnum<TransactionType>.Name(transaction.Type), transaction.Amount, transaction.Currency);
-        // Listening before the terminal is told, so that its result, however fast, wakes this request.
-        var end = waiters.NextChange(transaction.Id);
         await terminals.StartTransaction(transaction.TerminalId, TerminalTransaction.From(transaction));
         var created = transaction.ToResponse(pairing.Online);
-        if (wait is null)
-        {
-            waiters.Forget(transaction.Id, end);
-            return new(created, false, null);
-        }
+        return wait is null ? new(created, false, null) : new(await WaitAsync(accountId, transaction.Id, wait.Value, ct, created, end), false, null);
 
-        return new(await WaitAsync(accountId, transaction.Id, wait.Value, ct, created, end), false, null);
+        void Forget(Task? change)
+        {
+            if (change is not null)
+            {
+                waiters.Forget(transaction.Id, change);
+            }
+        }
     }
 
     private async Task<CreateOutcome?> ReplayAsync(Guid accountId, string key, string requestHash, CancellationToken ct)

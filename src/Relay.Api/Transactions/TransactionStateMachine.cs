@@ -126,7 +126,13 @@ public sealed class TransactionStateMachine(RelayDbContext db)
 
     private Task<List<Transaction>> Many(FormattableString update, bool durable = true)
     {
-        // The statement is its own database transaction, so a local setting made in it applies to its commit.
+        // The statement is its own database transaction, so a local setting made in it applies to its commit (and, in a
+        // caller's transaction, would relax the caller's whole commit: refused).
+        if (!durable && db.Database.CurrentTransaction is not null)
+        {
+            throw new InvalidOperationException("A transition committed without a flush cannot run inside a caller's database transaction.");
+        }
+
         var returning = durable ? Returning : Returning + ", set_config('synchronous_commit', 'off', true) AS commit_without_flush";
         return db.Transactions.FromSql(FormattableStringFactory.Create(update.Format + "\n" + returning, update.GetArguments())).AsNoTracking().ToListAsync();
     }
