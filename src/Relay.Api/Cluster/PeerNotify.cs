@@ -14,8 +14,24 @@ namespace Relay.Api.Cluster;
 /// </remarks>
 public static class PeerNotify
 {
-    public static Task NotifyPeersAsync(this DatabaseFacade database, string payload, CancellationToken ct = default) =>
-        database.CurrentTransaction is null
-            ? database.ExecuteSqlAsync($"SELECT relay_notify({payload})", ct)
-            : database.ExecuteSqlAsync($"SELECT pg_notify({PeerListener.Channel}, {payload})", ct);
+    public static async Task NotifyPeersAsync(this DatabaseFacade database, string payload, ILogger logger, CancellationToken ct = default)
+    {
+        if (database.CurrentTransaction is not null)
+        {
+            // A failure fails the caller's transaction, as any statement in it would.
+            await database.ExecuteSqlAsync($"SELECT pg_notify({PeerListener.Channel}, {payload})", ct);
+            return;
+        }
+
+        try
+        {
+            await database.ExecuteSqlAsync($"SELECT relay_notify({payload})", ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            // The change stands. Instances that miss the hint see it when they re-read: waiters within a second, event
+            // streams at their interval, terminals' pending work when it is re-sent.
+            logger.LogWarning("Could not tell the other relay instances {Payload}: {Error}", payload, e.Message);
+        }
+    }
 }

@@ -32,15 +32,7 @@ public sealed class EventSequencer(IServiceScopeFactory scopes, EventSignals sig
         if (numbered > 0)
         {
             signals.Notify(accountId);
-            try
-            {
-                await db.Database.NotifyPeersAsync("e:" + accountId, ct);
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested)
-            {
-                // The events stand numbered; streams on other instances see them at their next periodic re-read.
-                logger.LogWarning("Could not tell the other relay instances about account {AccountId}'s new events: {Error}", accountId, e.Message);
-            }
+            await db.Database.NotifyPeersAsync("e:" + accountId, logger, ct);
         }
     }
 

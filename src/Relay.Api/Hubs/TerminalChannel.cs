@@ -102,15 +102,7 @@ public sealed class TerminalChannel(
             return;
         }
 
-        try
-        {
-            var payload = new TerminalPush(terminalId, method, reference).ToString();
-            await db.Database.NotifyPeersAsync(payload);
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning(e, "Could not pass {Method} for terminal {TerminalId} to the other relay instances; it is re-sent shortly", method, terminalId);
-        }
+        await db.Database.NotifyPeersAsync(new TerminalPush(terminalId, method, reference).ToString(), logger);
     }
 
     private async Task SendHere(Guid terminalId, string connectionId, string method, object argument)

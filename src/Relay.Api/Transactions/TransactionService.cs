@@ -376,15 +376,7 @@ public sealed class TransactionService(
         foreach (var row in rows.Where(r => Transaction.IsFinal(r.Status)))
         {
             waiters.Notify(row.Id, committed && connections.ConnectionIdOf(row.TerminalId) is not null ? row.ToResponse(terminalOnline: true) : null);
-            try
-            {
-                await db.Database.NotifyPeersAsync("t:" + row.Id); // waiters on other instances
-            }
-            catch (Exception e) when (committed)
-            {
-                // The change stands; a waiter elsewhere sees it at its next periodic re-read (within a second).
-                logger.LogWarning("Could not tell the other relay instances that transaction {TransactionId} ended: {Error}", row.Id, e.Message);
-            }
+            await db.Database.NotifyPeersAsync("t:" + row.Id, logger); // waiters on other instances
         }
 
         return rows;
