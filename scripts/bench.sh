@@ -4,7 +4,7 @@
 # processes on loopback ports, and stops them. Writes bench/results/<mode>.md and .json.
 #   scripts/bench.sh           full mode (~15 minutes): 10,000 terminals, the issue's targets
 #   scripts/bench.sh --quick   under 2 minutes: checks that the harness works (CI runs it); no targets
-# Other options: --terminals N, --paired N, --only relay|floor, --out DIR.
+# Other options: --terminals N, --paired N, --only relay|floor, --rates R,R, --out DIR.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1

@@ -12,6 +12,7 @@ if (settings is null)
           --paired N     terminals paired with registers for the payment scenarios (default 500; quick 100)
           --out DIR      where to write <mode>.md and <mode>.json (default bench/results)
           --only NAME    measure only the relay or only the floor (while working on one of them)
+          --rates R,R    the throughput steps, payments per second (default 200,400,…,3000; quick 200,400)
         """);
     return 2;
 }
@@ -58,11 +59,18 @@ public sealed record Settings(string Mode, int Terminals, int Paired, TimeSpan L
                 case "--terminals" when i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n > 0: settings = settings with { Terminals = n }; i++; break;
                 case "--paired" when i + 1 < args.Length && int.TryParse(args[i + 1], out var p) && p > 0: settings = settings with { Paired = p }; i++; break;
                 case "--only" when i + 1 < args.Length && args[i + 1] is "relay" or "floor": settings = settings with { Only = args[i + 1] }; i++; break;
+                case "--rates" when i + 1 < args.Length && ParseRates(args[i + 1]) is { } rates: settings = settings with { Rates = rates }; i++; break;
                 case "--out" when i + 1 < args.Length: settings = settings with { OutputDirectory = Path.GetFullPath(args[i + 1]) }; i++; break;
                 default: return null;
             }
         }
 
         return settings with { Paired = Math.Min(settings.Paired, settings.Terminals) };
+    }
+
+    private static double[]? ParseRates(string list)
+    {
+        var rates = list.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => double.TryParse(r, System.Globalization.CultureInfo.InvariantCulture, out var rate) && rate > 0 ? rate : -1).ToArray();
+        return rates.Length > 0 && rates.All(r => r > 0) ? rates : null;
     }
 }

@@ -43,7 +43,7 @@ builder.Services.AddSingleton<EventSequencer>();
 builder.Services.AddHostedService(s => s.GetRequiredService<EventSequencer>());
 builder.Services.AddScoped<EventLog>();
 builder.Services.AddScoped<TerminalChannel>();
-builder.Services.AddScoped<TerminalPresence>();
+builder.Services.AddSingleton<TerminalPresence>();
 builder.Services.AddScoped<TransactionStateMachine>();
 builder.Services.AddScoped<TransactionService>();
 builder.Services.AddScoped<PairingService>();

@@ -17,8 +17,10 @@ public static class DatabaseSetup
         var pooled = new NpgsqlConnectionStringBuilder(connectionString);
         if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) pooled.NoResetOnClose = true;
         if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)) pooled.MaxAutoPrepare = 64;
-        services.AddDbContextPool<RelayDbContext>(o => o
-            .UseNpgsql(pooled.ConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+        // One pool of connections for EF and for the few hot statements that skip it (terminal sign-in and presence).
+        services.AddSingleton(_ => NpgsqlDataSource.Create(pooled.ConnectionString));
+        services.AddDbContextPool<RelayDbContext>((s, o) => o
+            .UseNpgsql(s.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
             .UseSnakeCaseNamingConvention());
         return services;
     }

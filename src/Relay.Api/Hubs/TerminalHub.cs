@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
 using Relay.Api.Infrastructure;
 using Relay.Api.Pairing;
@@ -8,11 +9,14 @@ using Relay.Api.Transactions;
 
 namespace Relay.Api.Hubs;
 
-/// <summary>The terminal's end of the relay (transport only): authenticate, translate, call the services.</summary>
+/// <summary>
+/// The terminal's end of the relay (transport only): authenticate, translate, call the services. Services that use the
+/// database come as method parameters (SignalR resolves them from the invocation's scope), so connecting and
+/// disconnecting, which only need singletons, take no database context out of the pool. They are marked
+/// [FromServices]: SignalR does not look for services among parameters that carry any attribute, nullable ones included.
+/// </summary>
 [Authorize(Policy = AuthenticationSetup.Terminal)]
-public sealed class TerminalHub(
-    TransactionService transactions, PairingService pairing, TerminalPresence presence, TerminalConnections connections,
-    TerminalMessages messages, ILogger<TerminalHub> logger) : Hub
+public sealed class TerminalHub(TerminalPresence presence, TerminalConnections connections, IServiceProvider services, ILogger<TerminalHub> logger) : Hub
 {
     public const string Path = "/hubs/terminal";
 
@@ -23,7 +27,9 @@ public sealed class TerminalHub(
     public override async Task OnConnectedAsync()
     {
         connections.Add(TerminalId, Context);
-        var work = await presence.ConnectedAsync(TerminalId, Context.ConnectionId) ? await transactions.OpenWorkAsync(TerminalId, DeviceId) : [];
+        var work = await presence.ConnectedAsync(TerminalId, Context.ConnectionId)
+            ? await services.GetRequiredService<TransactionService>().OpenWorkAsync(TerminalId, DeviceId)
+            : [];
         logger.LogInformation("Terminal {TerminalId} connected ({ConnectionId}); sending {Count} open transactions", TerminalId, Context.ConnectionId, work.Count);
         foreach (var transaction in work)
         {
@@ -42,27 +48,28 @@ public sealed class TerminalHub(
         logger.LogInformation("Terminal {TerminalId} disconnected ({ConnectionId}): {Reason}", TerminalId, Context.ConnectionId, exception?.Message ?? "closed");
     }
 
-    public Task<PairingCodeResponse> RequestPairingCode() => pairing.NewCodeAsync(AccountId, TerminalId);
+    public Task<PairingCodeResponse> RequestPairingCode([FromServices] PairingService pairing) => pairing.NewCodeAsync(AccountId, TerminalId);
 
-    public Task Display(string? transactionId, string? text) => messages.DisplayAsync(AccountId, TerminalId, transactionId, text);
+    public Task Display(string? transactionId, string? text, [FromServices] TerminalMessages messages) => messages.DisplayAsync(AccountId, TerminalId, transactionId, text);
 
-    public Task Print(string? transactionId, string? receipt, string? text) => messages.PrintAsync(AccountId, TerminalId, transactionId, receipt, text);
+    public Task Print(string? transactionId, string? receipt, string? text, [FromServices] TerminalMessages messages) =>
+        messages.PrintAsync(AccountId, TerminalId, transactionId, receipt, text);
 
-    public Task<InputRequestResponse> RequestInput(string? transactionId, InputRequestMessage? request) =>
+    public Task<InputRequestResponse> RequestInput(string? transactionId, InputRequestMessage? request, [FromServices] TerminalMessages messages) =>
         messages.RequestInputAsync(AccountId, TerminalId, transactionId, request);
 
-    public Task Notify(NotificationMessage? notification) => messages.NotifyAsync(AccountId, TerminalId, notification);
+    public Task Notify(NotificationMessage? notification, [FromServices] TerminalMessages messages) => messages.NotifyAsync(AccountId, TerminalId, notification);
 
-    public async Task<ReceivedAck> TransactionReceived(string transactionId) =>
+    public async Task<ReceivedAck> TransactionReceived(string transactionId, [FromServices] TransactionService transactions) =>
         new(Guid.TryParse(transactionId, out var id) && await transactions.ReceivedAsync(TerminalId, DeviceId, id));
 
-    public async Task<StartedAck> TransactionStarted(string transactionId)
+    public async Task<StartedAck> TransactionStarted(string transactionId, [FromServices] TransactionService transactions)
     {
         var status = Guid.TryParse(transactionId, out var id) ? await transactions.StartedAsync(TerminalId, DeviceId, id) : null;
         return new StartedAck(status is { } s ? WireEnum<TransactionStatus>.Name(s) : "unknown");
     }
 
-    public async Task<CompletionAck> CompleteTransaction(TerminalResult result)
+    public async Task<CompletionAck> CompleteTransaction(TerminalResult result, [FromServices] TransactionService transactions)
     {
         if (!Guid.TryParse(result.TransactionId, out var id) || result.Outcome is null)
         {

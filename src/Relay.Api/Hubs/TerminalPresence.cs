@@ -1,6 +1,7 @@
-using Microsoft.EntityFrameworkCore;
+using System.Collections.Concurrent;
+using Npgsql;
+using NpgsqlTypes;
 using Relay.Api.Cluster;
-using Relay.Api.Data;
 using Relay.Api.Events;
 using Relay.Api.Infrastructure;
 
@@ -9,39 +10,115 @@ namespace Relay.Api.Hubs;
 /// <summary>
 /// Records in the database which connection holds a terminal, so any request can tell whether it is online, and
 /// tells the account (terminal.online / terminal.offline, <see cref="TerminalPresenceEvent"/>) when that changes.
-/// Each change is one call of a database function that makes it and appends its event.
 /// </summary>
-public sealed class TerminalPresence(RelayDbContext db, EventLog events, ThisInstance instance, TimeProvider clock)
+/// <remarks>
+/// Changes are written by one writer at a time, in the order they were made: each write takes every change queued
+/// meanwhile (up to <see cref="MaxBatch"/>) in one call of <c>relay_terminal_presence</c>, one round trip and one
+/// commit. One change alone is written at once; a reconnect storm's thousands share a few hundred commits.
+/// </remarks>
+public sealed class TerminalPresence(NpgsqlDataSource database, EventSequencer sequencer, ThisInstance instance, TimeProvider clock,
+    ILogger<TerminalPresence> logger)
 {
+    private const int MaxBatch = 500;
+
+    private readonly ConcurrentQueue<Change> queue = new();
+    private int writing;
+
     /// <summary>Records the connection; true when the terminal has open transactions (to send it on connect).</summary>
-    public async Task<bool> ConnectedAsync(Guid terminalId, string connectionId)
-    {
-        var connected = await db.Database.SqlQuery<Connected>($"""
-            SELECT * FROM relay_terminal_connected({terminalId}, {connectionId}, {instance.Id}, {clock.Now()})
-            """).SingleAsync();
-        Appended(connected.EventAccountId);
-        return connected.HasOpenWork;
-    }
+    public Task<bool> ConnectedAsync(Guid terminalId, string connectionId) => Enqueue(new Change(terminalId, connectionId, true, null));
 
     /// <summary>
     /// Marks the terminal offline unless a newer connection already took it over; <paramref name="lastSeen"/> is when it
     /// was last heard from (now, unless its instance died).
     /// </summary>
-    public async Task DisconnectedAsync(Guid terminalId, string connectionId, DateTimeOffset? lastSeen = null)
+    public Task DisconnectedAsync(Guid terminalId, string connectionId, DateTimeOffset? lastSeen = null) =>
+        Enqueue(new Change(terminalId, connectionId, false, lastSeen));
+
+    private Task<bool> Enqueue(Change change)
     {
-        var now = clock.Now();
-        Appended(await db.Database.SqlQuery<Guid?>($"""
-            SELECT relay_terminal_disconnected({terminalId}, {connectionId}, {lastSeen ?? now}, {now}) AS "Value"
-            """).SingleAsync());
+        queue.Enqueue(change);
+        if (Interlocked.CompareExchange(ref writing, 1, 0) == 0)
+        {
+            _ = Task.Run(WriteQueuedAsync);
+        }
+
+        return change.Done.Task;
     }
 
-    private sealed record Connected(Guid? EventAccountId, bool HasOpenWork);
-
-    private void Appended(Guid? accountId)
+    private async Task WriteQueuedAsync()
     {
-        if (accountId is { } account)
+        do
         {
-            events.Appended(account);
+            while (!queue.IsEmpty)
+            {
+                var batch = new List<Change>();
+                while (batch.Count < MaxBatch && queue.TryDequeue(out var change))
+                {
+                    batch.Add(change);
+                }
+
+                await WriteAsync(batch);
+            }
+
+            Volatile.Write(ref writing, 0);
+            // A change queued after the last look but before the flag dropped found a writer still running: take it.
+        } while (!queue.IsEmpty && Interlocked.CompareExchange(ref writing, 1, 0) == 0);
+    }
+
+    private async Task WriteAsync(List<Change> batch)
+    {
+        try
+        {
+            var results = await CallAsync(batch);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (results[i].EventAccountId is { } account)
+                {
+                    sequencer.Kick(account);
+                }
+
+                batch[i].Done.TrySetResult(results[i].HasOpenWork);
+            }
         }
+        catch (Exception e) when (batch.Count > 1)
+        {
+            // One change must not fail the others (a deadlock, say): each on its own, in the same order.
+            logger.LogWarning(e, "Writing {Count} terminal presence changes together failed; writing them one at a time", batch.Count);
+            foreach (var change in batch)
+            {
+                await WriteAsync([change]);
+            }
+        }
+        catch (Exception e)
+        {
+            batch[0].Done.TrySetException(e);
+        }
+    }
+
+    private async Task<List<(Guid? EventAccountId, bool HasOpenWork)>> CallAsync(List<Change> batch)
+    {
+        var now = clock.Now();
+        await using var command = database.CreateCommand("SELECT event_account_id, has_open_work FROM relay_terminal_presence($1, $2, $3, $4, $5, $6)");
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = batch.Select(c => c.TerminalId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(c => c.ConnectionId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = batch.Select(c => c.Online).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = batch.Select(c => c.LastSeen ?? now).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = instance.Id });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        var results = new List<(Guid?, bool)>(batch.Count);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            results.Add((reader.IsDBNull(0) ? null : reader.GetGuid(0), reader.GetBoolean(1)));
+        }
+
+        return results.Count == batch.Count
+            ? results
+            : throw new InvalidOperationException($"relay_terminal_presence answered {results.Count} rows for {batch.Count} changes.");
+    }
+
+    private sealed record Change(Guid TerminalId, string ConnectionId, bool Online, DateTimeOffset? LastSeen)
+    {
+        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -3,8 +3,8 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Relay.Api.Data;
-using Relay.Api.Terminals;
 
 namespace Relay.Api.Security;
 
@@ -75,30 +75,27 @@ public sealed class AccountKeyHandler(
 }
 
 public sealed class DeviceTokenHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IServiceScopeFactory scopes)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, NpgsqlDataSource database)
     : BearerTokenHandler(options, logger, encoder)
 {
     // Browser and JavaScript SignalR clients cannot set headers on a WebSocket, so the hub also takes ?access_token=.
     protected override string? ReadToken() =>
         base.ReadToken() ?? (Request.Path.StartsWithSegments("/hubs") ? Request.Query["access_token"].ToString() : null);
 
-    // A scope of its own: the hub request lives as long as the terminal's connection, and would hold a database
-    // context (out of the pool) for all that time.
+    // Every terminal connection signs in here (10,000 at once after a network outage): one plain statement, no database
+    // context, since the hub request lives as long as the connection and must not hold one.
     protected override async Task<IEnumerable<Claim>?> ValidateAsync(string token)
     {
-        var hash = Secrets.Hash(token);
-        await using var scope = scopes.CreateAsyncScope();
-        var device = await scope.ServiceProvider.GetRequiredService<RelayDbContext>().Terminals
-            .Where(t => t.DeviceTokenHash == hash && t.Status == TerminalStatus.Activated)
-            .Select(t => new { t.Id, t.AccountId, t.DeviceId })
-            .FirstOrDefaultAsync();
-        return device is null
-            ? null
-            :
+        await using var command = database.CreateCommand("SELECT id, account_id, device_id FROM terminals WHERE device_token_hash = $1 AND status = 'activated'");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Secrets.Hash(token) });
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync()
+            ?
             [
-                new Claim(RelayClaims.TerminalId, device.Id.ToString()),
-                new Claim(RelayClaims.AccountId, device.AccountId.ToString()),
-                new Claim(RelayClaims.DeviceId, device.DeviceId.ToString()!),
-            ];
+                new Claim(RelayClaims.TerminalId, reader.GetGuid(0).ToString()),
+                new Claim(RelayClaims.AccountId, reader.GetGuid(1).ToString()),
+                new Claim(RelayClaims.DeviceId, reader.GetGuid(2).ToString()),
+            ]
+            : null;
     }
 }

@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Relay.Api.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class TerminalPresenceBatches : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            // Connects and disconnects in the order they happened, in one call and one commit: a reconnect storm of 10,000
+            // terminals makes 20,000 of them. p_online[i]: a connect (on p_instance_id) or a disconnect, last seen at
+            // p_last_seen[i]. One row per change, in order: the account whose event was appended (NULL if none), and for a
+            // connect whether the terminal has open transactions.
+            migrationBuilder.Sql("""
+                CREATE FUNCTION relay_terminal_presence(p_terminal_ids uuid[], p_connection_ids text[], p_online boolean[],
+                    p_last_seen timestamptz[], p_instance_id uuid, p_at timestamptz)
+                RETURNS TABLE (event_account_id uuid, has_open_work boolean) LANGUAGE plpgsql AS $$
+                BEGIN
+                    FOR i IN 1 .. coalesce(array_length(p_terminal_ids, 1), 0) LOOP
+                        IF p_online[i] THEN
+                            SELECT c.event_account_id, c.has_open_work INTO event_account_id, has_open_work
+                            FROM relay_terminal_connected(p_terminal_ids[i], p_connection_ids[i], p_instance_id, p_at) c;
+                        ELSE
+                            event_account_id := relay_terminal_disconnected(p_terminal_ids[i], p_connection_ids[i], p_last_seen[i], p_at);
+                            has_open_work := false;
+                        END IF;
+                        RETURN NEXT;
+                    END LOOP;
+                END $$;
+                """);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.Sql("DROP FUNCTION relay_terminal_presence(uuid[], text[], boolean[], timestamptz[], uuid, timestamptz);");
+        }
+    }
+}

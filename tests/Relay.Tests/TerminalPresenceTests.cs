@@ -1,0 +1,45 @@
+using Relay.Tests.Infrastructure;
+
+namespace Relay.Tests;
+
+/// <summary>
+/// Presence under many connects and disconnects at once, which the relay writes together (one database call for all
+/// the changes queued meanwhile) and must still apply in the order they happened.
+/// </summary>
+public sealed class TerminalPresenceTests(RelayFixture relay) : IClassFixture<RelayFixture>
+{
+    private const int Terminals = 24;
+
+    [Fact]
+    public async Task TerminalsDroppingAndReconnectingAllAtOnceEndOnlineWithEachChangeAnEventInOrder()
+    {
+        var merchant = await relay.NewMerchantAsync();
+        var first = await Task.WhenAll(Enumerable.Range(0, Terminals).Select(_ => relay.NewTerminalAsync(merchant, simulate: false)));
+
+        // All at once: every terminal's old connection closes, then each comes back.
+        await Task.WhenAll(first.Select(t => t.DisposeAsync().AsTask()));
+        await Scenario.Eventually(async () => (await OnlineAsync(merchant)).Count == 0, "every terminal shows offline");
+        var second = await Task.WhenAll(first.Select(t => relay.ConnectAsync(t.TerminalId, t.DeviceToken, simulate: false)));
+
+        // All at once again, the other way round: each terminal's new connection opens before its old one closes, so the
+        // late disconnect must not take the terminal offline (it is one change behind the connect).
+        var third = await Task.WhenAll(first.Select(t => relay.ConnectAsync(t.TerminalId, t.DeviceToken, simulate: false)));
+        await Task.WhenAll(second.Select(t => t.DisposeAsync().AsTask()));
+
+        await Scenario.Eventually(async () => (await OnlineAsync(merchant)).Count == Terminals, "every terminal shows online");
+        foreach (var terminal in first)
+        {
+            var events = await merchant.Http.GetAsync($"/api/v1/events?after=0&terminalId={terminal.TerminalId}").Expect(200);
+            Assert.Equal(["terminal.online", "terminal.offline", "terminal.online"], events["items"]!.AsArray().Select(e => e!.Str("type")));
+        }
+
+        Assert.Equal(first.Select(t => t.TerminalId).Order(), (await OnlineAsync(merchant)).Order());
+        await Task.WhenAll(third.Select(t => t.DisposeAsync().AsTask()));
+    }
+
+    private static async Task<List<string>> OnlineAsync(Merchant merchant)
+    {
+        var page = await merchant.Http.GetAsync("/api/v1/terminals?online=true&limit=100").Expect(200);
+        return page["items"]!.AsArray().Select(t => t!.Str("id")).ToList();
+    }
+}
