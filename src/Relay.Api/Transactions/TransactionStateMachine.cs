@@ -1,6 +1,7 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 using Relay.Api.Data;
 using Relay.Api.Infrastructure;
 
@@ -124,16 +125,35 @@ public sealed class TransactionStateMachine(RelayDbContext db)
 
     private async Task<Transaction?> Single(FormattableString update, bool durable = true) => (await Many(update, durable)).FirstOrDefault();
 
-    private Task<List<Transaction>> Many(FormattableString update, bool durable = true)
+    private async Task<List<Transaction>> Many(FormattableString update, bool durable = true)
     {
         // The statement is its own database transaction, so a local setting made in it applies to its commit (and, in a
         // caller's transaction, would relax the caller's whole commit: refused).
-        if (!durable && db.Database.CurrentTransaction is not null)
+        var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+        if (!durable && transaction is not null)
         {
             throw new InvalidOperationException("A transition committed without a flush cannot run inside a caller's database transaction.");
         }
 
-        var returning = durable ? Returning : Returning + ", set_config('synchronous_commit', 'off', true) AS commit_without_flush";
-        return db.Transactions.FromSql(FormattableStringFactory.Create(update.Format + "\n" + returning, update.GetArguments())).AsNoTracking().ToListAsync();
+        // On the context's connection (and in its transaction, if any), as a plain statement: {n} becomes $n+1.
+        var arguments = update.GetArguments();
+        var sql = string.Format(update.Format, Enumerable.Range(1, arguments.Length).Select(n => (object)("$" + n)).ToArray()) + "\n" +
+                  (durable ? Returning : Returning + ", set_config('synchronous_commit', 'off', true) AS commit_without_flush");
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)db.Database.GetDbConnection(), transaction);
+            foreach (var argument in arguments)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = argument ?? DBNull.Value });
+            }
+
+            await using var reader = await command.ExecuteReaderAsync();
+            return await TransactionRows.ReadAllAsync(reader);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 }
