@@ -14,9 +14,14 @@ public static class Logging
             .MinimumLevel.Override("Microsoft.EntityFrameworkCore", Serilog.Events.LogEventLevel.Warning)
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext();
-        configuration = builder.Configuration["Relay:LogFormat"] == "json"
-            ? configuration.WriteTo.Console(new JsonFormatter(renderMessage: true))
-            : configuration.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Message:lj}{NewLine}{Exception}");
+        // Lines are formatted and written by a background thread, off the requests' and the hub's path (about a tenth of
+        // the relay's CPU at 100 payments/s was writing them); when 10,000 wait, logging blocks rather than drop a line.
+        var json = builder.Configuration["Relay:LogFormat"] == "json";
+        configuration = configuration.WriteTo.Async(sink =>
+        {
+            if (json) sink.Console(new JsonFormatter(renderMessage: true));
+            else sink.Console(outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Message:lj}{NewLine}{Exception}");
+        }, bufferSize: 10_000, blockWhenFull: true);
         builder.Logging.ClearProviders().AddSerilog(configuration.CreateLogger(), dispose: true);
         return builder;
     }

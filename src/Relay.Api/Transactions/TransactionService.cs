@@ -285,7 +285,7 @@ public sealed class TransactionService(
     {
         if (await Transition(() => states.Start(id, terminalId, deviceId, clock.Now())) is { } started)
         {
-            Log(started, "started on the terminal");
+            logger.LogDebug("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId} started on the terminal", started.Id, started.RegisterId, started.TerminalId);
             return TransactionStatus.InProgress;
         }
 
