@@ -96,10 +96,9 @@ public sealed class InstanceHeartbeat(
         var held = await terminals
             .Select(t => new { t.Id, t.ConnectionId, Beat = db.Instances.Where(i => i.Id == t.InstanceId).Select(i => (DateTimeOffset?)i.HeartbeatAt).FirstOrDefault() })
             .ToListAsync();
-        foreach (var terminal in held)
-        {
-            await presence.DisconnectedAsync(terminal.Id, terminal.ConnectionId!, lastSeen is null ? null : terminal.Beat ?? lastSeen);
-        }
+        // All at once, so they are written together (a dead instance may have held thousands).
+        await Task.WhenAll(held.Select(terminal =>
+            presence.DisconnectedAsync(terminal.Id, terminal.ConnectionId!, lastSeen is null ? null : terminal.Beat ?? lastSeen)));
 
         return held.Count;
     }
