@@ -9,7 +9,7 @@ namespace Relay.Api.Events;
 /// Numbers an account's committed events in its gap-free sequence and queues their webhook deliveries, in short
 /// database transactions of their own (the SQL function <c>relay_sequence_events</c>, one account at a time across all
 /// instances), so the changes that write events never wait for each other. Kicked after every commit that wrote events;
-/// a sweep every second numbers what a stopped instance left behind. Streams and webhooks see an event about 10 ms
+/// a sweep every second numbers what a stopped instance left behind. Streams and webhooks see an event about 50 ms
 /// after it commits; payments never wait for it.
 /// </summary>
 /// <remarks>
@@ -19,7 +19,7 @@ namespace Relay.Api.Events;
 public sealed class EventSequencer(IServiceScopeFactory scopes, EventSignals signals, ILogger<EventSequencer> logger) : BackgroundService
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(50);
     private readonly Channel<Guid> kicked = Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>The account has new committed events: number them soon.</summary>
@@ -57,7 +57,8 @@ public sealed class EventSequencer(IServiceScopeFactory scopes, EventSignals sig
                     }
                 }
 
-                // A moment for more commits to arrive: one numbering (and one WAL flush) then covers many events.
+                // A moment for more commits to arrive: one numbering (and one WAL flush) then covers many events (at 100
+                // payments/s, 50 ms rather than 10 took database transactions per payment from 7.5 to 6.4).
                 await Task.Delay(BatchWindow, stoppingToken);
                 while (kicked.Reader.TryRead(out var more)) accounts.Add(more);
                 await using var scope = scopes.CreateAsyncScope();
