@@ -1,4 +1,5 @@
 using Serilog;
+using Serilog.Formatting.Display;
 using Serilog.Formatting.Json;
 
 namespace Relay.Api.Infrastructure;
@@ -14,14 +15,10 @@ public static class Logging
             .MinimumLevel.Override("Microsoft.EntityFrameworkCore", Serilog.Events.LogEventLevel.Warning)
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext();
-        // Lines are formatted and written by a background thread, off the requests' and the hub's path (about a tenth of
-        // the relay's CPU at 100 payments/s was writing them); when 10,000 wait, logging blocks rather than drop a line.
-        var json = builder.Configuration["Relay:LogFormat"] == "json";
-        configuration = configuration.WriteTo.Async(sink =>
-        {
-            if (json) sink.Console(new JsonFormatter(renderMessage: true));
-            else sink.Console(outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Message:lj}{NewLine}{Exception}");
-        }, bufferSize: 10_000, blockWhenFull: true);
+        // Written by a background task, off the requests' and the hub's path (StandardOutputSink).
+        configuration = configuration.WriteTo.Sink(new StandardOutputSink(builder.Configuration["Relay:LogFormat"] == "json"
+            ? new JsonFormatter(renderMessage: true)
+            : new MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Message:lj}{NewLine}{Exception}")));
         builder.Logging.ClearProviders().AddSerilog(configuration.CreateLogger(), dispose: true);
         return builder;
     }
