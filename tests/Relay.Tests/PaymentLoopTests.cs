@@ -32,6 +32,26 @@ public sealed class PaymentLoopTests(RelayFixture relay) : IClassFixture<RelayFi
         Assert.NotNull(transaction["completedAt"]);
     }
 
+    [Fact]
+    public async Task TheAnswerToAWaitingPurchaseIsTheTransactionExactlyAsGetShowsIt()
+    {
+        var merchant = await relay.NewMerchantAsync();
+        await using var terminal = await relay.NewTerminalAsync(merchant);
+        await merchant.PairAsync(terminal, "till-1", "Till 1");
+
+        // The answer is built from the row the result's statement returned (TransactionRows, no second read); GET reads
+        // it through EF. Every field set, so a column either reader misses shows up as a difference.
+        var answer = await merchant.Http.PostJson("/api/v1/transactions",
+            new { registerId = "till-1", type = "purchase", amount = 2000, currency = "NZD", cashOutAmount = 500, tipAmount = 150, reference = "order-77" },
+            Guid.NewGuid().ToString(), 30).Expect(201);
+        Assert.True(answer.Str("status") == "approved", terminal.Output.ToString());
+        Assert.Equal(500, (long)answer["cashOutAmount"]!);
+        Assert.Equal("order-77", answer.Str("reference"));
+
+        var shown = await merchant.GetTransactionAsync(answer.Str("id"));
+        Assert.Equal(shown.ToJsonString(), answer.ToJsonString());
+    }
+
     [Theory]
     [InlineData(1251, "declined", "51")]
     [InlineData(1252, "failed", "96")]

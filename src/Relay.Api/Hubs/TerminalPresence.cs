@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Npgsql;
-using NpgsqlTypes;
 using Relay.Api.Cluster;
 using Relay.Api.Events;
 using Relay.Api.Infrastructure;
@@ -12,9 +11,10 @@ namespace Relay.Api.Hubs;
 /// tells the account (terminal.online / terminal.offline, <see cref="TerminalPresenceEvent"/>) when that changes.
 /// </summary>
 /// <remarks>
-/// Changes are written by one writer at a time, in the order they were made: each write takes every change queued
-/// meanwhile (up to <see cref="MaxBatch"/>) in one call of <c>relay_terminal_presence</c>, one round trip and one
-/// commit. One change alone is written at once; a reconnect storm's thousands share a few hundred commits.
+/// Changes are written by one writer at a time: each write takes every change queued meanwhile (up to
+/// <see cref="MaxBatch"/>) in one call of <c>relay_terminal_presence</c>, one round trip and one commit, each terminal's
+/// changes in the order they were made. One change alone is written at once; a reconnect storm's thousands share a few
+/// hundred commits.
 /// </remarks>
 public sealed class TerminalPresence(NpgsqlDataSource database, EventSequencer sequencer, ThisInstance instance, TimeProvider clock,
     ILogger<TerminalPresence> logger)
@@ -25,21 +25,22 @@ public sealed class TerminalPresence(NpgsqlDataSource database, EventSequencer s
     private int writing;
 
     /// <summary>Records the connection; true when the terminal has open transactions (to send it on connect).</summary>
-    public Task<bool> ConnectedAsync(Guid terminalId, string connectionId) => Enqueue(new Change(terminalId, connectionId, true, null));
+    public Task<bool> ConnectedAsync(Guid terminalId, string connectionId) => Enqueue(new Change(terminalId, connectionId, true, null, clock.Now()));
 
     /// <summary>
     /// Marks the terminal offline unless a newer connection already took it over; <paramref name="lastSeen"/> is when it
     /// was last heard from (now, unless its instance died).
     /// </summary>
     public Task DisconnectedAsync(Guid terminalId, string connectionId, DateTimeOffset? lastSeen = null) =>
-        Enqueue(new Change(terminalId, connectionId, false, lastSeen));
+        Enqueue(new Change(terminalId, connectionId, false, lastSeen, clock.Now()));
 
     private Task<bool> Enqueue(Change change)
     {
         queue.Enqueue(change);
         if (Interlocked.CompareExchange(ref writing, 1, 0) == 0)
         {
-            _ = Task.Run(WriteQueuedAsync);
+            // Not in the caller's execution context: the writer serves every caller (its logs belong to none of them).
+            ThreadPool.UnsafeQueueUserWorkItem(static self => _ = self.WriteQueuedAsync(), this, preferLocal: false);
         }
 
         return change.Done.Task;
@@ -60,13 +61,17 @@ public sealed class TerminalPresence(NpgsqlDataSource database, EventSequencer s
                 await WriteAsync(batch);
             }
 
-            Volatile.Write(ref writing, 0);
-            // A change queued after the last look but before the flag dropped found a writer still running: take it.
+            // A full fence: a change queued after the look above either sees the flag down (and starts a writer) or is
+            // seen by the look below.
+            Interlocked.Exchange(ref writing, 0);
         } while (!queue.IsEmpty && Interlocked.CompareExchange(ref writing, 1, 0) == 0);
     }
 
     private async Task WriteAsync(List<Change> batch)
     {
+        // By terminal (a stable sort keeps each terminal's changes in order), so that two instances writing the same
+        // terminals in a storm lock their rows in the same order instead of deadlocking.
+        batch = [.. batch.OrderBy(c => c.TerminalId)];
         try
         {
             var results = await CallAsync(batch);
@@ -80,10 +85,11 @@ public sealed class TerminalPresence(NpgsqlDataSource database, EventSequencer s
                 batch[i].Done.TrySetResult(results[i].HasOpenWork);
             }
         }
-        catch (Exception e) when (batch.Count > 1)
+        catch (PostgresException e) when (batch.Count > 1)
         {
-            // One change must not fail the others (a deadlock, say): each on its own, in the same order.
-            logger.LogWarning(e, "Writing {Count} terminal presence changes together failed; writing them one at a time", batch.Count);
+            // Refused by the database (a deadlock with some other writer, say): one change must not fail the others, so
+            // each on its own. A lost connection (NpgsqlException) fails them all at once instead, as it would each.
+            logger.LogWarning("Writing {Count} terminal presence changes together failed ({Error}); writing them one at a time", batch.Count, e.MessageText);
             foreach (var change in batch)
             {
                 await WriteAsync([change]);
@@ -91,20 +97,22 @@ public sealed class TerminalPresence(NpgsqlDataSource database, EventSequencer s
         }
         catch (Exception e)
         {
-            batch[0].Done.TrySetException(e);
+            foreach (var change in batch)
+            {
+                change.Done.TrySetException(e);
+            }
         }
     }
 
     private async Task<List<(Guid? EventAccountId, bool HasOpenWork)>> CallAsync(List<Change> batch)
     {
-        var now = clock.Now();
         await using var command = database.CreateCommand("SELECT event_account_id, has_open_work FROM relay_terminal_presence($1, $2, $3, $4, $5, $6)");
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = batch.Select(c => c.TerminalId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(c => c.ConnectionId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = batch.Select(c => c.Online).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = batch.Select(c => c.LastSeen ?? now).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = batch.Select(c => c.LastSeen ?? c.At).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = batch.Select(c => c.At).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = instance.Id });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
         var results = new List<(Guid?, bool)>(batch.Count);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
@@ -117,8 +125,14 @@ public sealed class TerminalPresence(NpgsqlDataSource database, EventSequencer s
             : throw new InvalidOperationException($"relay_terminal_presence answered {results.Count} rows for {batch.Count} changes.");
     }
 
-    private sealed record Change(Guid TerminalId, string ConnectionId, bool Online, DateTimeOffset? LastSeen)
+    /// <summary>A connect or a disconnect, when it was made, and its caller's wait for it to be written.</summary>
+    private sealed class Change(Guid terminalId, string connectionId, bool online, DateTimeOffset? lastSeen, DateTimeOffset at)
     {
+        public Guid TerminalId => terminalId;
+        public string ConnectionId => connectionId;
+        public bool Online => online;
+        public DateTimeOffset? LastSeen => lastSeen;
+        public DateTimeOffset At => at;
         public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -8,9 +8,10 @@ using Serilog.Formatting;
 namespace Relay.Api.Infrastructure;
 
 /// <summary>
-/// Log lines to standard output, formatted and written by one background task: a caller only queues its event, and the
+/// Log lines to standard output, formatted and written by a thread of its own: a caller only queues its event, and the
 /// writer writes whatever has queued in one go when it has caught up (one write for a burst, not one or more per line).
-/// When 10,000 lines wait (standard output blocked), callers wait too: no line is dropped.
+/// When 10,000 lines wait (standard output blocked), callers wait too: no line is dropped. What is queued is written
+/// when the process exits, also on an unhandled exception.
 /// </summary>
 /// <remarks>
 /// Serilog's console sink wrote and flushed each line through <c>Console.Out</c> on the logging thread; behind
@@ -18,11 +19,13 @@ namespace Relay.Api.Infrastructure;
 /// </remarks>
 public sealed class StandardOutputSink : ILogEventSink, IDisposable
 {
+    private static readonly TimeSpan FinalWrite = TimeSpan.FromSeconds(5);
+
     private readonly Channel<LogEvent> queue = Channel.CreateBounded<LogEvent>(
         new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly ITextFormatter formatter;
     private readonly Stream output;
-    private readonly Task writer;
+    private readonly Thread writer;
 
     /// <param name="formatter">How each event becomes text.</param>
     /// <param name="output">Where the text goes: standard output unless given (tests).</param>
@@ -30,7 +33,10 @@ public sealed class StandardOutputSink : ILogEventSink, IDisposable
     {
         this.formatter = formatter;
         this.output = output ?? Console.OpenStandardOutput();
-        writer = Task.Run(WriteAsync);
+        writer = new Thread(Write) { IsBackground = true, Name = "Log writer" };
+        writer.Start();
+        AppDomain.CurrentDomain.ProcessExit += OnExit;
+        AppDomain.CurrentDomain.UnhandledException += OnExit;
     }
 
     public void Emit(LogEvent logEvent)
@@ -50,10 +56,10 @@ public sealed class StandardOutputSink : ILogEventSink, IDisposable
         }
     }
 
-    private async Task WriteAsync()
+    private void Write()
     {
-        await using var text = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
-        while (await queue.Reader.WaitToReadAsync())
+        var text = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
+        while (queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             try
             {
@@ -62,18 +68,32 @@ public sealed class StandardOutputSink : ILogEventSink, IDisposable
                     formatter.Format(logEvent, text);
                 }
 
-                await text.FlushAsync();
+                text.Flush();
             }
             catch (Exception e)
             {
                 SelfLog.WriteLine("Writing log lines to standard output failed: {0}", e);
             }
         }
+
+        try
+        {
+            text.Dispose();
+        }
+        catch (Exception e)
+        {
+            SelfLog.WriteLine("Writing log lines to standard output failed: {0}", e);
+        }
     }
 
+    private void OnExit(object? sender, EventArgs e) => Dispose();
+
+    /// <summary>Writes what is queued (for up to 5 s) and stops.</summary>
     public void Dispose()
     {
+        AppDomain.CurrentDomain.ProcessExit -= OnExit;
+        AppDomain.CurrentDomain.UnhandledException -= OnExit;
         queue.Writer.TryComplete();
-        writer.Wait(TimeSpan.FromSeconds(5));
+        writer.Join(FinalWrite);
     }
 }

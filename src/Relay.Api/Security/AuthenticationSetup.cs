@@ -89,7 +89,8 @@ public sealed class DeviceTokenHandler(
         await using var command = database.CreateCommand("SELECT id, account_id, device_id FROM terminals WHERE device_token_hash = $1 AND status = 'activated'");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Secrets.Hash(token) });
         await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync()
+        // An activated terminal always has its device (activation sets both); a row without one signs nobody in.
+        return await reader.ReadAsync() && !reader.IsDBNull(2)
             ?
             [
                 new Claim(RelayClaims.TerminalId, reader.GetGuid(0).ToString()),

@@ -285,7 +285,7 @@ public sealed class TransactionService(
     {
         if (await Transition(() => states.Start(id, terminalId, deviceId, clock.Now())) is { } started)
         {
-            logger.LogDebug("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId} started on the terminal", started.Id, started.RegisterId, started.TerminalId);
+            Log(started, "started on the terminal", LogLevel.Debug);
             return TransactionStatus.InProgress;
         }
 
@@ -382,8 +382,8 @@ public sealed class TransactionService(
         return rows;
     }
 
-    private void Log(Transaction row, string what) =>
-        logger.LogInformation("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId} " + what,
+    private void Log(Transaction row, string what, LogLevel level = LogLevel.Information) =>
+        logger.Log(level, "Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId} " + what,
             row.Id, row.RegisterId, row.TerminalId);
 
     private static CreateOutcome Problem(int status, string code, string title, string? detail = null) =>

@@ -21,7 +21,7 @@ namespace Relay.Api.Transactions;
 /// </remarks>
 public sealed class TransactionStateMachine(RelayDbContext db)
 {
-    // The whole row, as the entity maps it (snake_case columns, JSON converters): the caller needs no second read.
+    // The whole row (read by TransactionRows as the entity maps it): the caller needs no second read.
     private const string Returning = "RETURNING *, relay_transaction_updated(transactions) AS event_appended";
 
     /// <summary>
