@@ -15,7 +15,7 @@ public static class Logging
             .MinimumLevel.Override("Microsoft.EntityFrameworkCore", Serilog.Events.LogEventLevel.Warning)
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext();
-        // Written by a background task, off the requests' and the hub's path (StandardOutputSink).
+        // Written by a thread of its own, off the requests' and the hub's path (StandardOutputSink).
         configuration = configuration.WriteTo.Sink(new StandardOutputSink(builder.Configuration["Relay:LogFormat"] == "json"
             ? new JsonFormatter(renderMessage: true)
             : new MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Message:lj}{NewLine}{Exception}")));
