@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 
 namespace Relay.Bench;
@@ -20,6 +21,9 @@ public sealed class BenchTerminal(string token)
 
     public int Errors;
 
+    /// <summary>When the payment in hand reached each step (Stopwatch timestamps; 0 until reached), for the phase breakdown.</summary>
+    public PaymentSteps Steps { get; private set; } = new();
+
     public async Task ConnectAsync(Uri baseUrl, CancellationToken ct)
     {
         var hub = new UriBuilder(baseUrl) { Scheme = "ws", Path = "/hubs/terminal", Query = "access_token=" + Uri.EscapeDataString(token) }.Uri;
@@ -34,16 +38,19 @@ public sealed class BenchTerminal(string token)
         if (target != "StartTransaction") return;
         var id = arguments[0].GetProperty("id").GetString()!;
         if (Interlocked.Exchange(ref current, id) == id) return; // a repeat of the one in hand
-        _ = RunAsync(hub, id);
+        var steps = Steps = new PaymentSteps { Pushed = Stopwatch.GetTimestamp() };
+        _ = RunAsync(hub, id, steps);
     }
 
-    private async Task RunAsync(HubClient hub, string id)
+    private async Task RunAsync(HubClient hub, string id, PaymentSteps steps)
     {
         try
         {
             var received = await hub.InvokeAsync("TransactionReceived", [id], CallTimeout);
+            steps.Received = Stopwatch.GetTimestamp();
             if (!received.GetProperty("proceed").GetBoolean()) return;
             await hub.InvokeAsync("TransactionStarted", [id], CallTimeout);
+            steps.Started = Stopwatch.GetTimestamp();
             await hub.InvokeAsync("CompleteTransaction",
                 [new { transactionId = id, outcome = "approved", responseCode = "00", authCode = "A1B2C3", cardScheme = "visa", maskedPan = "**** 4242" }],
                 CallTimeout);
@@ -53,4 +60,12 @@ public sealed class BenchTerminal(string token)
             Interlocked.Increment(ref Errors);
         }
     }
+}
+
+/// <summary>Stopwatch timestamps of one payment's steps at the terminal: the push arrived, receipt and start acknowledged.</summary>
+public sealed class PaymentSteps
+{
+    public long Pushed;
+    public long Received;
+    public long Started;
 }

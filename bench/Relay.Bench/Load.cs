@@ -30,6 +30,24 @@ public sealed record LoopResult(
     /// <summary>WAL flushes to disk (pg_stat_wal.wal_sync) per payment: the durable commits' cost.</summary>
     public double? WalFlushesPerPayment { get; init; }
     public long? ApprovedInDatabase { get; init; }
+
+    /// <summary>Where the time went: the median of each step of the payments whose every step was seen.</summary>
+    public Phases? Phases { get; init; }
+}
+
+/// <summary>
+/// Medians, in ms, of a payment's steps: POST sent → push at the terminal (the create), push → receipt acknowledged,
+/// → start acknowledged, → the POS has read the answer (the result sent, stored, and the waiting request woken).
+/// </summary>
+public sealed record Phases(double Push, double Received, double Started, double Answer)
+{
+    public override string ToString() => $"push {Push:F2} + received {Received:F2} + started {Started:F2} + result to answer {Answer:F2} ms";
+
+    public static Phases? Of(IReadOnlyCollection<(double Push, double Received, double Started, double Answer)> samples) =>
+        samples.Count == 0 ? null : new(Median(samples.Select(s => s.Push)), Median(samples.Select(s => s.Received)),
+            Median(samples.Select(s => s.Started)), Median(samples.Select(s => s.Answer)));
+
+    private static double Median(IEnumerable<double> values) => Latency.Of(values.ToList()).P50;
 }
 
 /// <summary>
@@ -52,6 +70,7 @@ public sealed class PosLoad(Uri baseUrl, string apiKey)
     {
         var free = new ConcurrentQueue<BenchTerminal>(terminals);
         var latencies = new ConcurrentBag<double>();
+        var phases = new ConcurrentBag<(double, double, double, double)>();
         int approved = 0, failed = 0, noTerminal = 0;
         var total = (int)Math.Round(rate * duration.TotalSeconds);
         var tasks = new List<Task>(total);
@@ -76,8 +95,15 @@ public sealed class PosLoad(Uri baseUrl, string apiKey)
             var amount = 1000 + i % 9000;
             tasks.Add(Task.Run(async () =>
             {
+                var sent = Stopwatch.GetTimestamp();
                 var (ok, ms) = await PayAsync(terminal.RegisterId!, amount);
+                var answered = Stopwatch.GetTimestamp();
                 latencies.Add(ms);
+                if (ok && terminal.Steps is { } s && s.Pushed >= sent && s.Started > 0)
+                {
+                    phases.Add((Ms(sent, s.Pushed), Ms(s.Pushed, s.Received), Ms(s.Received, s.Started), Ms(s.Started, answered)));
+                }
+
                 if (ok) Interlocked.Increment(ref approved);
                 else Interlocked.Increment(ref failed);
                 free.Enqueue(terminal);
@@ -90,7 +116,9 @@ public sealed class PosLoad(Uri baseUrl, string apiKey)
         var otherCpu = other is null ? (double?)null : ProcessSample.CpuPercent(otherBefore!.Value, other.Sample());
         progress.End();
         return new LoopResult(rate, tasks.Count / sending.TotalSeconds, tasks.Count, approved, failed, noTerminal,
-            Latency.Of(latencies), ProcessSample.CpuPercent(before, after), after.RssBytes) { OtherInstanceCpuPercent = otherCpu };
+            Latency.Of(latencies), ProcessSample.CpuPercent(before, after), after.RssBytes) { OtherInstanceCpuPercent = otherCpu, Phases = Phases.Of(phases) };
+
+        static double Ms(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
     }
 
     private async Task<(bool Ok, double Ms)> PayAsync(string registerId, long amount)

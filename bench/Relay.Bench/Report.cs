@@ -26,6 +26,7 @@ public sealed class Report(Settings settings, Machine machine, TargetResults rel
         LoopRows(md, "full loop at 100/s", relay.Loop100, floor.Loop100, p50Target: 3, p99Target: 15);
         Row(md, "", "database transactions per payment", relay.Loop100?.CommitsPerPayment ?? double.NaN, double.NaN, "", "", null);
         Row(md, "", "WAL flushes per payment", relay.Loop100?.WalFlushesPerPayment ?? double.NaN, double.NaN, "", "", null);
+        PhaseRows(md, relay.Loop100?.Phases, floor.Loop100?.Phases);
         Row(md, "sustained throughput", "knee: highest rate with p99 ≤ 50 ms", relay.KneeRate ?? double.NaN, floor.KneeRate ?? double.NaN, "/s", "≥ 800/s", v => v >= 800);
         if (relay.KneeRate is null || floor.KneeRate is null)
         {
@@ -74,6 +75,14 @@ public sealed class Report(Settings settings, Machine machine, TargetResults rel
         Row(md, "", "max", relay?.Latency.Max ?? double.NaN, floor?.Latency.Max ?? double.NaN, "ms", "", null);
         Row(md, "", "server CPU (% of one core)", relay?.CpuPercent ?? double.NaN, floor?.CpuPercent ?? double.NaN, "%", "", null);
         md.AppendLine($"| | payments: approved / failed | {relay?.Approved} / {relay?.Failed} | {floor?.Approved} / {floor?.Failed} | | | |");
+    }
+
+    private static void PhaseRows(StringBuilder md, Phases? relay, Phases? floor)
+    {
+        Row(md, "", "median step: POST → push at the terminal", relay?.Push ?? double.NaN, floor?.Push ?? double.NaN, "ms", "", null);
+        Row(md, "", "median step: push → receipt acknowledged", relay?.Received ?? double.NaN, floor?.Received ?? double.NaN, "ms", "", null);
+        Row(md, "", "median step: → start acknowledged", relay?.Started ?? double.NaN, floor?.Started ?? double.NaN, "ms", "", null);
+        Row(md, "", "median step: result sent → answer read", relay?.Answer ?? double.NaN, floor?.Answer ?? double.NaN, "ms", "", null);
     }
 
     private static void Row(StringBuilder md, string scenario, string figure, double relay, double floor, string unit, string target, Func<double, bool>? met, string note = "")

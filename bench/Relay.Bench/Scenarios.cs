@@ -133,5 +133,6 @@ public static class Scenarios
         Console.WriteLine($"  {label}: {r.Sent} payments at {r.AchievedRate:F0}/s, {r.Approved} approved, {r.Failed} failed, {r.NoFreeTerminal} no free terminal; " +
                           $"p50 {r.Latency.P50:F2} ms, p90 {r.Latency.P90:F2}, p99 {r.Latency.P99:F2}, max {r.Latency.Max:F1}; CPU {r.CpuPercent:F0}%" +
                           (r.OtherInstanceCpuPercent is { } b ? $" (instance b: {b:F0}%)" : "") +
-                          (r.CommitsPerPayment is { } c ? $"; per payment {c:F1} database transactions, {r.WalFlushesPerPayment:F1} WAL flushes" : ""));
+                          (r.CommitsPerPayment is { } c ? $"; per payment {c:F1} database transactions, {r.WalFlushesPerPayment:F1} WAL flushes" : "") +
+                          (r.Phases is { } p ? $"; medians: {p}" : ""));
 }
