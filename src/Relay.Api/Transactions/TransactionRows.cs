@@ -10,9 +10,12 @@ namespace Relay.Api.Transactions;
 /// </summary>
 public static class TransactionRows
 {
-    public static async Task<List<Transaction>> ReadAllAsync(NpgsqlDataReader reader)
+    public static Task<List<Transaction>> ReadAllAsync(NpgsqlDataReader reader) => ReadAllAsync(reader, (row, _) => row);
+
+    /// <summary>Each row as <paramref name="each"/> makes it of the transaction and the reader (for columns beyond the table's).</summary>
+    public static async Task<List<T>> ReadAllAsync<T>(NpgsqlDataReader reader, Func<Transaction, NpgsqlDataReader, T> each)
     {
-        var rows = new List<Transaction>();
+        var rows = new List<T>();
         if (!reader.HasRows)
         {
             return rows;
@@ -29,7 +32,7 @@ public static class TransactionRows
             resolution = Column("resolution");
         while (await reader.ReadAsync())
         {
-            rows.Add(new Transaction
+            rows.Add(each(new Transaction
             {
                 Id = reader.GetGuid(id),
                 AccountId = reader.GetGuid(accountId),
@@ -55,7 +58,7 @@ public static class TransactionRows
                 DeliveredDeviceId = Value<Guid>(reader, deliveredDeviceId),
                 Result = Json<TransactionResult>(reader, result),
                 Resolution = Json<TransactionResolution>(reader, resolution),
-            });
+            }, reader));
         }
 
         return rows;

@@ -47,36 +47,13 @@ public sealed class TransactionService(
         // would be refused first (the register unpaired since, say), by looking the key up before refusing.
         async Task<CreateOutcome> RefuseAsync(CreateOutcome refusal) => await ReplayAsync(accountId, idempotencyKey, requestHash, ct) ?? refusal;
 
-        var pairing = await (
-                from p in db.Pairings.AsNoTracking()
-                join t in db.Terminals on p.TerminalId equals t.Id
-                where p.AccountId == accountId && p.RegisterId == request.RegisterId
-                select new { p.TerminalId, p.RegisterName, t.Status, Online = t.ConnectionId != null })
-            .FirstOrDefaultAsync(ct);
-        if (pairing is null)
-        {
-            return await RefuseAsync(Problem(404, "register-not-paired", "The register is not paired", $"Pair register '{request.RegisterId}' with a terminal first."));
-        }
-
-        if (pairing.Status == TerminalStatus.Removed)
-        {
-            return await RefuseAsync(Problem(409, "terminal-removed", "The register's terminal was removed"));
-        }
-
         Guid? originalId = request.OriginalTransactionId is null ? null : Guid.Parse(request.OriginalTransactionId);
-        if (originalId is { } original && !await db.Transactions.AnyAsync(t => t.Id == original && t.AccountId == accountId, ct))
-        {
-            return await RefuseAsync(new(null, false, Problems.Validation("originalTransactionId", "No transaction with that id exists in this account.")));
-        }
-
         var now = clock.Now();
         var transaction = new Transaction
         {
             Id = Guid.CreateVersion7(),
             AccountId = accountId,
-            RegisterId = request.RegisterId!,
-            RegisterName = pairing.RegisterName,
-            TerminalId = pairing.TerminalId,
+            RegisterId = request.RegisterId!, // the terminal and register name come from the pairing, in the statement
             Type = request.Type!.Value,
             Status = TransactionStatus.Pending,
             Amount = request.Amount,
@@ -98,9 +75,16 @@ public sealed class TransactionService(
         // Listening before the transaction exists, so that any change to it, however soon (the terminal's result, a
         // cancel), wakes this request.
         var end = wait is null ? null : waiters.NextChange(transaction.Id);
+        var online = false;
+        Transaction? created;
         try
         {
-            transaction = (await Transition(() => states.Create(transaction, key)))!;
+            created = await Transition(async () =>
+            {
+                var made = await states.Create(transaction, key);
+                online = made?.TerminalOnline ?? false;
+                return made?.Row;
+            });
         }
         catch (PostgresException unique) when (unique.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -125,11 +109,18 @@ public sealed class TransactionService(
             throw;
         }
 
+        if (created is null)
+        {
+            Forget(end);
+            return await RefuseAsync(await WhyNotCreatedAsync(accountId, request.RegisterId!, originalId, ct));
+        }
+
+        transaction = created;
         logger.LogInformation("Transaction {TransactionId} created for register {RegisterId} on terminal {TerminalId}: {Type} {Amount} {Currency}",
             transaction.Id, transaction.RegisterId, transaction.TerminalId, WireEnum<TransactionType>.Name(transaction.Type), transaction.Amount, transaction.Currency);
         await terminals.StartTransaction(transaction.TerminalId, TerminalTransaction.From(transaction));
-        var created = transaction.ToResponse(pairing.Online);
-        return wait is null ? new(created, false, null) : new(await WaitAsync(accountId, transaction.Id, wait.Value, ct, created, end), false, null);
+        var response = transaction.ToResponse(online);
+        return wait is null ? new(response, false, null) : new(await WaitAsync(accountId, transaction.Id, wait.Value, ct, response, end), false, null);
 
         void Forget(Task? change)
         {
@@ -138,6 +129,34 @@ public sealed class TransactionService(
                 waiters.Forget(transaction.Id, change);
             }
         }
+    }
+
+    /// <summary>Why the create statement found no pairing to create on: the register is not paired, its terminal was removed, or the original is unknown.</summary>
+    private async Task<CreateOutcome> WhyNotCreatedAsync(Guid accountId, string registerId, Guid? originalId, CancellationToken ct)
+    {
+        var terminal = await (
+                from p in db.Pairings.AsNoTracking()
+                join t in db.Terminals on p.TerminalId equals t.Id
+                where p.AccountId == accountId && p.RegisterId == registerId
+                select (TerminalStatus?)t.Status)
+            .FirstOrDefaultAsync(ct);
+        if (terminal is null)
+        {
+            return Problem(404, "register-not-paired", "The register is not paired", $"Pair register '{registerId}' with a terminal first.");
+        }
+
+        if (terminal == TerminalStatus.Removed)
+        {
+            return Problem(409, "terminal-removed", "The register's terminal was removed");
+        }
+
+        if (originalId is { } original && !await db.Transactions.AnyAsync(t => t.Id == original && t.AccountId == accountId, ct))
+        {
+            return new(null, false, Problems.Validation("originalTransactionId", "No transaction with that id exists in this account."));
+        }
+
+        // Paired just after the statement looked: refused as it was then; the POS retries with the same key.
+        return Problem(404, "register-not-paired", "The register is not paired", $"Pair register '{registerId}' with a terminal first.");
     }
 
     private async Task<CreateOutcome?> ReplayAsync(Guid accountId, string key, string requestHash, CancellationToken ct)

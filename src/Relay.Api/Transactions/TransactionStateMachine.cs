@@ -25,22 +25,35 @@ public sealed class TransactionStateMachine(RelayDbContext db)
     private const string Returning = "RETURNING *, relay_transaction_updated(transactions) AS event_appended";
 
     /// <summary>
-    /// A new transaction, pending, with the Idempotency-Key that created it: both rows or neither (a unique violation
-    /// names the key, or the terminal's open transaction, that refused it).
+    /// A new transaction, pending, on the terminal paired with its register, with the Idempotency-Key that created it: both
+    /// rows or neither, and with them whether the terminal is connected. Nothing when the register is not paired, its
+    /// terminal was removed, or the original transaction is not in the account (the caller finds out which). A unique
+    /// violation names the key, or the terminal's open transaction, that refused it. One statement, one round trip.
     /// </summary>
-    public Task<Transaction?> Create(Transaction t, IdempotencyRecord key)
+    /// <remarks>The terminal and register name of <paramref name="t"/> are the pairing's; nullable values are cast, since a null parameter has no type.</remarks>
+    public async Task<(Transaction Row, bool TerminalOnline)?> Create(Transaction t, IdempotencyRecord key)
     {
         var type = WireEnum<TransactionType>.Name(t.Type);
         var status = WireEnum<TransactionStatus>.Name(t.Status);
-        return Single($"""
-            WITH idempotency AS (
+        var rows = await Run($"""
+            WITH pairing AS (
+                SELECT p.terminal_id, p.register_name, terminals.connection_id IS NOT NULL AS terminal_online
+                FROM pairings p JOIN terminals ON terminals.id = p.terminal_id
+                WHERE p.account_id = {t.AccountId} AND p.register_id = {t.RegisterId} AND terminals.status <> 'removed'
+                  AND (CAST({t.OriginalTransactionId} AS uuid) IS NULL
+                       OR EXISTS (SELECT 1 FROM transactions o WHERE o.id = CAST({t.OriginalTransactionId} AS uuid) AND o.account_id = {t.AccountId}))),
+            idempotency AS (
                 INSERT INTO idempotency_records (account_id, key, request_hash, transaction_id, created_at)
-                VALUES ({key.AccountId}, {key.Key}, {key.RequestHash}, {key.TransactionId}, {key.CreatedAt}))
+                SELECT {key.AccountId}, {key.Key}, {key.RequestHash}, {key.TransactionId}, {key.CreatedAt} FROM pairing)
             INSERT INTO transactions (id, account_id, register_id, register_name, terminal_id, type, status, amount, currency,
                 cash_out_amount, tip_amount, reference, original_transaction_id, callback_url, created_at, updated_at, expires_at)
-            VALUES ({t.Id}, {t.AccountId}, {t.RegisterId}, {t.RegisterName}, {t.TerminalId}, {type}, {status}, {t.Amount}, {t.Currency},
-                {t.CashOutAmount}, {t.TipAmount}, {t.Reference}, {t.OriginalTransactionId}, {t.CallbackUrl}, {t.CreatedAt}, {t.UpdatedAt}, {t.ExpiresAt})
-            """);
+            SELECT {t.Id}, {t.AccountId}, {t.RegisterId}, pairing.register_name, pairing.terminal_id, {type}, {status}, CAST({t.Amount} AS bigint),
+                CAST({t.Currency} AS text), CAST({t.CashOutAmount} AS bigint), CAST({t.TipAmount} AS bigint), CAST({t.Reference} AS text),
+                CAST({t.OriginalTransactionId} AS uuid), CAST({t.CallbackUrl} AS text), {t.CreatedAt}, {t.UpdatedAt}, {t.ExpiresAt}
+            FROM pairing
+            """, durable: true, Returning + ", (SELECT terminal_online FROM pairing) AS terminal_online",
+            reader => TransactionRows.ReadAllAsync(reader, (row, r) => (row, r.GetBoolean(r.GetOrdinal("terminal_online")))));
+        return rows is [var created] ? created : null;
     }
 
     /// <summary>The terminal acknowledged receipt. Never after <c>expires_at</c>, so delivery and expiry cannot both happen.</summary>
@@ -125,7 +138,11 @@ public sealed class TransactionStateMachine(RelayDbContext db)
 
     private async Task<Transaction?> Single(FormattableString update, bool durable = true) => (await Many(update, durable)).FirstOrDefault();
 
-    private async Task<List<Transaction>> Many(FormattableString update, bool durable = true)
+    private Task<List<Transaction>> Many(FormattableString update, bool durable = true) =>
+        Run(update, durable, durable ? Returning : Returning + ", set_config('synchronous_commit', 'off', true) AS commit_without_flush",
+            TransactionRows.ReadAllAsync);
+
+    private async Task<List<T>> Run<T>(FormattableString update, bool durable, string returning, Func<NpgsqlDataReader, Task<List<T>>> read)
     {
         // The statement is its own database transaction, so a local setting made in it applies to its commit (and, in a
         // caller's transaction, would relax the caller's whole commit: refused).
@@ -137,8 +154,7 @@ public sealed class TransactionStateMachine(RelayDbContext db)
 
         // On the context's connection (and in its transaction, if any), as a plain statement: {n} becomes $n+1.
         var arguments = update.GetArguments();
-        var sql = string.Format(update.Format, Enumerable.Range(1, arguments.Length).Select(n => (object)("$" + n)).ToArray()) + "\n" +
-                  (durable ? Returning : Returning + ", set_config('synchronous_commit', 'off', true) AS commit_without_flush");
+        var sql = string.Format(update.Format, Enumerable.Range(1, arguments.Length).Select(n => (object)("$" + n)).ToArray()) + "\n" + returning;
         await db.Database.OpenConnectionAsync();
         try
         {
@@ -149,7 +165,7 @@ public sealed class TransactionStateMachine(RelayDbContext db)
             }
 
             await using var reader = await command.ExecuteReaderAsync();
-            return await TransactionRows.ReadAllAsync(reader);
+            return await read(reader);
         }
         finally
         {
