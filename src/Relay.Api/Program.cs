@@ -14,6 +14,11 @@ using Relay.Api.Webhooks;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRelayLogging();
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+// Kestrel runs what a socket's data wakes (parsing, the endpoint or hub method up to its first wait) on the thread that
+// read it, not on a thread-pool thread woken for it: a thread hop fewer per request and per terminal message (1,000
+// terminals at 100 payments/s: p50 4.8 -> 4.1 ms, relay CPU 24 -> 20%). "Unsafe" for code that blocks a thread: the relay's
+// request and hub code never does (it awaits), save the log queue when 10,000 lines wait for a blocked standard output.
+builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
 
 builder.Services.Configure<RelayOptions>(builder.Configuration.GetSection("Relay"));
 builder.Services.AddSingleton(TimeProvider.System);
