@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -23,6 +24,8 @@ public sealed class TransactionStateMachine(RelayDbContext db)
 {
     // The whole row (read by TransactionRows as the entity maps it): the caller needs no second read.
     private const string Returning = "RETURNING *, relay_transaction_updated(transactions) AS event_appended";
+
+    private static readonly ConcurrentDictionary<(string Format, string Returning), string> Statements = new();
 
     /// <summary>
     /// A new transaction, pending, on the terminal paired with its register, with the Idempotency-Key that created it: both
@@ -152,9 +155,11 @@ public sealed class TransactionStateMachine(RelayDbContext db)
             throw new InvalidOperationException("A transition committed without a flush cannot run inside a caller's database transaction.");
         }
 
-        // On the context's connection (and in its transaction, if any), as a plain statement: {n} becomes $n+1.
+        // On the context's connection (and in its transaction, if any), as a plain statement: {n} becomes $n+1, once per
+        // statement (its format and RETURNING are constants).
         var arguments = update.GetArguments();
-        var sql = string.Format(update.Format, Enumerable.Range(1, arguments.Length).Select(n => (object)("$" + n)).ToArray()) + "\n" + returning;
+        var sql = Statements.GetOrAdd((update.Format, returning), static (key, count) =>
+            string.Format(key.Format, Enumerable.Range(1, count).Select(n => (object)("$" + n)).ToArray()) + "\n" + key.Returning, arguments.Length);
         await db.Database.OpenConnectionAsync();
         try
         {
