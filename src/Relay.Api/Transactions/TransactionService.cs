@@ -194,24 +194,31 @@ public sealed class TransactionService(
     {
         var deadline = clock.Now() + wait;
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
-        while (true)
+        try
         {
-            change ??= waiters.NextChange(id);
-            var transaction = known ?? await LoadAsync(accountId, id, ct);
-            var remaining = deadline - clock.Now();
-            // A stopping instance answers with the transaction as it stands; the POS asks again (another instance).
-            if (transaction is null || Transaction.IsFinal(transaction.Status) || remaining <= TimeSpan.Zero
-                || lifetime.ApplicationStopping.IsCancellationRequested)
+            while (true)
             {
-                waiters.Forget(id, change);
-                return transaction;
-            }
+                change ??= waiters.NextChange(id);
+                var transaction = known ?? await LoadAsync(accountId, id, ct);
+                var remaining = deadline - clock.Now();
+                // A stopping instance answers with the transaction as it stands; the POS asks again (another instance).
+                if (transaction is null || Transaction.IsFinal(transaction.Status) || remaining <= TimeSpan.Zero
+                    || lifetime.ApplicationStopping.IsCancellationRequested)
+                {
+                    waiters.Forget(id, change);
+                    return transaction;
+                }
 
-            // Changes here and on other instances (LISTEN/NOTIFY) signal; the periodic re-read is the fallback for a lost notification.
-            await Task.WhenAny(change, Task.Delay(remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), clock, waiting.Token));
-            ct.ThrowIfCancellationRequested();
-            known = change.IsCompletedSuccessfully ? change.Result : null; // the final transaction, when it ended here
-            change = null;
+                // Changes here and on other instances (LISTEN/NOTIFY) signal; the periodic re-read is the fallback for a lost notification.
+                await Task.WhenAny(change, Task.Delay(remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), clock, waiting.Token));
+                ct.ThrowIfCancellationRequested();
+                known = change.IsCompletedSuccessfully ? change.Result : null; // the final transaction, when it ended here
+                change = null;
+            }
+        }
+        finally
+        {
+            waiting.Cancel(); // drops the re-read timer of a wait that a change ended, rather than leave it to fire
         }
     }
 
