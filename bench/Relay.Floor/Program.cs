@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.SignalR;
 // A terminal's access_token is its register id, and any non-empty Bearer key is an account.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
+builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true); // as the relay (src/Relay.Api/Program.cs)
 builder.Services.ConfigureHttpJsonOptions(o => FloorJson.Configure(o.SerializerOptions));
 builder.Services.AddSignalR(o =>
     {
