@@ -55,6 +55,7 @@ builder.Services.AddScoped<PairingService>();
 builder.Services.AddScoped<TerminalMessages>();
 builder.Services.AddHostedService<ExpirySweeper>();
 builder.Services.AddSingleton<ThisInstance>();
+builder.Services.AddSingleton<Peers>();
 builder.Services.AddHostedService<InstanceHeartbeat>();
 builder.Services.AddHostedService<PeerListener>();
 builder.Services.AddSingleton<WebhookUrls>();

@@ -13,15 +13,17 @@ namespace Relay.Api.Cluster;
 /// another instance at once, and leaves the database saying so.
 /// </summary>
 public sealed class InstanceHeartbeat(
-    IServiceScopeFactory scopes, ThisInstance instance, TerminalConnections connections, IHostApplicationLifetime lifetime,
+    IServiceScopeFactory scopes, ThisInstance instance, Peers peers, TerminalConnections connections, IHostApplicationLifetime lifetime,
     TimeProvider clock, IOptions<RelayOptions> options, ILogger<InstanceHeartbeat> logger) : BackgroundService
 {
     private ClusterOptions Options => options.Value.Cluster;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Before the server takes connections: a terminal that connects here must find this instance alive.
+        // Before the server takes connections: a terminal that connects here must find this instance alive, and the
+        // other instances must know it is here (so they send it hints) before a request or a terminal reaches it.
         await BeatAsync(cancellationToken);
+        await AnnounceAsync(cancellationToken);
         logger.LogInformation("Relay instance {InstanceId} ({Name}) started", instance.Id, instance.Name);
         lifetime.ApplicationStopping.Register(() =>
         {
@@ -77,6 +79,11 @@ public sealed class InstanceHeartbeat(
         // Terminals held by an instance that stopped beating (or by none at all) are not connected to anything.
         var deadline = now - Options.DeadAfter;
         var alive = db.Instances.Where(i => i.HeartbeatAt >= deadline).Select(i => (Guid?)i.Id);
+        if (await alive.AnyAsync(i => i != instance.Id, ct))
+        {
+            peers.Seen();
+        }
+
         var stranded = db.Terminals.Where(t => t.ConnectionId != null && (t.InstanceId == null || !alive.Contains(t.InstanceId)));
         var marked = await MarkOfflineAsync(scope, stranded, deadline);
         if (marked > 0)
@@ -86,6 +93,13 @@ public sealed class InstanceHeartbeat(
 
         await db.Instances.Where(i => i.HeartbeatAt < deadline && !db.Terminals.Any(t => t.InstanceId == i.Id)).ExecuteDeleteAsync(ct);
         await scope.ServiceProvider.GetRequiredService<TerminalChannel>().ResendPendingAsync(Options.ResendAfter, ct);
+    }
+
+    private async Task AnnounceAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
+        await db.Database.ExecuteSqlAsync($"SELECT relay_notify({PeerListener.Joined + instance.Id})", ct);
     }
 
     /// <summary>Marks the terminals offline, last seen at their instance's last heartbeat (or <paramref name="lastSeen"/>; null: now).</summary>

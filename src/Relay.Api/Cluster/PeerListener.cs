@@ -14,9 +14,12 @@ namespace Relay.Api.Cluster;
 /// </summary>
 public sealed class PeerListener(
     IConfiguration configuration, IServiceScopeFactory scopes, TransactionWaiters waiters, EventSignals eventSignals,
-    TerminalConnections connections, ApiKeyCache apiKeys, ILogger<PeerListener> logger) : BackgroundService
+    TerminalConnections connections, ApiKeyCache apiKeys, ThisInstance instance, Peers peers, ILogger<PeerListener> logger) : BackgroundService
 {
     public const string Channel = "relay";
+
+    /// <summary>The prefix of a starting instance's announcement (its id follows).</summary>
+    public const string Joined = "i:";
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -40,6 +43,7 @@ public sealed class PeerListener(
                 }
 
                 logger.LogInformation("Listening for other relay instances' changes");
+                peers.Seen(); // an instance may have announced itself while this one was not listening
                 await CatchUpAsync(stoppingToken);
                 while (true)
                 {
@@ -69,6 +73,9 @@ public sealed class PeerListener(
                     break;
                 case "e:" when Guid.TryParse(payload.AsSpan(2), out var accountId):
                     eventSignals.Notify(accountId);
+                    break;
+                case Joined when Guid.TryParse(payload.AsSpan(2), out var instanceId) && instanceId != instance.Id:
+                    peers.Seen();
                     break;
                 case "k:" when Guid.TryParse(payload.AsSpan(2), out var accountId):
                     apiKeys.Forget(accountId);

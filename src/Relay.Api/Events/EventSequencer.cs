@@ -16,7 +16,7 @@ namespace Relay.Api.Events;
 /// The order is the order in which events became visible (committed), so a reader resuming after sequence N never
 /// misses one: an event committed later gets a later number. Events of one transaction keep their insertion order.
 /// </remarks>
-public sealed class EventSequencer(IServiceScopeFactory scopes, EventSignals signals, ILogger<EventSequencer> logger) : BackgroundService
+public sealed class EventSequencer(IServiceScopeFactory scopes, EventSignals signals, Peers peers, ILogger<EventSequencer> logger) : BackgroundService
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(50);
@@ -32,7 +32,7 @@ public sealed class EventSequencer(IServiceScopeFactory scopes, EventSignals sig
         if (numbered > 0)
         {
             signals.Notify(accountId);
-            await db.Database.NotifyPeersAsync("e:" + accountId, logger, ct);
+            await db.Database.NotifyPeersAsync(peers, "e:" + accountId, logger, ct);
         }
     }
 

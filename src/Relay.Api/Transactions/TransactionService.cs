@@ -23,6 +23,7 @@ public sealed class TransactionService(
     TerminalChannel terminals,
     TerminalConnections connections,
     EventLog events,
+    Peers peers,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
     ILogger<TransactionService> logger)
@@ -402,7 +403,7 @@ public sealed class TransactionService(
         foreach (var row in rows.Where(r => Transaction.IsFinal(r.Status)))
         {
             waiters.Notify(row.Id, committed && connections.ConnectionIdOf(row.TerminalId) is not null ? row.ToResponse(terminalOnline: true) : null);
-            await db.Database.NotifyPeersAsync("t:" + row.Id, logger); // waiters on other instances
+            await db.Database.NotifyPeersAsync(peers, "t:" + row.Id, logger); // waiters on other instances
         }
 
         return rows;
