@@ -141,22 +141,17 @@ public sealed class TransactionService(
                 where p.AccountId == accountId && p.RegisterId == registerId
                 select (TerminalStatus?)t.Status)
             .FirstOrDefaultAsync(ct);
-        if (terminal is null)
-        {
-            return Problem(404, "register-not-paired", "The register is not paired", $"Pair register '{registerId}' with a terminal first.");
-        }
-
         if (terminal == TerminalStatus.Removed)
         {
             return Problem(409, "terminal-removed", "The register's terminal was removed");
         }
 
-        if (originalId is { } original && !await db.Transactions.AnyAsync(t => t.Id == original && t.AccountId == accountId, ct))
+        if (terminal is not null && originalId is { } original && !await db.Transactions.AnyAsync(t => t.Id == original && t.AccountId == accountId, ct))
         {
             return new(null, false, Problems.Validation("originalTransactionId", "No transaction with that id exists in this account."));
         }
 
-        // Paired just after the statement looked: refused as it was then; the POS retries with the same key.
+        // Not paired, or paired only after the statement looked: refused as it stood then (the POS retries with its key).
         return Problem(404, "register-not-paired", "The register is not paired", $"Pair register '{registerId}' with a terminal first.");
     }
 
