@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
+using Microsoft.Extensions.DependencyInjection;
 using Relay.Api.Data;
 using Relay.Api.Transactions;
 using Relay.Tests.Infrastructure;
@@ -18,12 +18,10 @@ public sealed class CommitDurabilityTests(RelayFixture relay) : IClassFixture<Re
         var id = Guid.Parse((await merchant.PurchaseAsync("till-1", 1250).Expect(201)).Str("id"));
         await terminal.AcceptNextAsync(start: false);
 
-        // The relay's own statements share connections (multiplexing); this context has one physical connection for all
-        // that follows, so that a setting leaking from the statement would show.
-        var oneConnection = new NpgsqlConnectionStringBuilder(relay.ConnectionString) { Multiplexing = false, Pooling = false }.ConnectionString;
-        await using var db = new RelayDbContext(new DbContextOptionsBuilder<RelayDbContext>().UseNpgsql(oneConnection).UseSnakeCaseNamingConvention().Options);
-        var states = new TransactionStateMachine(db);
-        await db.Database.OpenConnectionAsync();
+        await using var scope = relay.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
+        var states = scope.ServiceProvider.GetRequiredService<TransactionStateMachine>();
+        await db.Database.OpenConnectionAsync(); // one connection for all that follows
         await db.Database.ExecuteSqlAsync($"SET synchronous_commit = on"); // this connection's setting (test databases run without)
         var device = await db.Transactions.Where(t => t.Id == id).Select(t => t.DeliveredDeviceId!.Value).SingleAsync();
 

@@ -35,7 +35,7 @@ public sealed class LoneInstanceTests(LoneInstanceFixture relay) : IClassFixture
 
         // Another instance announces itself (as one does when it starts): hints go out again.
         await channel.NotifyAsync("i:" + Guid.NewGuid());
-        await Scenario.Eventually(PaymentSentItsHint, "a payment sends its hint once another instance is there", seconds: 2);
+        await Scenario.Eventually(PaymentSentItsHint, "a payment sends its hint once another instance is there", seconds: 4);
     }
 
     /// <summary>The relay's notification channel, as another instance hears it.</summary>

@@ -10,18 +10,12 @@ namespace Relay.Api.Cluster;
 /// Sent after the change commits, in a transaction of its own that does not wait for a disk flush (relay_notify):
 /// PostgreSQL holds one global lock from a notifying commit's start to its end, so notifications sent inside durable
 /// commits would make every such commit in the database wait, one fsync at a time, for the ones before it. In a
-/// caller's open transaction it is sent with that transaction's commit instead. Not sent at all while this instance is
-/// alone (<see cref="Peers"/>).
+/// caller's open transaction it is sent with that transaction's commit instead.
 /// </remarks>
 public static class PeerNotify
 {
-    public static async Task NotifyPeersAsync(this DatabaseFacade database, Peers peers, string payload, ILogger logger, CancellationToken ct = default)
+    public static async Task NotifyPeersAsync(this DatabaseFacade database, string payload, ILogger logger, CancellationToken ct = default)
     {
-        if (peers.Alone)
-        {
-            return;
-        }
-
         if (database.CurrentTransaction is not null)
         {
             // A failure fails the caller's transaction, as any statement in it would.

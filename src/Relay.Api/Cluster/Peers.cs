@@ -3,15 +3,17 @@ using Microsoft.Extensions.Options;
 namespace Relay.Api.Cluster;
 
 /// <summary>
-/// Whether other relay instances may be running, so that hints for them (<see cref="PeerNotify"/>) are worth sending.
-/// An instance is alone once no other has been seen for <see cref="ClusterOptions.DeadAfter"/>: none alive in the
-/// heartbeat's count, none announcing itself on start, and no reconnect of this instance's listener (which may have
-/// missed an announcement). Alone, it sends no hints: a transaction's waiters, its event streams and its terminals are
-/// all here, or nowhere. At 100 payments/s that is one database transaction in five fewer.
+/// Whether other relay instances may be running, so that the hints whose readers re-read anyway are worth sending: a
+/// finished transaction (t:, for Prefer: wait requests, which re-read within a second) and numbered events (e:, for
+/// event streams, which re-read at their interval). An instance is alone once no other has been seen for
+/// <see cref="ClusterOptions.DeadAfter"/>: none alive in the heartbeat's count, none announcing itself on start, and no
+/// reconnect of this instance's listener (which may have missed an announcement). At 100 payments/s alone that is one
+/// database transaction in five fewer.
 /// </summary>
 /// <remarks>
-/// Erring costs only time, never an outcome: hints are hints, and every reader has its fallback (waiters re-read within a
-/// second, pending work is pushed again). A starting instance announces itself before it takes any request.
+/// Erring costs a second at most, never an outcome. Pushes to terminals held elsewhere (p:) and key revocations (k:) are
+/// always sent: an input answer or a pairing change has no re-send to fall back on. A starting instance announces itself
+/// before it takes any request.
 /// </remarks>
 public sealed class Peers(IOptions<RelayOptions> options)
 {

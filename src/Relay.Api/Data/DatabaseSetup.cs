@@ -13,15 +13,11 @@ public static class DatabaseSetup
         var connectionString = configuration.GetConnectionString("Relay")
             ?? throw new InvalidOperationException("Set the PostgreSQL connection string: ConnectionStrings__Relay (config ConnectionStrings:Relay).");
         // The relay keeps no session state on pooled connections (LISTEN and the migration lock use connections of their
-        // own), so a connection needs no DISCARD ALL when it returns to the pool, and its prepared statements stay. For
-        // the same reason its statements can share connections (multiplexing): each statement is written to a connection
-        // that is already busy rather than waiting for one of its own, so PostgreSQL runs many on few backends, one after
-        // the other (1,000 terminals at 400 payments/s: p99 130-165 -> 17 ms; 800/s sustained, where 640/s was the
-        // most). Transactions still have a connection to themselves. No TransactionScope is used: nothing to enlist in.
+        // own), so a connection needs no DISCARD ALL when it returns to the pool, and its prepared statements stay. No
+        // TransactionScope is used: nothing to enlist in, so opening a pooled connection skips looking for one.
         var pooled = new NpgsqlConnectionStringBuilder(connectionString);
         if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) pooled.NoResetOnClose = true;
         if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)) pooled.MaxAutoPrepare = 64;
-        if (!connectionString.Contains("Multiplexing", StringComparison.OrdinalIgnoreCase)) pooled.Multiplexing = true;
         if (!connectionString.Contains("Enlist", StringComparison.OrdinalIgnoreCase)) pooled.Enlist = false;
         // One pool of connections for EF and for the few hot statements that skip it (terminal sign-in and presence).
         services.AddSingleton(_ => NpgsqlDataSource.Create(pooled.ConnectionString));

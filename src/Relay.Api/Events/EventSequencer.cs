@@ -32,7 +32,10 @@ public sealed class EventSequencer(IServiceScopeFactory scopes, EventSignals sig
         if (numbered > 0)
         {
             signals.Notify(accountId);
-            await db.Database.NotifyPeersAsync(peers, "e:" + accountId, logger, ct);
+            if (!peers.Alone) // streams elsewhere re-read at their interval anyway (Peers)
+            {
+                await db.Database.NotifyPeersAsync("e:" + accountId, logger, ct);
+            }
         }
     }
 

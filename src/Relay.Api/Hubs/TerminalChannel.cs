@@ -17,7 +17,7 @@ namespace Relay.Api.Hubs;
 /// <see cref="ResendPendingAsync"/>), so a lost notification delays a payment by seconds, never loses it.
 /// </remarks>
 public sealed class TerminalChannel(
-    IHubContext<TerminalHub> hub, TerminalConnections connections, RelayDbContext db, ThisInstance instance, Peers peers, TimeProvider clock,
+    IHubContext<TerminalHub> hub, TerminalConnections connections, RelayDbContext db, ThisInstance instance, TimeProvider clock,
     ILogger<TerminalChannel> logger)
 {
     public Task StartTransaction(Guid terminalId, TerminalTransaction transaction) =>
@@ -102,7 +102,7 @@ public sealed class TerminalChannel(
             return;
         }
 
-        await db.Database.NotifyPeersAsync(peers, new TerminalPush(terminalId, method, reference).ToString(), logger);
+        await db.Database.NotifyPeersAsync(new TerminalPush(terminalId, method, reference).ToString(), logger);
     }
 
     private async Task SendHere(Guid terminalId, string connectionId, string method, object argument)

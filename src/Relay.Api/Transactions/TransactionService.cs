@@ -215,6 +215,10 @@ public sealed class TransactionService(
         finally
         {
             waiting.Cancel(); // drops the re-read timer of a wait that a change ended, rather than leave it to fire
+            if (change is not null)
+            {
+                waiters.Forget(id, change); // a cancelled request leaves no signal behind
+            }
         }
     }
 
@@ -398,7 +402,10 @@ public sealed class TransactionService(
         foreach (var row in rows.Where(r => Transaction.IsFinal(r.Status)))
         {
             waiters.Notify(row.Id, committed && connections.ConnectionIdOf(row.TerminalId) is not null ? row.ToResponse(terminalOnline: true) : null);
-            await db.Database.NotifyPeersAsync(peers, "t:" + row.Id, logger); // waiters on other instances
+            if (!peers.Alone) // waiters on other instances (they re-read within a second anyway: Peers)
+            {
+                await db.Database.NotifyPeersAsync("t:" + row.Id, logger);
+            }
         }
 
         return rows;
