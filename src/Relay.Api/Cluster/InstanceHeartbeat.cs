@@ -99,7 +99,7 @@ public sealed class InstanceHeartbeat(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
-        await db.Database.ExecuteSqlAsync($"SELECT relay_notify({PeerListener.Joined + instance.Id})", ct);
+        await db.Database.NotifyPeersAsync(PeerListener.Joined + instance.Id, logger, ct);
     }
 
     /// <summary>Marks the terminals offline, last seen at their instance's last heartbeat (or <paramref name="lastSeen"/>; null: now).</summary>

@@ -201,7 +201,6 @@ public sealed class TransactionService(
                 if (transaction is null || Transaction.IsFinal(transaction.Status) || remaining <= TimeSpan.Zero
                     || lifetime.ApplicationStopping.IsCancellationRequested)
                 {
-                    waiters.Forget(id, change);
                     return transaction;
                 }
 
@@ -217,7 +216,7 @@ public sealed class TransactionService(
             waiting.Cancel(); // drops the re-read timer of a wait that a change ended, rather than leave it to fire
             if (change is not null)
             {
-                waiters.Forget(id, change); // a cancelled request leaves no signal behind
+                waiters.Forget(id, change); // a finished or cancelled wait leaves no signal behind
             }
         }
     }
