@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using Relay.Api;
 using Relay.Api.Accounts;
 using Relay.Api.Cluster;
@@ -32,9 +33,11 @@ builder.Services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => RelayJson.
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
     c.ProblemDetails.Extensions.TryAdd("code", Problems.DefaultCode(c.ProblemDetails.Status)));
+builder.Services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>(); // after the framework's: answers whatever Accept it declines
 builder.Services.AddExceptionHandler<ExceptionToProblem>();
 builder.Services.AddSignalR(o =>
     {
+        o.AddFilter<HubRefusals>();
         o.MaximumReceiveMessageSize = 256 * 1024;
         o.KeepAliveInterval = TimeSpan.FromSeconds(15); // the terminal hears from the relay at least this often (SignalR's default, half the clients' 30 s)
         o.ClientTimeoutInterval = TimeSpan.FromSeconds(30); // a terminal silent this long (no keep-alive) is disconnected
@@ -72,6 +75,7 @@ app.UseRelayOpenApi();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
+app.UseUtf8Bodies();
 
 app.MapAccounts();
 app.MapTerminals();

@@ -29,6 +29,7 @@ public sealed partial class RelayTerminalClient
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentException.ThrowIfNullOrEmpty(result.TransactionId);
+        result.Validate();
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
 
         await _outbox.SaveAsync(result);

@@ -52,6 +52,34 @@ public sealed record TerminalResult(string TransactionId, TransactionOutcome Out
     public long? TipAmount { get; init; }
     public string? MerchantReceipt { get; init; }
     public string? CustomerReceipt { get; init; }
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> for what the relay refuses in any result (it would never accept it, so it must
+    /// not wait in the outbox): control characters in its texts (line breaks and tabs only in receipts), negative amounts.
+    /// </summary>
+    public void Validate()
+    {
+        foreach (var (value, name) in new[]
+                 {
+                     (ResponseCode, nameof(ResponseCode)), (ResponseText, nameof(ResponseText)), (AuthCode, nameof(AuthCode)),
+                     (CardScheme, nameof(CardScheme)), (MaskedPan, nameof(MaskedPan)), (EntryMode, nameof(EntryMode)),
+                     (TerminalReference, nameof(TerminalReference)), (AcquirerReference, nameof(AcquirerReference)),
+                 })
+        {
+            if (value is not null && value.Any(char.IsControl)) throw new ArgumentException($"{name} must not contain control characters.", name);
+        }
+
+        foreach (var (value, name) in new[] { (MerchantReceipt, nameof(MerchantReceipt)), (CustomerReceipt, nameof(CustomerReceipt)) })
+        {
+            if (value is not null && value.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+                throw new ArgumentException($"{name} must not contain control characters other than line breaks and tabs.", name);
+        }
+
+        foreach (var (value, name) in new[] { (AmountAuthorised, nameof(AmountAuthorised)), (SurchargeAmount, nameof(SurchargeAmount)), (TipAmount, nameof(TipAmount)) })
+        {
+            if (value is < 0) throw new ArgumentException($"{name} must not be negative.", name);
+        }
+    }
 }
 
 public sealed record PairingCode(string Code, DateTimeOffset ExpiresAt);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Relay.Api.Infrastructure;
 
 namespace Relay.Api.Cluster;
 
@@ -15,9 +16,9 @@ public static class Draining
         {
             if (stopping.IsCancellationRequested && context.Request.Path.StartsWithSegments(hubPath))
             {
-                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 context.Response.Headers.RetryAfter = "1";
-                return Task.CompletedTask;
+                return Problems.Write(context, StatusCodes.Status503ServiceUnavailable, "instance-stopping", "This instance is stopping",
+                    "Connect again: another instance takes the connection.").AsTask();
             }
 
             return next(context);

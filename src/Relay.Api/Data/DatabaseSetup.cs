@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
 namespace Relay.Api.Data;
@@ -8,6 +10,9 @@ public static class DatabaseSetup
     // pg_advisory_lock key shared by every instance: one migrates at a time, the others wait and find nothing to do.
     private const long MigrationLockKey = 0x52454c4159; // "RELAY"
 
+    /// <summary>Connections per instance unless the connection string says (Maximum Pool Size): two instances fit PostgreSQL's default of 100.</summary>
+    public const int DefaultMaxPoolSize = 40;
+
     public static IServiceCollection AddRelayDatabase(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString("Relay")
@@ -15,10 +20,19 @@ public static class DatabaseSetup
         // The relay keeps no session state on pooled connections (LISTEN and the migration lock use connections of their
         // own), so a connection needs no DISCARD ALL when it returns to the pool, and its prepared statements stay. No
         // TransactionScope is used: nothing to enlist in, so opening a pooled connection skips looking for one.
+        // Auto-preparation stays off: a statement that fails while PostgreSQL binds its parameters (text it cannot store,
+        // such as a NUL) in the very round trip that auto-prepares it leaves Npgsql's bookkeeping of that connection wrong,
+        // so the next use of the statement there runs, and then throws "unexpected backend message DataRow" to a caller
+        // whose change was made (npgsql/npgsql#6391, still in 10.0.3). The hot statements are prepared explicitly instead
+        // (TransactionStateMachine), which prepares in a round trip of its own. The pool is sized for several instances
+        // on one PostgreSQL with its default max_connections (100); a larger server can take a larger pool.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "").ToLowerInvariant()).ToHashSet();
         var pooled = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) pooled.NoResetOnClose = true;
-        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)) pooled.MaxAutoPrepare = 64;
-        if (!connectionString.Contains("Enlist", StringComparison.OrdinalIgnoreCase)) pooled.Enlist = false;
+        if (!given.Contains("noresetonclose")) pooled.NoResetOnClose = true;
+        if (!given.Contains("maxautoprepare")) pooled.MaxAutoPrepare = 0;
+        if (!given.Contains("enlist")) pooled.Enlist = false;
+        if (!given.Overlaps(["maxpoolsize", "maximumpoolsize"])) pooled.MaxPoolSize = DefaultMaxPoolSize;
         // One pool of connections for EF and for the few hot statements that skip it (terminal sign-in and presence).
         services.AddSingleton(_ => NpgsqlDataSource.Create(pooled.ConnectionString));
         services.AddDbContextPool<RelayDbContext>((s, o) => o
@@ -47,7 +61,9 @@ public static class DatabaseSetup
 
                 await using var scope = app.Services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
-                // MigrateAsync checks for the history table before reading it (GetPendingMigrations would log an error on a new database).
+                // MigrateAsync reads the history table before creating it, and logs that failure on a new database as an Error
+                // (dotnet/efcore#37328): the table is made first, with EF's own statement (CREATE TABLE IF NOT EXISTS).
+                await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync();
                 await db.Database.MigrateAsync();
 
                 await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({MigrationLockKey})", lockConnection))

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.SignalR;
+using Relay.Api.Terminals;
 using Relay.Api.Transactions;
 
 namespace Relay.Api.Hubs;
@@ -18,9 +20,31 @@ public sealed record TerminalResult(
     string? CardScheme, string? MaskedPan, string? EntryMode, string? TerminalReference, string? AcquirerReference,
     long? AmountAuthorised, long? SurchargeAmount, long? TipAmount, string? MerchantReceipt, string? CustomerReceipt)
 {
-    public TransactionResult ToResult() => new(
-        Outcome!.Value, ResponseCode, ResponseText, AuthCode, CardScheme, MaskedPan, EntryMode, TerminalReference,
-        AcquirerReference, AmountAuthorised, SurchargeAmount, TipAmount, MerchantReceipt, CustomerReceipt);
+    public const int MaxCode = 100;
+    public const int MaxResponseText = 500;
+
+    /// <summary>The result as the relay records it, once it keeps the rules of <see cref="HubInput"/>; else the HubException naming the field.</summary>
+    public (Guid TransactionId, TransactionResult Result) Checked()
+    {
+        var id = HubInput.Id(TransactionId, "transactionId");
+        if (Outcome is not { } outcome) throw new HubException("outcome is required: approved, declined, cancelled or failed.");
+        HubInput.Text(ResponseCode, "responseCode", MaxCode);
+        HubInput.Text(ResponseText, "responseText", MaxResponseText);
+        HubInput.Text(AuthCode, "authCode", MaxCode);
+        HubInput.Text(CardScheme, "cardScheme", MaxCode);
+        HubInput.Text(MaskedPan, "maskedPan", MaxCode);
+        HubInput.Text(EntryMode, "entryMode", MaxCode);
+        HubInput.Text(TerminalReference, "terminalReference", MaxCode);
+        HubInput.Text(AcquirerReference, "acquirerReference", MaxCode);
+        HubInput.Amount(AmountAuthorised, "amountAuthorised");
+        HubInput.Amount(SurchargeAmount, "surchargeAmount");
+        HubInput.Amount(TipAmount, "tipAmount");
+        HubInput.Text(MerchantReceipt, "merchantReceipt", TerminalMessages.MaxReceiptText, multiline: true);
+        HubInput.Text(CustomerReceipt, "customerReceipt", TerminalMessages.MaxReceiptText, multiline: true);
+        return (id, new TransactionResult(
+            outcome, ResponseCode, ResponseText, AuthCode, CardScheme, MaskedPan, EntryMode, TerminalReference,
+            AcquirerReference, AmountAuthorised, SurchargeAmount, TipAmount, MerchantReceipt, CustomerReceipt));
+    }
 }
 
 public sealed record PairingCodeResponse(string Code, DateTimeOffset ExpiresAt);

@@ -60,23 +60,19 @@ public sealed class TerminalHub(TerminalPresence presence, TerminalConnections c
 
     public Task Notify(NotificationMessage? notification, [FromServices] TerminalMessages messages) => messages.NotifyAsync(AccountId, TerminalId, notification);
 
-    public async Task<ReceivedAck> TransactionReceived(string transactionId, [FromServices] TransactionService transactions) =>
-        new(Guid.TryParse(transactionId, out var id) && await transactions.ReceivedAsync(TerminalId, DeviceId, id));
+    public async Task<ReceivedAck> TransactionReceived(string? transactionId, [FromServices] TransactionService transactions) =>
+        new(await transactions.ReceivedAsync(TerminalId, DeviceId, HubInput.Id(transactionId, "transactionId")));
 
-    public async Task<StartedAck> TransactionStarted(string transactionId, [FromServices] TransactionService transactions)
+    public async Task<StartedAck> TransactionStarted(string? transactionId, [FromServices] TransactionService transactions)
     {
-        var status = Guid.TryParse(transactionId, out var id) ? await transactions.StartedAsync(TerminalId, DeviceId, id) : null;
+        var status = await transactions.StartedAsync(TerminalId, DeviceId, HubInput.Id(transactionId, "transactionId"));
         return new StartedAck(status is { } s ? WireEnum<TransactionStatus>.Name(s) : "unknown");
     }
 
-    public async Task<CompletionAck> CompleteTransaction(TerminalResult result, [FromServices] TransactionService transactions)
+    public async Task<CompletionAck> CompleteTransaction(TerminalResult? result, [FromServices] TransactionService transactions)
     {
-        if (!Guid.TryParse(result.TransactionId, out var id) || result.Outcome is null)
-        {
-            throw new HubException("A result needs a transactionId and an outcome (approved, declined, cancelled or failed).");
-        }
-
-        var (accepted, status) = await transactions.CompleteAsync(TerminalId, DeviceId, id, result.ToResult());
+        var (id, checkedResult) = HubInput.Required(result, "The result").Checked();
+        var (accepted, status) = await transactions.CompleteAsync(TerminalId, DeviceId, id, checkedResult);
         return new CompletionAck(accepted, status is { } s ? WireEnum<TransactionStatus>.Name(s) : "unknown");
     }
 }

@@ -10,6 +10,31 @@ public sealed partial class ExceptionToProblem(ILogger<ExceptionToProblem> logge
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        if (context.Response.HasStarted)
+        {
+            // A stream that had begun (SSE) cannot turn into a problem; the client sees the connection end and reconnects.
+            logger.LogWarning(exception, "Error after the response to {Method} {Path} had started", context.Request.Method, context.Request.Path);
+            return true;
+        }
+
+        try
+        {
+            return await HandleAsync(context, exception);
+        }
+        catch (Exception failure) when (!context.Response.HasStarted)
+        {
+            // Writing the problem failed (it must not: ProblemJsonWriter answers any Accept). The client still gets a status and a body.
+            logger.LogError(failure, "Could not write the problem for {Method} {Path}", context.Request.Method, context.Request.Path);
+            context.Response.Clear();
+            context.Response.StatusCode = 500;
+            context.Response.ContentType = "application/problem+json";
+            await context.Response.WriteAsync("""{"status":500,"title":"An unexpected error occurred","code":"internal-error"}""", CancellationToken.None);
+            return true;
+        }
+    }
+
+    private async ValueTask<bool> HandleAsync(HttpContext context, Exception exception)
+    {
         switch (exception)
         {
             case BadHttpRequestException { InnerException: JsonException json }:
@@ -45,20 +70,8 @@ public sealed partial class ExceptionToProblem(ILogger<ExceptionToProblem> logge
         }
     }
 
-    private static ValueTask WriteValidation(HttpContext context, string field, string message)
-    {
-        context.Response.StatusCode = 400;
-        return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
-            {
-                Status = 400,
-                Title = "The request is not valid",
-                Extensions = { ["code"] = "validation-failed" },
-            },
-        });
-    }
+    private static ValueTask WriteValidation(HttpContext context, string field, string message) =>
+        Problems.Write(context, Problems.ValidationDetails(new Dictionary<string, string[]> { [field] = [message] }));
 
     // Minimal APIs say: Failed to bind parameter "Nullable<int> limit" from "abc".
     [GeneratedRegex("parameter \"(?:[^\"]*\\s)?(?<name>[A-Za-z0-9_]+)\" from \"(?<value>[^\"]*)\"")]

@@ -12,23 +12,28 @@ public static class Problems
     public static ProblemHttpResult NotFound(string what) =>
         Of(StatusCodes.Status404NotFound, "not-found", "Not found", $"No {what} with that id exists in this account.");
 
-    public static ProblemHttpResult Validation(IDictionary<string, string[]> errors) =>
-        TypedResults.Problem(new HttpValidationProblemDetails(errors)
-        {
-            Status = StatusCodes.Status400BadRequest,
-            Title = "The request is not valid",
-            Extensions = { ["code"] = "validation-failed" },
-        });
+    public static ProblemHttpResult Validation(IDictionary<string, string[]> errors) => TypedResults.Problem(ValidationDetails(errors));
+
+    public static HttpValidationProblemDetails ValidationDetails(IDictionary<string, string[]> errors) => new(errors)
+    {
+        Status = StatusCodes.Status400BadRequest,
+        Title = "The request is not valid",
+        Extensions = { ["code"] = "validation-failed" },
+    };
 
     public static ProblemHttpResult Validation(string field, string message) => Validation(new Dictionary<string, string[]> { [field] = [message] });
 
-    public static ValueTask Write(HttpContext context, int status, string code, string title, string? detail = null)
+    public static ValueTask Write(HttpContext context, int status, string code, string title, string? detail = null) =>
+        Write(context, new ProblemDetails { Status = status, Title = title, Detail = detail, Extensions = { ["code"] = code } });
+
+    /// <summary>Writes a problem outside an endpoint (middleware, authentication, the exception handler), whatever the request accepts.</summary>
+    public static ValueTask Write(HttpContext context, ProblemDetails problem)
     {
-        context.Response.StatusCode = status;
+        context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
         return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
-            ProblemDetails = { Status = status, Title = title, Detail = detail, Extensions = { ["code"] = code } },
+            ProblemDetails = problem,
         });
     }
 
@@ -67,10 +72,11 @@ public static class Problems
         (409, "input-expired", "The terminal's question timed out before the answer came; the terminal took its timeout path."),
         (409, "transaction-not-stranded", "Only a transaction left open by a replaced device can be resolved by an operator."),
         (413, "payload-too-large", "The request body is larger than the relay accepts."),
-        (415, "unsupported-media-type", "Send JSON with 'Content-Type: application/json'."),
+        (415, "unsupported-media-type", "Send JSON with 'Content-Type: application/json' (UTF-8; no other charset)."),
         (422, "idempotency-key-reused", "The Idempotency-Key was used before with a different body."),
         (429, "rate-limited", "Too many attempts; wait for the number of seconds in Retry-After."),
         (500, "internal-error", "An unexpected error; it is logged with the traceId."),
         (503, "database-unavailable", "PostgreSQL cannot be reached; retry after Retry-After seconds."),
+        (503, "instance-stopping", "This relay instance is stopping; connect again and another instance takes the connection."),
     ];
 }

@@ -17,7 +17,7 @@ public sealed class ValidationErrors
         list.Add(message);
     }
 
-    public void Text(string field, string? value, int maxLength, bool required = false)
+    public void Text(string field, string? value, int maxLength, bool required = false, bool multiline = false)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -30,9 +30,9 @@ public sealed class ValidationErrors
         {
             Add(field, $"{field} must be at most {maxLength} characters.");
         }
-        else if (value.Any(char.IsControl))
+        else if (!TextRules.IsClean(value, multiline))
         {
-            Add(field, $"{field} must not contain control characters.");
+            Add(field, $"{field} must not contain control characters{(multiline ? " other than line breaks and tabs" : "")}.");
         }
     }
 

@@ -53,6 +53,11 @@ public sealed partial class TerminalMessages(
             throw new HubException($"data must be at most {MaxEventData} characters of JSON.");
         }
 
+        if (notification.Data is { } json && !TextRules.IsClean(json))
+        {
+            throw new HubException("data must not contain control characters (other than line breaks and tabs) in its strings.");
+        }
+
         await events.AppendAsync(accountId, EventTypes.TerminalEvent, new DeviceEvent(kind, notification.Data), terminalId: terminalId);
     }
 
@@ -158,7 +163,7 @@ public sealed partial class TerminalMessages(
             };
         }
 
-        return value?.ValueKind == JsonValueKind.String && value.Value.GetString() is { Length: > 0 and <= MaxAnswer } text && !text.Any(char.IsControl)
+        return value?.ValueKind == JsonValueKind.String && value.Value.GetString() is { Length: > 0 and <= MaxAnswer } text && TextRules.IsClean(text)
             ? text
             : null;
     }
@@ -176,12 +181,8 @@ public sealed partial class TerminalMessages(
         return found is null ? throw new HubException($"Transaction '{transactionId}' is not one of this terminal's.") : (id, found);
     }
 
-    private static void Require(string? value, string name, int maxLength, bool multiline = false)
-    {
-        if (string.IsNullOrWhiteSpace(value)) throw new HubException($"{name} is required.");
-        if (value.Length > maxLength) throw new HubException($"{name} must be at most {maxLength} characters.");
-        if (value.Any(c => char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t'))) throw new HubException($"{name} must not contain control characters.");
-    }
+    private static void Require(string? value, string name, int maxLength, bool multiline = false) =>
+        HubInput.Text(value, name, maxLength, required: true, multiline: multiline);
 
     [GeneratedRegex("^[a-z][a-z0-9_]{0,49}$")]
     private static partial Regex SnakeCase();

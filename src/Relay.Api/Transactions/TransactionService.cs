@@ -48,7 +48,7 @@ public sealed class TransactionService(
         // would be refused first (the register unpaired since, say), by looking the key up before refusing.
         async Task<CreateOutcome> RefuseAsync(CreateOutcome refusal) => await ReplayAsync(accountId, idempotencyKey, requestHash, ct) ?? refusal;
 
-        Guid? originalId = request.OriginalTransactionId is null ? null : Guid.Parse(request.OriginalTransactionId);
+        Guid? originalId = Guid.TryParse(request.OriginalTransactionId, out var original) ? original : null; // validated: none, or an id
         var now = clock.Now();
         var transaction = new Transaction
         {
@@ -327,8 +327,7 @@ public sealed class TransactionService(
             return (true, TransactionStateMachine.StatusOf(result.Outcome));
         }
 
-        var current = await db.Transactions.AsNoTracking().Where(t => t.Id == id && t.TerminalId == terminalId)
-            .Select(t => new { t.Status, t.Result, t.RegisterId }).FirstOrDefaultAsync();
+        var current = await db.Transactions.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id && t.TerminalId == terminalId);
         if (current is null)
         {
             logger.LogWarning("Terminal {TerminalId} reported a result for unknown transaction {TransactionId}", terminalId, id);
@@ -338,6 +337,15 @@ public sealed class TransactionService(
         if (current.Result?.Outcome == result.Outcome)
         {
             return (true, current.Status);
+        }
+
+        if (!Transaction.IsFinal(current.Status) && !TransactionStateMachine.Authorises(current, result))
+        {
+            logger.LogError("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId}: result {Outcome} refused, it authorised {AmountAuthorised} "
+                + "of {Amount} (cash out {CashOutAmount}, tip {TipAmount}, surcharge {SurchargeAmount}); the terminal must reverse it. Operator attention needed",
+                id, current.RegisterId, terminalId, result.Outcome, result.AmountAuthorised, current.Amount, current.CashOutAmount,
+                result.TipAmount ?? current.TipAmount, result.SurchargeAmount);
+            return (false, current.Status);
         }
 
         logger.LogError("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId}: result {Outcome} refused, the transaction is {Status}. Operator attention needed",

@@ -75,7 +75,10 @@ public sealed class TransactionStateMachine(RelayDbContext db)
         WHERE id = {id} AND terminal_id = {terminalId} AND delivered_device_id = {deviceId} AND status = 'delivered'
         """, durable: false);
 
-    /// <summary>The terminal's result ends the transaction, whatever a cancel asked meanwhile.</summary>
+    /// <summary>
+    /// The terminal's result ends the transaction, whatever a cancel asked meanwhile; never one that authorised more than
+    /// the transaction allows (<see cref="Authorises"/>).
+    /// </summary>
     public Task<Transaction?> Complete(Guid id, Guid terminalId, Guid deviceId, TransactionResult result, DateTimeOffset now)
     {
         var status = WireEnum<TransactionStatus>.Name(StatusOf(result.Outcome));
@@ -86,8 +89,19 @@ public sealed class TransactionStateMachine(RelayDbContext db)
             WHERE id = {id} AND terminal_id = {terminalId}
               AND ((status IN ('delivered', 'in_progress', 'cancel_requested') AND delivered_device_id = {deviceId})
                    OR (status = 'pending' AND expires_at > {now}))
+              AND COALESCE(CAST({result.AmountAuthorised} AS bigint), 0) <= COALESCE(amount, 0) + COALESCE(cash_out_amount, 0)
+                  + GREATEST(COALESCE(tip_amount, 0), COALESCE(CAST({result.TipAmount} AS bigint), 0))
+                  + COALESCE(CAST({result.SurchargeAmount} AS bigint), 0)
             """);
     }
+
+    /// <summary>
+    /// The most a result may authorise: the amount with its cash out, the tip (as asked, or as chosen on the terminal) and
+    /// the terminal's surcharge. The guard of <see cref="Complete"/>, for telling a terminal's developer why a result was refused.
+    /// </summary>
+    public static bool Authorises(Transaction t, TransactionResult result) =>
+        (result.AmountAuthorised ?? 0) <= (t.Amount ?? 0) + (t.CashOutAmount ?? 0) + Math.Max(t.TipAmount ?? 0, result.TipAmount ?? 0)
+        + (result.SurchargeAmount ?? 0);
 
     /// <summary>A cancel before delivery ends it at once; the terminal never sees it.</summary>
     public Task<Transaction?> CancelPending(Guid id, Guid accountId, DateTimeOffset now) => Single($"""
@@ -169,6 +183,8 @@ public sealed class TransactionStateMachine(RelayDbContext db)
                 command.Parameters.Add(new NpgsqlParameter { Value = argument ?? DBNull.Value });
             }
 
+            // Prepared explicitly (once per connection; a no-op after): see DatabaseSetup for why not automatically.
+            await command.PrepareAsync();
             await using var reader = await command.ExecuteReaderAsync();
             return await read(reader);
         }

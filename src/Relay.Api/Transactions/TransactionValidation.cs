@@ -47,7 +47,7 @@ public static class TransactionValidation
 
         if (type is TransactionType.Capture or TransactionType.Void && string.IsNullOrEmpty(r.OriginalTransactionId))
             errors.Add("originalTransactionId", $"{WireEnum<TransactionType>.Name(type)} needs originalTransactionId.");
-        if (!string.IsNullOrEmpty(r.OriginalTransactionId) && !Guid.TryParse(r.OriginalTransactionId, out _))
+        else if (r.OriginalTransactionId is not null && !Guid.TryParse(r.OriginalTransactionId, out _))
             errors.Add("originalTransactionId", "originalTransactionId is not a transaction id.");
 
         if (r.ExpiresInSeconds is < 5 or > 600)

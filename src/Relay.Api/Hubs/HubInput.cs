@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.SignalR;
+using Relay.Api.Infrastructure;
+using Relay.Api.Transactions;
+
+namespace Relay.Api.Hubs;
+
+/// <summary>
+/// The rules for what a terminal sends, each broken one a <see cref="HubException"/> whose message tells the terminal's
+/// developer what to fix (SignalR sends a HubException's message to the caller; any other exception becomes a bare
+/// "error on the server"). Nothing is stored before they pass.
+/// </summary>
+public static class HubInput
+{
+    public static Guid Id(string? value, string name) =>
+        Guid.TryParse(value, out var id) ? id : throw new HubException($"{name} must be the id (a UUID) the relay sent; got {Shown(value)}.");
+
+    public static void Text(string? value, string name, int maxLength, bool required = false, bool multiline = false)
+    {
+        if (value is null)
+        {
+            if (required) throw new HubException($"{name} is required.");
+            return;
+        }
+
+        if (required && string.IsNullOrWhiteSpace(value)) throw new HubException($"{name} is required.");
+        if (value.Length > maxLength) throw new HubException($"{name} must be at most {maxLength} characters.");
+        if (!TextRules.IsClean(value, multiline))
+        {
+            throw new HubException($"{name} must not contain control characters{(multiline ? " other than line breaks and tabs" : "")}.");
+        }
+    }
+
+    public static void Amount(long? value, string name)
+    {
+        if (value is < 0 or > TransactionValidation.MaxAmount)
+        {
+            throw new HubException($"{name} must be between 0 and {TransactionValidation.MaxAmount} minor units.");
+        }
+    }
+
+    public static T Required<T>(T? value, string name) where T : class => value ?? throw new HubException($"{name} is required.");
+
+    private static string Shown(string? value) => value is null ? "null" : value.Length > 40 ? "a longer text" : $"'{value}'";
+}
