@@ -75,7 +75,7 @@ app.UseRelayOpenApi();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
-app.UseUtf8Bodies();
+app.UseRequestEdge();
 
 app.MapAccounts();
 app.MapTerminals();

@@ -28,5 +28,5 @@ public sealed class HubRefusals(ILogger<HubRefusals> logger) : IHubFilter
     public static bool IsDispatcherCopy(Serilog.Events.LogEvent e) =>
         e.Exception is HubException
         && e.Properties.TryGetValue("SourceContext", out var source)
-        && source.ToString() == "\"Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher\"";
+        && source is Serilog.Events.ScalarValue { Value: "Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher" };
 }

@@ -55,9 +55,9 @@ public static class TransactionsApi
                 "Send a unique key (a UUID is fine) and reuse it when retrying the same request.");
         }
 
-        if (idempotencyKey.Length > 255)
+        if (idempotencyKey.Length > 255 || !TextRules.IsClean(idempotencyKey))
         {
-            return Problems.Validation("Idempotency-Key", "The Idempotency-Key header must be 1–255 characters.");
+            return Problems.Validation("Idempotency-Key", "The Idempotency-Key header must be 1–255 characters, without control characters.");
         }
 
         var errors = TransactionValidation.Validate(request);
