@@ -37,7 +37,8 @@ builder.Services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>(); // af
 builder.Services.AddExceptionHandler<ExceptionToProblem>();
 builder.Services.AddSignalR(o =>
     {
-        o.AddFilter<HubRefusals>();
+        o.AddFilter<HubErrors>();
+        o.EnableDetailedErrors = true; // safe: HubErrors lets only refusals' own messages through (a binding error says what it is)
         o.MaximumReceiveMessageSize = 256 * 1024;
         o.KeepAliveInterval = TimeSpan.FromSeconds(15); // the terminal hears from the relay at least this often (SignalR's default, half the clients' 30 s)
         o.ClientTimeoutInterval = TimeSpan.FromSeconds(30); // a terminal silent this long (no keep-alive) is disconnected

@@ -40,5 +40,7 @@ public static class HubInput
 
     public static T Required<T>(T? value, string name) where T : class => value ?? throw new HubException($"{name} is required.");
 
-    private static string Shown(string? value) => value is null ? "null" : value.Length > 40 ? "a longer text" : $"'{value}'";
+    /// <summary>A terminal's value as an error message may repeat it: short, clean text only (nothing that could forge a log line).</summary>
+    public static string Shown(string? value) =>
+        value is null ? "null" : value.Length > 40 ? "a longer text" : TextRules.IsClean(value) ? $"'{value}'" : "text with control characters";
 }

@@ -15,7 +15,7 @@ public static class Logging
             .MinimumLevel.Override("Microsoft.EntityFrameworkCore", Serilog.Events.LogEventLevel.Warning)
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
-            .Filter.ByExcluding(Hubs.HubRefusals.IsDispatcherCopy);
+            .Filter.ByExcluding(Hubs.HubErrors.IsDispatcherCopy);
         // Written by a thread of its own, off the requests' and the hub's path (StandardOutputSink).
         configuration = configuration.WriteTo.Sink(new StandardOutputSink(builder.Configuration["Relay:LogFormat"] == "json"
             ? new JsonFormatter(renderMessage: true)

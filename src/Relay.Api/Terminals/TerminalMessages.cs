@@ -178,7 +178,7 @@ public sealed partial class TerminalMessages(
         var found = Guid.TryParse(transactionId, out var id)
             ? await db.Transactions.Where(t => t.Id == id && t.TerminalId == terminalId).Select(t => t.RegisterId).FirstOrDefaultAsync()
             : null;
-        return found is null ? throw new HubException($"Transaction '{transactionId}' is not one of this terminal's.") : (id, found);
+        return found is null ? throw new HubException($"Transaction {HubInput.Shown(transactionId)} is not one of this terminal's.") : (id, found);
     }
 
     private static void Require(string? value, string name, int maxLength, bool multiline = false) =>

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Relay.Terminal;
+
+namespace Relay.Tests.Infrastructure;
+
+/// <summary>
+/// A terminal's hub connection through the official SignalR .NET client and nothing else: no SDK to shape the calls, so a
+/// test can invoke any method with any arguments, as a third-party terminal app (or a broken one) could.
+/// </summary>
+public static class RawHubTerminal
+{
+    public static async Task<(HubConnection Connection, string TerminalId)> ConnectNewAsync(this RelayFixture relay, Merchant merchant)
+    {
+        var code = await merchant.NewActivationCodeAsync("Raw hub terminal");
+        var activation = await TerminalActivation.ActivateAsync(relay.Factory.CreateClient(), relay.Factory.Server.BaseAddress, code,
+            "SN-RAW-" + Guid.NewGuid().ToString("N")[..8]);
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(relay.Factory.Server.BaseAddress, TerminalActivation.DefaultHubPath), o =>
+            {
+                o.Transports = HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+                o.WebSocketFactory = (context, ct) => relay.OpenWebSocketAsync(context.Uri, "Bearer " + activation.DeviceToken, ct);
+            })
+            .Build();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await connection.StartAsync(cts.Token);
+        return (connection, activation.TerminalId);
+    }
+}
