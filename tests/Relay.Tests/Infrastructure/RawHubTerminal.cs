@@ -15,16 +15,23 @@ public static class RawHubTerminal
         var code = await merchant.NewActivationCodeAsync("Raw hub terminal");
         var activation = await TerminalActivation.ActivateAsync(relay.Factory.CreateClient(), relay.Factory.Server.BaseAddress, code,
             "SN-RAW-" + Guid.NewGuid().ToString("N")[..8]);
+        var connection = await relay.ConnectRawAsync(activation.DeviceToken);
+        return (connection, activation.TerminalId);
+    }
+
+    /// <summary>A connection with the device token that, like the client's default, never reconnects once closed.</summary>
+    public static async Task<HubConnection> ConnectRawAsync(this RelayFixture relay, string deviceToken)
+    {
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(relay.Factory.Server.BaseAddress, TerminalActivation.DefaultHubPath), o =>
             {
                 o.Transports = HttpTransportType.WebSockets;
                 o.SkipNegotiation = true;
-                o.WebSocketFactory = (context, ct) => relay.OpenWebSocketAsync(context.Uri, "Bearer " + activation.DeviceToken, ct);
+                o.WebSocketFactory = (context, ct) => relay.OpenWebSocketAsync(context.Uri, "Bearer " + deviceToken, ct);
             })
             .Build();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         await connection.StartAsync(cts.Token);
-        return (connection, activation.TerminalId);
+        return connection;
     }
 }
