@@ -1,12 +1,10 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Relay.Terminal.Transport;
 
 namespace Relay.Terminal;
 
@@ -275,11 +273,16 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
     {
         var builder = new HubConnectionBuilder();
         builder.Services.AddSingleton(loggerFactory);
-        builder.Services.AddSingleton<IConnectionFactory>(new WebSocketConnectionFactory(
-            options.WebSocketFactory ?? WebSocketConnectionFactory.OpenClientWebSocketAsync,
-            options.DeviceToken,
-            loggerFactory.CreateLogger<WebSocketConnection>()));
-        builder.Services.AddSingleton<EndPoint>(new UriEndPoint(_hubUri));
+        // The client's WebSocket transport straight to the hub (no negotiate request), the device token as a bearer header.
+        builder.WithUrl(_hubUri, HttpTransportType.WebSockets, o =>
+        {
+            o.SkipNegotiation = true;
+            o.AccessTokenProvider = () => Task.FromResult<string?>(options.DeviceToken);
+            if (options.WebSocketFactory is { } open)
+            {
+                o.WebSocketFactory = (context, ct) => open(context.Uri, options.DeviceToken, ct);
+            }
+        });
         builder.WithAutomaticReconnect(_schedule);
         builder.AddJsonProtocol(json => TerminalJson.Configure(json.PayloadSerializerOptions));
         var hub = builder.Build();
