@@ -1,4 +1,5 @@
 using Serilog;
+using Serilog.Events;
 using Serilog.Formatting.Display;
 using Serilog.Formatting.Json;
 
@@ -9,41 +10,36 @@ public static class Logging
     /// <summary>Serilog to the console: readable text, or one JSON object per line with <c>Relay:LogFormat=json</c>.</summary>
     public static WebApplicationBuilder AddRelayLogging(this WebApplicationBuilder builder)
     {
-        var configuration = new LoggerConfiguration()
+        var json = builder.Configuration["Relay:LogFormat"] == "json";
+        var logger = new LoggerConfiguration()
             .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.EntityFrameworkCore", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
-            .Filter.ByExcluding(Hubs.HubErrors.IsDispatcherCopy);
-        // Written by a thread of its own, off the requests' and the hub's path (StandardOutputSink).
-        configuration = configuration.WriteTo.Sink(new StandardOutputSink(builder.Configuration["Relay:LogFormat"] == "json"
-            ? new JsonFormatter(renderMessage: true)
-            : new MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Message:lj}{NewLine}{Exception}")));
-        builder.Logging.ClearProviders().AddSerilog(configuration.CreateLogger(), dispose: true);
+            .Filter.ByExcluding(Hubs.HubErrors.IsDispatcherCopy)
+            // Written by a thread of its own, off the requests' and the hub's path (StandardOutputSink).
+            .WriteTo.Sink(new StandardOutputSink(json
+                ? new JsonFormatter(renderMessage: true)
+                : new MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Message:lj}{NewLine}{Exception}")))
+            .CreateLogger();
+        // A provider of the framework's logging (beside any other a test adds), and this host's own logger: several hosts
+        // share a test process, so nothing goes through Serilog's static one.
+        builder.Logging.ClearProviders().AddSerilog(logger, dispose: true);
+        builder.Services.AddSingleton<Serilog.ILogger>(logger);
+        builder.Services.AddSingleton(new Serilog.Extensions.Hosting.DiagnosticContext(logger));
+        builder.Services.AddSingleton<IDiagnosticContext>(s => s.GetRequiredService<Serilog.Extensions.Hosting.DiagnosticContext>());
         return builder;
     }
 
-    /// <summary>One line per request: method, path, status, duration and trace id.</summary>
-    public static IApplicationBuilder UseRequestLogging(this IApplicationBuilder app)
+    /// <summary>One line per request (Serilog's request logging): method, path, status, duration and trace id; health probes at Debug.</summary>
+    public static IApplicationBuilder UseRequestLogging(this IApplicationBuilder app) => app.UseSerilogRequestLogging(o =>
     {
-        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Relay.Requests");
-        return app.Use(async (context, next) =>
-        {
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            try
-            {
-                await next(context);
-            }
-            finally
-            {
-                if (!context.Request.Path.StartsWithSegments("/health"))
-                {
-                    logger.LogInformation("{Method} {Path} → {StatusCode} in {ElapsedMs:0.0} ms (trace {TraceId})",
-                        context.Request.Method, context.Request.Path.Value, context.Response.StatusCode,
-                        System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, context.TraceIdentifier);
-                }
-            }
-        });
-    }
+        o.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
+        o.MessageTemplate = "{RequestMethod} {RequestPath} → {StatusCode} in {Elapsed:0.0} ms (trace {TraceId})";
+        o.GetLevel = (context, _, exception) => exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
+            : context.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Debug
+            : LogEventLevel.Information;
+        o.EnrichDiagnosticContext = (diagnostics, context) => diagnostics.Set("TraceId", context.TraceIdentifier);
+    });
 }
