@@ -64,7 +64,15 @@ public static class DatabaseSetup
                 // MigrateAsync reads the history table before creating it, and logs that failure on a new database as an Error
                 // (dotnet/efcore#37328): the table is made first, with EF's own statement (CREATE TABLE IF NOT EXISTS).
                 await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync();
+                if ((await db.Database.GetAppliedMigrationsAsync()).Except(db.Database.GetMigrations()).FirstOrDefault() is { } unknown)
+                {
+                    // The history was squashed into one migration on 2026-12-01, while no installation depended on it.
+                    throw new InvalidOperationException($"This database was made by another build of the relay (migration {unknown} is not one of "
+                        + "this build's): drop the database (or delete .data/ when scripts/run.sh made it) and start again.");
+                }
+
                 await db.Database.MigrateAsync();
+                await SqlFunctions.ApplyAsync(lockConnection, logger);
 
                 await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({MigrationLockKey})", lockConnection))
                 {

@@ -12,8 +12,8 @@ using Relay.Api.Data;
 namespace Relay.Api.Data.Migrations
 {
     [DbContext(typeof(RelayDbContext))]
-    [Migration("20261124200458_Instances")]
-    partial class Instances
+    [Migration("20261201200728_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -119,13 +119,16 @@ namespace Relay.Api.Data.Migrations
 
             modelBuilder.Entity("Relay.Api.Events.EventRecord", b =>
                 {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
                     b.Property<Guid>("AccountId")
                         .HasColumnType("uuid")
                         .HasColumnName("account_id");
-
-                    b.Property<long>("Sequence")
-                        .HasColumnType("bigint")
-                        .HasColumnName("sequence");
 
                     b.Property<string>("Data")
                         .IsRequired()
@@ -141,6 +144,10 @@ namespace Relay.Api.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("register_id");
 
+                    b.Property<long?>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
                     b.Property<Guid?>("TerminalId")
                         .HasColumnType("uuid")
                         .HasColumnName("terminal_id");
@@ -155,11 +162,19 @@ namespace Relay.Api.Data.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("type");
 
-                    b.HasKey("AccountId", "Sequence")
+                    b.HasKey("Id")
                         .HasName("pk_events");
 
                     b.HasIndex("OccurredAt")
                         .HasDatabaseName("ix_events_occurred_at");
+
+                    b.HasIndex("AccountId", "Id")
+                        .HasDatabaseName("ix_events_unsequenced")
+                        .HasFilter("sequence IS NULL");
+
+                    b.HasIndex("AccountId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_events_account_id_sequence");
 
                     b.ToTable("events", (string)null);
                 });
