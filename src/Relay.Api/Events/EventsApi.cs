@@ -11,6 +11,12 @@ namespace Relay.Api.Events;
 /// <summary>The POS's live view (account key): the event stream (SSE) and the same events as a JSON history.</summary>
 public static class EventsApi
 {
+    public static IServiceCollection AddEvents(this IServiceCollection services) => services
+        .AddSingleton<EventSignals>()
+        .AddSingleton<EventSequencer>()
+        .AddHostedService(s => s.GetRequiredService<EventSequencer>())
+        .AddScoped<EventLog>();
+
     public static RouteGroupBuilder MapEvents(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1").WithTags("Events").RequireAuthorization(AuthenticationSetup.Account).ProducesProblems(401);

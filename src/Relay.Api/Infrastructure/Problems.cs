@@ -6,6 +6,13 @@ namespace Relay.Api.Infrastructure;
 /// <summary>RFC 9457 problem details with the stable <c>code</c> member every error of the API carries.</summary>
 public static class Problems
 {
+    /// <summary>Problem details for every error, with a code, whatever the request accepts; the exception handler's mapping.</summary>
+    public static IServiceCollection AddRelayProblems(this IServiceCollection services) => services
+        .AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Extensions.TryAdd("code", DefaultCode(c.ProblemDetails.Status)))
+        .AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>() // after the framework's: answers whatever Accept it declines
+        .AddExceptionHandler<ExceptionToProblem>()
+        .Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // binding failures reach ExceptionToProblem
+
     public static ProblemHttpResult Of(int status, string code, string title, string? detail = null) =>
         TypedResults.Problem(new ProblemDetails { Status = status, Title = title, Detail = detail, Extensions = { ["code"] = code } });
 

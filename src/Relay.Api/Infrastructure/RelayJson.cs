@@ -6,6 +6,11 @@ namespace Relay.Api.Infrastructure;
 /// <summary>The one JSON convention of the API, the hub and the database's jsonb columns: camelCase, snake_case enums.</summary>
 public static class RelayJson
 {
+    /// <summary>The convention for request and response bodies (minimal APIs and MVC's formatters alike).</summary>
+    public static IServiceCollection AddRelayJson(this IServiceCollection services) => services
+        .ConfigureHttpJsonOptions(o => Configure(o.SerializerOptions))
+        .Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => Configure(o.JsonSerializerOptions));
+
     public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)

@@ -10,6 +10,8 @@ namespace Relay.Api.Pairing;
 /// <summary>Registers (tills) bound to terminals (account key). The terminal shows a code; the cashier types it into the POS.</summary>
 public static class PairingApi
 {
+    public static IServiceCollection AddPairing(this IServiceCollection services) => services.AddScoped<PairingService>();
+
     public const string RateLimitPolicy = "pairing";
 
     public static RouteGroupBuilder MapPairing(this IEndpointRouteBuilder routes)

@@ -14,6 +14,8 @@ namespace Relay.Api.Terminals;
 /// <summary>The merchant's terminals (account key): create, list, inspect, re-issue activation codes, remove.</summary>
 public static class TerminalsApi
 {
+    public static IServiceCollection AddTerminals(this IServiceCollection services) => services.AddScoped<TerminalMessages>();
+
     public static RouteGroupBuilder MapTerminals(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/terminals").WithTags("Terminals").RequireAuthorization(AuthenticationSetup.Account).ProducesProblems(401);

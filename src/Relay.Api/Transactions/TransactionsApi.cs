@@ -12,6 +12,12 @@ namespace Relay.Api.Transactions;
 /// <summary>Payments and other terminal operations (account key), plus the operator's resolve (admin key).</summary>
 public static class TransactionsApi
 {
+    public static IServiceCollection AddTransactions(this IServiceCollection services) => services
+        .AddSingleton<TransactionWaiters>()
+        .AddScoped<TransactionStateMachine>()
+        .AddScoped<TransactionService>()
+        .AddHostedService<ExpirySweeper>();
+
     public static RouteGroupBuilder MapTransactions(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1").WithTags("Transactions").RequireAuthorization(AuthenticationSetup.Account).ProducesProblems(401);

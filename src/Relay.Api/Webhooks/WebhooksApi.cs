@@ -12,6 +12,10 @@ namespace Relay.Api.Webhooks;
 /// <summary>Webhook endpoints (account key), their deliveries, and the secret that signs per-transaction callbacks.</summary>
 public static class WebhooksApi
 {
+    public static IServiceCollection AddWebhooks(this IServiceCollection services) => services
+        .AddSingleton<WebhookUrls>()
+        .AddHostedService<WebhookDispatcher>();
+
     public static RouteGroupBuilder MapWebhooks(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1").WithTags("Webhooks").RequireAuthorization(AuthenticationSetup.Account).ProducesProblems(401);

@@ -1,0 +1,11 @@
+namespace Relay.Api.Cluster;
+
+public static class ClusterSetup
+{
+    /// <summary>This instance among the others on one PostgreSQL: its heartbeat, who else is there, and their hints.</summary>
+    public static IServiceCollection AddCluster(this IServiceCollection services) => services
+        .AddSingleton<ThisInstance>()
+        .AddSingleton<Peers>()
+        .AddHostedService<InstanceHeartbeat>()
+        .AddHostedService<PeerListener>();
+}
