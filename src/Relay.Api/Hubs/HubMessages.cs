@@ -47,8 +47,6 @@ public sealed record TerminalResult(
     }
 }
 
-public sealed record PairingCodeResponse(string Code, DateTimeOffset ExpiresAt);
-
 public sealed record ReceivedAck(bool Proceed);
 
 public sealed record StartedAck(string Status);

@@ -1,5 +1,8 @@
 namespace Relay.Api.Pairing;
 
+/// <summary>The answer to the terminal's RequestPairingCode: the code it shows, and until when it is valid.</summary>
+public sealed record PairingCodeResponse(string Code, DateTimeOffset ExpiresAt);
+
 /// <param name="PairingCode" example="482913">The code the terminal shows (RequestPairingCode on the hub). Single use, 5 minutes.</param>
 /// <param name="RegisterId" example="till-1">Your register's id, unique within the account (a GUID is recommended; up to 100 characters).</param>
 /// <param name="RegisterName" example="Till 1">A name the terminal can show (optional).</param>
