@@ -7,16 +7,34 @@ namespace Relay.Api.Hubs;
 public sealed class TerminalConnections
 {
     private readonly ConcurrentDictionary<Guid, HubCallerContext> byTerminal = new();
+    private readonly Lock replacing = new();
 
-    /// <summary>Makes <paramref name="connection"/> the terminal's connection and closes the one it replaces.</summary>
-    public void Add(Guid terminalId, HubCallerContext connection)
+    /// <summary>
+    /// Makes <paramref name="connection"/> the terminal's connection, has <paramref name="record"/> queue its connect
+    /// (<see cref="TerminalPresence.ConnectedAsync"/>, which returns at once) and closes the one it replaces.
+    /// </summary>
+    /// <remarks>
+    /// The connect is queued before the older connection is closed: that one's disconnect must be queued after it, or it
+    /// finds the terminal still held by the older connection and shows it offline while the newer one is open. And under
+    /// one lock with the replacing: connections racing for a terminal are then recorded in the order they replaced each
+    /// other here, so the one recorded last is the one left open.
+    /// </remarks>
+    public Task<bool> Add(Guid terminalId, HubCallerContext connection, Func<Task<bool>> record)
     {
         HubCallerContext? previous = null;
-        byTerminal.AddOrUpdate(terminalId, connection, (_, old) => { previous = old; return connection; });
+        Task<bool> recorded;
+        lock (replacing)
+        {
+            byTerminal.AddOrUpdate(terminalId, connection, (_, old) => { previous = old; return connection; });
+            recorded = record();
+        }
+
         if (previous is not null && previous.ConnectionId != connection.ConnectionId)
         {
             previous.Abort();
         }
+
+        return recorded;
     }
 
     /// <summary>Forgets the connection if it is still the terminal's current one; false when a newer one replaced it.</summary>

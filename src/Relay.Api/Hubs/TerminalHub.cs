@@ -26,8 +26,7 @@ public sealed class TerminalHub(TerminalPresence presence, TerminalConnections c
 
     public override async Task OnConnectedAsync()
     {
-        connections.Add(TerminalId, Context);
-        var work = await presence.ConnectedAsync(TerminalId, Context.ConnectionId)
+        var work = await connections.Add(TerminalId, Context, () => presence.ConnectedAsync(TerminalId, Context.ConnectionId))
             ? await services.GetRequiredService<TransactionService>().OpenWorkAsync(TerminalId, DeviceId)
             : [];
         logger.LogInformation("Terminal {TerminalId} connected ({ConnectionId}); sending {Count} open transactions", TerminalId, Context.ConnectionId, work.Count);
