@@ -212,8 +212,7 @@ public sealed class HardeningTests(RelayFixture relay) : IClassFixture<RelayFixt
     {
         var merchant = await relay.NewMerchantAsync();
         var (hub, _) = await relay.ConnectNewAsync(merchant);
-        var code = await hub.InvokeAsync<JsonObject>("RequestPairingCode");
-        await merchant.Http.PostJson("/api/v1/pairings", new { pairingCode = (string?)code["code"], registerId = "till-1" }).Expect(201);
+        await hub.PairAsync(merchant, "till-1");
         var id = (await merchant.PurchaseAsync("till-1", amount).Expect(201)).Str("id");
         Assert.True((bool)(await hub.InvokeAsync<JsonObject>("TransactionReceived", id))["proceed"]!);
         Assert.Equal("in_progress", (string?)(await hub.InvokeAsync<JsonObject>("TransactionStarted", id))["status"]);

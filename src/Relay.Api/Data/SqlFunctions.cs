@@ -20,19 +20,25 @@ public static class SqlFunctions
         }
     }
 
-    /// <summary>Applies every function, in one database transaction: all of them or none.</summary>
+    /// <summary>Applies every function, in one database transaction: all of them or none; a failure names its file.</summary>
     public static async Task ApplyAsync(NpgsqlConnection connection, ILogger logger)
     {
+        var functions = All().ToList();
         await using var transaction = await connection.BeginTransactionAsync();
-        var count = 0;
-        foreach (var (name, sql) in All())
+        foreach (var (name, sql) in functions)
         {
             await using var command = new NpgsqlCommand(sql, connection, transaction);
-            await command.ExecuteNonQueryAsync();
-            count++;
+            try
+            {
+                await command.ExecuteNonQueryAsync();
+            }
+            catch (PostgresException e)
+            {
+                throw new InvalidOperationException($"Could not apply {name}: {e.MessageText}", e);
+            }
         }
 
         await transaction.CommitAsync();
-        logger.LogDebug("Applied {Count} SQL functions", count);
+        logger.LogDebug("Applied {Count} SQL functions", functions.Count);
     }
 }

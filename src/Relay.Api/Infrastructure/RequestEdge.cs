@@ -22,9 +22,10 @@ public static class RequestEdge
 
         foreach (var (name, values) in request.Query)
         {
-            if (!TextRules.IsClean(name) || values.Any(v => v is not null && !TextRules.IsClean(v)))
+            var cleanName = TextRules.IsClean(name);
+            if (!cleanName || values.Any(v => v is not null && !TextRules.IsClean(v)))
             {
-                var field = TextRules.IsClean(name) ? name : "query";
+                var field = cleanName ? name : "query";
                 return Problems.Write(context, Problems.ValidationDetails(new Dictionary<string, string[]>
                 {
                     [field] = [$"{field} must not contain control characters."],
@@ -35,6 +36,5 @@ public static class RequestEdge
         return next(context);
     });
 
-    private static bool IsUtf8(string charset) =>
-        charset.Trim('"').Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Trim('"').Equals("utf8", StringComparison.OrdinalIgnoreCase);
+    private static bool IsUtf8(string charset) => charset.Trim('"').ToLowerInvariant() is "utf-8" or "utf8";
 }

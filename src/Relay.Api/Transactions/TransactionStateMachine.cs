@@ -83,15 +83,16 @@ public sealed class TransactionStateMachine(RelayDbContext db)
     {
         var status = WireEnum<TransactionStatus>.Name(StatusOf(result.Outcome));
         var json = JsonSerializer.Serialize(result, RelayJson.Options);
+        // The guard's amounts as numbers, never null: a parameter's type stays the same from one result to the next, so
+        // the prepared statement is not prepared again whenever a result leaves one of them out.
+        long authorised = result.AmountAuthorised ?? 0, tip = result.TipAmount ?? 0, surcharge = result.SurchargeAmount ?? 0;
         return Single($"""
             UPDATE transactions SET status = {status}, result = CAST({json} AS jsonb), completed_at = {now}, updated_at = {now},
                 delivered_at = COALESCE(delivered_at, {now}), delivered_device_id = COALESCE(delivered_device_id, {deviceId})
             WHERE id = {id} AND terminal_id = {terminalId}
               AND ((status IN ('delivered', 'in_progress', 'cancel_requested') AND delivered_device_id = {deviceId})
                    OR (status = 'pending' AND expires_at > {now}))
-              AND COALESCE(CAST({result.AmountAuthorised} AS bigint), 0) <= COALESCE(amount, 0) + COALESCE(cash_out_amount, 0)
-                  + GREATEST(COALESCE(tip_amount, 0), COALESCE(CAST({result.TipAmount} AS bigint), 0))
-                  + COALESCE(CAST({result.SurchargeAmount} AS bigint), 0)
+              AND {authorised} <= COALESCE(amount, 0) + COALESCE(cash_out_amount, 0) + GREATEST(COALESCE(tip_amount, 0), {tip}) + {surcharge}
             """);
     }
 

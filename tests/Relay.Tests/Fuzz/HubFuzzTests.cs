@@ -35,8 +35,7 @@ public sealed class HubFuzzTests(RelayFixture relay, ITestOutputHelper output) :
 
         var (hub, terminalId) = await relay.ConnectNewAsync(merchant);
         await using var _ = hub;
-        var pairingCode = await hub.InvokeAsync<JsonObject>("RequestPairingCode");
-        await merchant.Http.PostJson("/api/v1/pairings", new { pairingCode = (string?)pairingCode["code"], registerId = "till-fuzzed" }).Expect(201);
+        await hub.PairAsync(merchant, "till-fuzzed");
         var ownPayment = await merchant.PurchaseAsync("till-fuzzed", 990, expiresInSeconds: 600).Expect(201);
 
         var random = new Random(Seed);

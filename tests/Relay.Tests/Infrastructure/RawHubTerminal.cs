@@ -19,6 +19,13 @@ public static class RawHubTerminal
         return (connection, activation.TerminalId);
     }
 
+    /// <summary>Pairs a register with the connection's terminal, as <see cref="Scenario.PairAsync"/> does through the SDK.</summary>
+    public static async Task PairAsync(this HubConnection hub, Merchant merchant, string registerId)
+    {
+        var code = await hub.InvokeAsync<System.Text.Json.Nodes.JsonObject>("RequestPairingCode");
+        await merchant.Http.PostJson("/api/v1/pairings", new { pairingCode = (string?)code["code"], registerId }).Expect(201);
+    }
+
     /// <summary>A connection with the device token that, like the client's default, never reconnects once closed.</summary>
     public static async Task<HubConnection> ConnectRawAsync(this RelayFixture relay, string deviceToken)
     {
