@@ -39,7 +39,7 @@ public sealed class PaymentLoopTests(RelayFixture relay) : IClassFixture<RelayFi
         await using var terminal = await relay.NewTerminalAsync(merchant);
         await merchant.PairAsync(terminal, "till-1", "Till 1");
 
-        // The answer is built from the row the result's statement returned (TransactionRows, no second read); GET reads
+        // The answer is built from the snapshot the result's statement returned (TransactionSnapshot, no second read); GET reads
         // it through EF. Every field set, so a column either reader misses shows up as a difference.
         var answer = await merchant.Http.PostJson("/api/v1/transactions",
             new { registerId = "till-1", type = "purchase", amount = 2000, currency = "NZD", cashOutAmount = 500, tipAmount = 150, reference = "order-77" },

@@ -97,19 +97,17 @@ public static class AccountsApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteKey(
-        Guid id, Guid keyId, RelayDbContext db, ApiKeyCache cache, ILogger<Account> logger)
+        Guid id, Guid keyId, RelayDbContext db, ApiKeyCache cache, PeerNotify notify, ILogger<Account> logger)
     {
-        // Other instances drop the account's cached keys when the deletion commits (k:account id).
-        var deleted = await db.Database.SqlQuery<Guid>($"""
-            WITH deleted AS (DELETE FROM api_keys WHERE account_id = {id} AND id = {keyId} RETURNING account_id)
-            SELECT account_id AS "Value" FROM deleted, pg_notify({PeerListener.Channel}, 'k:' || account_id)
-            """).ToListAsync();
+        var deleted = await db.ApiKeys.Where(k => k.AccountId == id && k.Id == keyId).ExecuteDeleteAsync();
         cache.Forget(id);
-        if (deleted.Count == 0)
+        if (deleted == 0)
         {
             return Problems.NotFound("API key");
         }
 
+        // Other instances drop the account's cached keys (and, should the hint be lost, within their cache's lifetime).
+        await notify.SendAsync(new PeerHint.KeysChanged(id));
         logger.LogInformation("API key {KeyId} of account {AccountId} deleted", keyId, id);
         return TypedResults.NoContent();
     }

@@ -98,8 +98,7 @@ public sealed class InstanceHeartbeat(
     private async Task AnnounceAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
-        await db.Database.NotifyPeersAsync(PeerListener.Joined + instance.Id, logger, ct);
+        await scope.ServiceProvider.GetRequiredService<PeerNotify>().SendAsync(new PeerHint.InstanceStarted(instance.Id), ct);
     }
 
     /// <summary>Marks the terminals offline, last seen at their instance's last heartbeat (or <paramref name="lastSeen"/>; null: now).</summary>

@@ -16,10 +16,6 @@ public sealed class PeerListener(
     IConfiguration configuration, IServiceScopeFactory scopes, TransactionWaiters waiters, EventSignals eventSignals,
     TerminalConnections connections, ApiKeyCache apiKeys, ThisInstance instance, Peers peers, ILogger<PeerListener> logger) : BackgroundService
 {
-    public const string Channel = "relay";
-
-    /// <summary>The prefix of a starting instance's announcement (its id follows).</summary>
-    public const string Joined = "i:";
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -37,7 +33,7 @@ public sealed class PeerListener(
                 await using var connection = new NpgsqlConnection(builder.ConnectionString);
                 connection.Notification += (_, n) => Dispatch(n.Payload);
                 await connection.OpenAsync(stoppingToken);
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                await using (var listen = new NpgsqlCommand($"LISTEN {PeerNotify.Channel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
@@ -66,21 +62,21 @@ public sealed class PeerListener(
     {
         try
         {
-            switch (payload[..2])
+            switch (PeerHint.Decode(payload))
             {
-                case "t:" when Guid.TryParse(payload.AsSpan(2), out var transactionId):
-                    waiters.Notify(transactionId);
+                case PeerHint.TransactionFinished hint:
+                    waiters.Notify(hint.TransactionId);
                     break;
-                case "e:" when Guid.TryParse(payload.AsSpan(2), out var accountId):
-                    eventSignals.Notify(accountId);
+                case PeerHint.EventsNumbered hint:
+                    eventSignals.Notify(hint.AccountId);
                     break;
-                case Joined when Guid.TryParse(payload.AsSpan(2), out var instanceId) && instanceId != instance.Id:
+                case PeerHint.InstanceStarted hint when hint.InstanceId != instance.Id:
                     peers.Seen();
                     break;
-                case "k:" when Guid.TryParse(payload.AsSpan(2), out var accountId):
-                    apiKeys.Forget(accountId);
+                case PeerHint.KeysChanged hint:
+                    apiKeys.Forget(hint.AccountId);
                     break;
-                case "p:" when TerminalPush.TryParse(payload, out var push) && connections.ConnectionIdOf(push.TerminalId) is not null:
+                case PeerHint.TerminalPush push when connections.ConnectionIdOf(push.TerminalId) is not null:
                     _ = DeliverAsync(push);
                     break;
             }
@@ -91,7 +87,7 @@ public sealed class PeerListener(
         }
     }
 
-    private async Task DeliverAsync(TerminalPush push)
+    private async Task DeliverAsync(PeerHint.TerminalPush push)
     {
         try
         {

@@ -1,10 +1,11 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
+using Relay.Api.Data;
 
 namespace Relay.Api.Cluster;
 
 /// <summary>
-/// Tells the other relay instances (LISTEN relay, see <see cref="PeerListener"/>) about a committed change: ids only, a hint.
+/// Tells the other relay instances (LISTEN relay, see <see cref="PeerListener"/>) about a committed change: a
+/// <see cref="PeerHint"/>. While this instance is alone, only the hints that nothing else covers are sent.
 /// </summary>
 /// <remarks>
 /// Sent after the change commits, in a transaction of its own that does not wait for a disk flush (relay_notify):
@@ -12,20 +13,28 @@ namespace Relay.Api.Cluster;
 /// commits would make every such commit in the database wait, one fsync at a time, for the ones before it. In a
 /// caller's open transaction it is sent with that transaction's commit instead.
 /// </remarks>
-public static class PeerNotify
+public sealed class PeerNotify(RelayDbContext db, Peers peers, ILogger<PeerNotify> logger)
 {
-    public static async Task NotifyPeersAsync(this DatabaseFacade database, string payload, ILogger logger, CancellationToken ct = default)
+    public const string Channel = "relay";
+
+    public async Task SendAsync(PeerHint hint, CancellationToken ct = default)
     {
-        if (database.CurrentTransaction is not null)
+        if (peers.Alone && !hint.SentWhenAlone)
+        {
+            return;
+        }
+
+        var payload = hint.Encode();
+        if (db.Database.CurrentTransaction is not null)
         {
             // A failure fails the caller's transaction, as any statement in it would.
-            await database.ExecuteSqlAsync($"SELECT pg_notify({PeerListener.Channel}, {payload})", ct);
+            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({Channel}, {payload})", ct);
             return;
         }
 
         try
         {
-            await database.ExecuteSqlAsync($"SELECT relay_notify({payload})", ct);
+            await db.Database.ExecuteSqlAsync($"SELECT relay_notify({payload})", ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {

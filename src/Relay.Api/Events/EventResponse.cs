@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Relay.Api.Infrastructure;
+using Relay.Api.Transactions;
 
 namespace Relay.Api.Events;
 
@@ -15,8 +16,11 @@ public sealed record EventResponse(long Id, string Type, DateTimeOffset Occurred
 {
     public static EventResponse From(EventRecord e)
     {
-        using var data = JsonDocument.Parse(e.Data);
-        return new(e.Sequence!.Value, e.Type, e.OccurredAt, e.RegisterId, e.TerminalId, e.TransactionId, data.RootElement.Clone());
+        // A transaction.updated event stores the row it was made from (TransactionSnapshot), rendered as GET renders it.
+        var data = e.Type == EventTypes.TransactionUpdated
+            ? JsonSerializer.SerializeToElement(TransactionSnapshot.Parse(e.Data).ToResponse(), RelayJson.Options)
+            : JsonSerializer.Deserialize<JsonElement>(e.Data);
+        return new(e.Sequence!.Value, e.Type, e.OccurredAt, e.RegisterId, e.TerminalId, e.TransactionId, data);
     }
 
     /// <summary>The event's JSON: the same bytes every time for the same row, so a retried webhook carries an identical body.</summary>

@@ -16,7 +16,7 @@ namespace Relay.Api.Events;
 /// The order is the order in which events became visible (committed), so a reader resuming after sequence N never
 /// misses one: an event committed later gets a later number. Events of one transaction keep their insertion order.
 /// </remarks>
-public sealed class EventSequencer(IServiceScopeFactory scopes, EventSignals signals, Peers peers, ILogger<EventSequencer> logger) : BackgroundService
+public sealed class EventSequencer(IServiceScopeFactory scopes, EventSignals signals, ILogger<EventSequencer> logger) : BackgroundService
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(50);
@@ -26,16 +26,13 @@ public sealed class EventSequencer(IServiceScopeFactory scopes, EventSignals sig
     public void Kick(Guid accountId) => kicked.Writer.TryWrite(accountId);
 
     /// <summary>Numbers the account's committed events now (readers call it to see everything committed before them).</summary>
-    public async Task SequenceAsync(RelayDbContext db, Guid accountId, CancellationToken ct)
+    public async Task SequenceAsync(RelayDbContext db, PeerNotify notify, Guid accountId, CancellationToken ct)
     {
         var numbered = await db.Database.SqlQuery<int>($"""SELECT relay_sequence_events({accountId}) AS "Value" """).SingleAsync(ct);
         if (numbered > 0)
         {
             signals.Notify(accountId);
-            if (!peers.Alone) // streams elsewhere re-read at their interval anyway (Peers)
-            {
-                await db.Database.NotifyPeersAsync("e:" + accountId, logger, ct);
-            }
+            await notify.SendAsync(new PeerHint.EventsNumbered(accountId), ct);
         }
     }
 
@@ -66,6 +63,7 @@ public sealed class EventSequencer(IServiceScopeFactory scopes, EventSignals sig
                 while (kicked.Reader.TryRead(out var more)) accounts.Add(more);
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
+                var notify = scope.ServiceProvider.GetRequiredService<PeerNotify>();
                 if (DateTime.UtcNow >= nextSweep)
                 {
                     nextSweep = DateTime.UtcNow + SweepInterval;
@@ -74,7 +72,7 @@ public sealed class EventSequencer(IServiceScopeFactory scopes, EventSignals sig
 
                 foreach (var accountId in accounts)
                 {
-                    await SequenceAsync(db, accountId, stoppingToken);
+                    await SequenceAsync(db, notify, accountId, stoppingToken);
                 }
 
                 accounts.Clear();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
+using Relay.Api.Cluster;
 using Relay.Api.Data;
 using Relay.Api.Infrastructure;
 using Relay.Api.Security;
@@ -38,7 +39,7 @@ public static class EventsApi
     }
 
     private static async Task<IResult> Get(
-        HttpContext http, ClaimsPrincipal user, RelayDbContext db, EventSequencer sequencer, [FromQuery] string? registerId, [FromQuery] Guid? terminalId,
+        HttpContext http, ClaimsPrincipal user, RelayDbContext db, EventSequencer sequencer, PeerNotify notify, [FromQuery] string? registerId, [FromQuery] Guid? terminalId,
         [FromQuery] string[]? type, [FromQuery] long? after, [FromQuery] int? limit, [FromQuery] string? cursor, CancellationToken ct)
     {
         var accountId = user.GetAccountId();
@@ -50,7 +51,7 @@ public static class EventsApi
         }
 
         // Everything committed before this request is numbered before it reads (read your own writes).
-        await sequencer.SequenceAsync(db, accountId, ct);
+        await sequencer.SequenceAsync(db, notify, accountId, ct);
         var filter = new EventFilter(registerId, terminalId, type is { Length: > 0 } ? type : null);
         var acceptsStream = http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase));
         if (acceptsStream)

@@ -17,7 +17,7 @@ namespace Relay.Api.Hubs;
 /// <see cref="ResendPendingAsync"/>), so a lost notification delays a payment by seconds, never loses it.
 /// </remarks>
 public sealed class TerminalChannel(
-    IHubContext<TerminalHub> hub, TerminalConnections connections, RelayDbContext db, ThisInstance instance, TimeProvider clock,
+    IHubContext<TerminalHub> hub, TerminalConnections connections, RelayDbContext db, PeerNotify notify, ThisInstance instance, TimeProvider clock,
     ILogger<TerminalChannel> logger)
 {
     public Task StartTransaction(Guid terminalId, TerminalTransaction transaction) =>
@@ -34,7 +34,7 @@ public sealed class TerminalChannel(
         Send(terminalId, "InputResponse", new object[] { transactionId, requestId, value }, $"{transactionId}:{requestId}");
 
     /// <summary>Sends what another instance asked for, to a terminal held here, reading it from the database.</summary>
-    public async Task DeliverAsync(TerminalPush push)
+    public async Task DeliverAsync(PeerHint.TerminalPush push)
     {
         object? argument = push.Method switch
         {
@@ -102,7 +102,7 @@ public sealed class TerminalChannel(
             return;
         }
 
-        await db.Database.NotifyPeersAsync(new TerminalPush(terminalId, method, reference).ToString(), logger);
+        await notify.SendAsync(new PeerHint.TerminalPush(terminalId, method, reference));
     }
 
     private async Task SendHere(Guid terminalId, string connectionId, string method, object argument)

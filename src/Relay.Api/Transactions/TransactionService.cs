@@ -1,29 +1,17 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Relay.Api.Cluster;
 using Relay.Api.Data;
-using Relay.Api.Events;
-using Relay.Api.Hubs;
 using Relay.Api.Infrastructure;
-using Relay.Api.Terminals;
 
 namespace Relay.Api.Transactions;
-
-/// <summary>What creating a transaction came to: the transaction (new or replayed) or the problem.</summary>
-public sealed record CreateOutcome(TransactionResponse? Transaction, bool Replayed, ProblemHttpResult? Problem);
 
 /// <summary>The transaction logic shared by the REST API and the terminal hub. Transitions go through <see cref="TransactionStateMachine"/>.</summary>
 public sealed class TransactionService(
     RelayDbContext db,
     TransactionStateMachine states,
     TransactionWaiters waiters,
-    TerminalChannel terminals,
-    TerminalConnections connections,
-    EventLog events,
-    Peers peers,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
     ILogger<TransactionService> logger)
@@ -31,22 +19,22 @@ public sealed class TransactionService(
     public const int DefaultExpiresInSeconds = 90;
 
     /// <summary>Creates the transaction (or replays the key's); with <c>wait</c> (Prefer: wait), answers once it is final or the wait has passed.</summary>
-    public async Task<CreateOutcome> CreateAsync(
+    public async Task<TransactionAnswer> CreateAsync(
         Guid accountId, string idempotencyKey, CreateTransactionRequest request, TimeSpan? wait, CancellationToken ct)
     {
-        var outcome = await CreateOrReplayAsync(accountId, idempotencyKey, request, wait, ct);
-        return outcome is { Replayed: true, Transaction: { } replayed } && wait is { } time
-            ? outcome with { Transaction = await WaitAsync(accountId, replayed.Id, time, ct) ?? replayed }
-            : outcome;
+        var answer = await CreateOrReplayAsync(accountId, idempotencyKey, request, wait, ct);
+        return answer is { Replayed: true, Transaction: { } replayed } && wait is { } time
+            ? answer with { Transaction = await WaitAsync(accountId, replayed.Id, time, ct) ?? replayed }
+            : answer;
     }
 
-    private async Task<CreateOutcome> CreateOrReplayAsync(
+    private async Task<TransactionAnswer> CreateOrReplayAsync(
         Guid accountId, string idempotencyKey, CreateTransactionRequest request, TimeSpan? wait, CancellationToken ct)
     {
         var requestHash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, RelayJson.Options)));
         // A retry is recognised when its insert meets the stored key (so a new payment makes no extra read), or, when it
         // would be refused first (the register unpaired since, say), by looking the key up before refusing.
-        async Task<CreateOutcome> RefuseAsync(CreateOutcome refusal) => await ReplayAsync(accountId, idempotencyKey, requestHash, ct) ?? refusal;
+        async Task<TransactionAnswer> RefuseAsync(TransactionRefusal refusal) => await ReplayAsync(accountId, idempotencyKey, requestHash, ct) ?? refusal;
 
         Guid? originalId = Guid.TryParse(request.OriginalTransactionId, out var original) ? original : null; // validated: none, or an id
         var now = clock.Now();
@@ -76,16 +64,11 @@ public sealed class TransactionService(
         // Listening before the transaction exists, so that any change to it, however soon (the terminal's result, a
         // cancel), wakes this request.
         var end = wait is null ? null : waiters.NextChange(transaction.Id);
-        var online = false;
-        Transaction? created;
+        TransactionSnapshot? created;
+        TransactionRefusal? refused;
         try
         {
-            created = await Transition(async () =>
-            {
-                var made = await states.Create(transaction, key);
-                online = made?.TerminalOnline ?? false;
-                return made?.Row;
-            });
+            (created, refused) = await states.Create(transaction, key);
         }
         catch (PostgresException unique) when (unique.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -99,7 +82,7 @@ public sealed class TransactionService(
 
             if (unique.ConstraintName == "ix_transactions_one_open_per_terminal")
             {
-                return TerminalBusy();
+                return TransactionRefusal.TerminalBusy;
             }
 
             throw;
@@ -112,16 +95,16 @@ public sealed class TransactionService(
 
         if (created is null)
         {
+            // Not paired also when paired only after the statement looked: refused as it stood then (the POS retries with its key).
             Forget(end);
-            return await RefuseAsync(await WhyNotCreatedAsync(accountId, request.RegisterId!, originalId, ct));
+            return await RefuseAsync(refused ?? TransactionRefusal.RegisterNotPaired);
         }
 
-        transaction = created;
+        transaction = created.Transaction;
         logger.LogInformation("Transaction {TransactionId} created for register {RegisterId} on terminal {TerminalId}: {Type} {Amount} {Currency}",
             transaction.Id, transaction.RegisterId, transaction.TerminalId, WireEnum<TransactionType>.Name(transaction.Type), transaction.Amount, transaction.Currency);
-        await terminals.StartTransaction(transaction.TerminalId, TerminalTransaction.From(transaction));
-        var response = transaction.ToResponse(online);
-        return wait is null ? new(response, false, null) : new(await WaitAsync(accountId, transaction.Id, wait.Value, ct, response, end), false, null);
+        var response = created.ToResponse();
+        return new(wait is null ? response : await WaitAsync(accountId, transaction.Id, wait.Value, ct, response, end));
 
         void Forget(Task? change)
         {
@@ -132,30 +115,7 @@ public sealed class TransactionService(
         }
     }
 
-    /// <summary>Why the create statement found no pairing to create on: the register is not paired, its terminal was removed, or the original is unknown.</summary>
-    private async Task<CreateOutcome> WhyNotCreatedAsync(Guid accountId, string registerId, Guid? originalId, CancellationToken ct)
-    {
-        var terminal = await (
-                from p in db.Pairings.AsNoTracking()
-                join t in db.Terminals on p.TerminalId equals t.Id
-                where p.AccountId == accountId && p.RegisterId == registerId
-                select (TerminalStatus?)t.Status)
-            .FirstOrDefaultAsync(ct);
-        if (terminal == TerminalStatus.Removed)
-        {
-            return Problem(409, "terminal-removed", "The register's terminal was removed");
-        }
-
-        if (terminal is not null && originalId is { } original && !await db.Transactions.AnyAsync(t => t.Id == original && t.AccountId == accountId, ct))
-        {
-            return new(null, false, Problems.Validation("originalTransactionId", "No transaction with that id exists in this account."));
-        }
-
-        // Not paired, or paired only after the statement looked: refused as it stood then (the POS retries with its key).
-        return Problem(404, "register-not-paired", "The register is not paired", $"Pair register '{registerId}' with a terminal first.");
-    }
-
-    private async Task<CreateOutcome?> ReplayAsync(Guid accountId, string key, string requestHash, CancellationToken ct)
+    private async Task<TransactionAnswer?> ReplayAsync(Guid accountId, string key, string requestHash, CancellationToken ct)
     {
         var record = await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.AccountId == accountId && r.Key == key, ct);
         if (record is null)
@@ -165,11 +125,10 @@ public sealed class TransactionService(
 
         if (record.RequestHash != requestHash)
         {
-            return Problem(422, "idempotency-key-reused", "The Idempotency-Key was used with a different request",
-                "Use a new key for a new transaction; resend the identical body to get the original one.");
+            return TransactionRefusal.IdempotencyKeyReused;
         }
 
-        return new(await LoadAsync(accountId, record.TransactionId, ct), true, null);
+        return new(await LoadAsync(accountId, record.TransactionId, ct), Replayed: true);
     }
 
     public async Task<TransactionResponse?> LoadAsync(Guid accountId, Guid id, CancellationToken ct = default)
@@ -221,60 +180,57 @@ public sealed class TransactionService(
         }
     }
 
-    public async Task<(TransactionResponse? Transaction, ProblemHttpResult? Problem)> CancelAsync(Guid accountId, Guid id)
+    /// <summary>Cancels a pending transaction at once, or asks the terminal to; refused once it is final (the answer carries it).</summary>
+    public async Task<TransactionAnswer> CancelAsync(Guid accountId, Guid id)
     {
         var now = clock.Now();
         var cancelledNow = false;
-        if (await Transition(() => states.CancelPending(id, accountId, now)) is { } cancelled)
+        if (await states.CancelPending(id, accountId, now) is { } cancelled)
         {
-            Log(cancelled, "cancelled before delivery; the terminal never sees it");
+            Log(cancelled.Transaction, "cancelled before delivery; the terminal never sees it");
             cancelledNow = true;
         }
-        else if (await Transition(() => states.RequestCancel(id, accountId, now)) is { } requested)
+        else if (await states.RequestCancel(id, accountId, now) is { } requested)
         {
-            Log(requested, "cancel requested; forwarded to the terminal, which decides");
+            Log(requested.Transaction, "cancel requested; forwarded to the terminal, which decides");
         }
 
         var transaction = await LoadAsync(accountId, id);
         if (transaction is null)
         {
-            return (null, Problems.NotFound("transaction"));
+            return TransactionRefusal.NotFound;
         }
 
         if (transaction.Status == TransactionStatus.CancelRequested)
         {
-            // Sent on every cancel call, so asking again covers a cancel the terminal may have missed.
-            await terminals.CancelTransaction(transaction.TerminalId, id);
-            return (transaction, null);
+            await states.ForwardCancel(transaction.TerminalId, id);
+            return new(transaction);
         }
 
-        return cancelledNow
-            ? (transaction, null)
-            : (null, Problems.Of(409, "transaction-final", "The transaction is already final", $"It ended {WireEnum<TransactionStatus>.Name(transaction.Status)}."));
+        return cancelledNow ? new(transaction) : new(transaction, TransactionRefusal.Final);
     }
 
-    public async Task<(TransactionResponse? Transaction, ProblemHttpResult? Problem)> ResolveAsync(Guid id, TransactionOutcome outcome, string? note)
+    /// <summary>An operator ends a transaction stranded by a device swap; refused unless it is (the answer carries it).</summary>
+    public async Task<TransactionAnswer> ResolveAsync(Guid id, TransactionOutcome outcome, string? note)
     {
         var now = clock.Now();
-        var resolved = await Transition(() => states.Resolve(id, new TransactionResolution(outcome, note, now), now));
-        var accountId = resolved?.AccountId ?? await db.Transactions.Where(t => t.Id == id).Select(t => (Guid?)t.AccountId).FirstOrDefaultAsync();
+        var resolved = await states.Resolve(id, new TransactionResolution(outcome, note, now), now);
+        var accountId = resolved?.Transaction.AccountId
+            ?? await db.Transactions.Where(t => t.Id == id).Select(t => (Guid?)t.AccountId).FirstOrDefaultAsync();
         if (accountId is null)
         {
-            return (null, Problems.NotFound("transaction"));
+            return TransactionRefusal.NotFound;
         }
 
         var transaction = await LoadAsync(accountId.Value, id);
         if (resolved is null)
         {
-            return Transaction.IsFinal(transaction!.Status)
-                ? (null, Problems.Of(409, "transaction-final", "The transaction is already final"))
-                : (null, Problems.Of(409, "transaction-not-stranded", "The transaction's device can still report",
-                    "Only a transaction acknowledged by a device that has since been replaced can be resolved by an operator."));
+            return new(transaction, Transaction.IsFinal(transaction!.Status) ? TransactionRefusal.Final : TransactionRefusal.NotStranded);
         }
 
         logger.LogWarning("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId} resolved by an operator as {Outcome}: {Note}",
-            id, resolved.RegisterId, resolved.TerminalId, outcome, note);
-        return (transaction, null);
+            id, resolved.Transaction.RegisterId, resolved.Transaction.TerminalId, outcome, note);
+        return new(transaction);
     }
 
     // ---- The terminal's side ----
@@ -283,9 +239,9 @@ public sealed class TransactionService(
     public async Task<bool> ReceivedAsync(Guid terminalId, Guid deviceId, Guid id)
     {
         var now = clock.Now();
-        if (await Transition(() => states.Deliver(id, terminalId, deviceId, now)) is { } delivered)
+        if (await states.Deliver(id, terminalId, deviceId, now) is { } delivered)
         {
-            Log(delivered, "delivered");
+            Log(delivered.Transaction, "delivered");
             return true;
         }
 
@@ -296,9 +252,9 @@ public sealed class TransactionService(
             return true;
         }
 
-        if (current?.Status == TransactionStatus.Pending && await Transition(() => states.ExpireOne(id, now)) is { } expired)
+        if (current?.Status == TransactionStatus.Pending && await states.ExpireOne(id, now) is { } expired)
         {
-            Log(expired, "expired before the terminal received it");
+            Log(expired.Transaction, "expired before the terminal received it");
         }
 
         logger.LogInformation("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId}: terminal told not to proceed ({Status})",
@@ -308,9 +264,9 @@ public sealed class TransactionService(
 
     public async Task<TransactionStatus?> StartedAsync(Guid terminalId, Guid deviceId, Guid id)
     {
-        if (await Transition(() => states.Start(id, terminalId, deviceId, clock.Now())) is { } started)
+        if (await states.Start(id, terminalId, deviceId, clock.Now()) is { } started)
         {
-            Log(started, "started on the terminal", LogLevel.Debug);
+            Log(started.Transaction, "started on the terminal", LogLevel.Debug);
             return TransactionStatus.InProgress;
         }
 
@@ -320,10 +276,10 @@ public sealed class TransactionService(
     /// <summary>The terminal's result, accepted once; a repeat is acknowledged, a conflicting one refused and logged.</summary>
     public async Task<(bool Accepted, TransactionStatus? Status)> CompleteAsync(Guid terminalId, Guid deviceId, Guid id, TransactionResult result)
     {
-        if (await Transition(() => states.Complete(id, terminalId, deviceId, result, clock.Now())) is { } completed)
+        if (await states.Complete(id, terminalId, deviceId, result, clock.Now()) is { } completed)
         {
             logger.LogInformation("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId} {Status} (response {ResponseCode})",
-                id, completed.RegisterId, terminalId, completed.Status, result.ResponseCode);
+                id, completed.Transaction.RegisterId, terminalId, completed.Transaction.Status, result.ResponseCode);
             return (true, TransactionStateMachine.StatusOf(result.Outcome));
         }
 
@@ -369,62 +325,25 @@ public sealed class TransactionService(
     public async Task ExpireDueAsync()
     {
         var now = clock.Now();
-        foreach (var expired in await Transitions(() => states.ExpireDue(now)))
+        foreach (var expired in await states.ExpireDue(now))
         {
-            Log(expired, "expired: never delivered");
+            Log(expired.Transaction, "expired: never delivered");
         }
     }
 
     /// <summary>A removed terminal's pending transactions are cancelled, in the caller's database transaction.</summary>
-    public async Task<List<Transaction>> CancelPendingOfTerminalAsync(Guid terminalId)
+    public async Task<List<TransactionSnapshot>> CancelPendingOfTerminalAsync(Guid terminalId)
     {
-        var cancelled = await Transitions(() => states.CancelPendingOfTerminal(terminalId, clock.Now()));
+        var cancelled = await states.CancelPendingOfTerminal(terminalId, clock.Now());
         foreach (var row in cancelled)
         {
-            Log(row, "cancelled: terminal removed");
+            Log(row.Transaction, "cancelled: terminal removed");
         }
 
         return cancelled;
     }
 
-    /// <summary>
-    /// Makes a transition (which appends its transaction.updated event in the same statement), has the event numbered,
-    /// and wakes waiters once it is final. In a caller's database transaction, both wait for its commit (see EventLog).
-    /// </summary>
-    private async Task<Transaction?> Transition(Func<Task<Transaction?>> change) =>
-        (await Transitions(async () => await change() is { } row ? [row] : [])).FirstOrDefault();
-
-    private async Task<List<Transaction>> Transitions(Func<Task<List<Transaction>>> change)
-    {
-        var rows = await change();
-        foreach (var row in rows)
-        {
-            events.Appended(row.AccountId);
-        }
-
-        // Waiters get the final transaction when it has committed and its terminal is known to be online (connected here,
-        // as when it reported the result); otherwise they read it. In a caller's transaction, not yet committed, a
-        // waiter that wakes early reads the old state and waits again (re-reading within a second).
-        var committed = db.Database.CurrentTransaction is null;
-        foreach (var row in rows.Where(r => Transaction.IsFinal(r.Status)))
-        {
-            waiters.Notify(row.Id, committed && connections.ConnectionIdOf(row.TerminalId) is not null ? row.ToResponse(terminalOnline: true) : null);
-            if (!peers.Alone) // waiters on other instances (they re-read within a second anyway: Peers)
-            {
-                await db.Database.NotifyPeersAsync("t:" + row.Id, logger);
-            }
-        }
-
-        return rows;
-    }
-
     private void Log(Transaction row, string what, LogLevel level = LogLevel.Information) =>
         logger.Log(level, "Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId} " + what,
             row.Id, row.RegisterId, row.TerminalId);
-
-    private static CreateOutcome Problem(int status, string code, string title, string? detail = null) =>
-        new(null, false, Problems.Of(status, code, title, detail));
-
-    private static CreateOutcome TerminalBusy() => Problem(409, "terminal-busy", "The terminal is busy",
-        "It has another transaction that is not final yet; a terminal serves one at a time.");
 }

@@ -3,16 +3,20 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
+using Relay.Api.Cluster;
 using Relay.Api.Data;
+using Relay.Api.Events;
+using Relay.Api.Hubs;
 using Relay.Api.Infrastructure;
 
 namespace Relay.Api.Transactions;
 
 /// <summary>
 /// Every transaction transition, each one guarded UPDATE … WHERE status IN (…) RETURNING the changed row, so relay
-/// instances, late results, cancels and the expiry sweep can race without harm: a transition that lost the race returns nothing.
-/// Each statement appends the row's transaction.updated event too (relay_transaction_updated), so a change and its event
-/// are one statement: atomic without a transaction of their own, one round trip.
+/// instances, late results, cancels and the expiry sweep can race without harm: a transition that lost the race returns
+/// nothing. Each statement appends the row's transaction.updated event too (relay_transaction_updated), so a change and
+/// its event are one statement: atomic without a transaction of their own, one round trip. What follows a change is
+/// done here too, once for all of them (<see cref="Changed"/>).
 /// </summary>
 /// <remarks>
 /// pending → delivered → in_progress → approved | declined | cancelled | failed;
@@ -20,47 +24,61 @@ namespace Relay.Api.Transactions;
 /// delivered | in_progress → cancel_requested → the terminal's outcome.
 /// Once acknowledged, only the device that acknowledged it (or an operator, when that device is gone) ends it.
 /// </remarks>
-public sealed class TransactionStateMachine(RelayDbContext db)
+public sealed class TransactionStateMachine(
+    RelayDbContext db, EventLog events, TransactionWaiters waiters, PeerNotify notify, TerminalChannel terminals)
 {
-    // The whole row (read by TransactionRows as the entity maps it): the caller needs no second read.
-    private const string Returning = "RETURNING *, relay_transaction_updated(transactions) AS event_appended";
+    private const string Returning = "RETURNING relay_transaction_updated(transactions) AS snapshot";
 
     private static readonly ConcurrentDictionary<(string Format, string Returning), string> Statements = new();
 
     /// <summary>
-    /// A new transaction, pending, on the terminal paired with its register, with the Idempotency-Key that created it: both
-    /// rows or neither, and with them whether the terminal is connected. Nothing when the register is not paired, its
-    /// terminal was removed, or the original transaction is not in the account (the caller finds out which). A unique
-    /// violation names the key, or the terminal's open transaction, that refused it. One statement, one round trip.
+    /// A new transaction, pending, on the terminal paired with its register, with the Idempotency-Key that created it:
+    /// both rows or neither; then it is sent to the terminal. Nothing when the register is not paired, its terminal was
+    /// removed, or the original transaction is not in the account, and the statement says which. A unique violation
+    /// names the key, or the terminal's open transaction, that refused it. One statement, one round trip.
     /// </summary>
-    /// <remarks>The terminal and register name of <paramref name="t"/> are the pairing's; nullable values are cast, since a null parameter has no type.</remarks>
-    public async Task<(Transaction Row, bool TerminalOnline)?> Create(Transaction t, IdempotencyRecord key)
+    /// <remarks>The terminal and register name of <paramref name="t"/> are the pairing's.</remarks>
+    public async Task<(TransactionSnapshot? Created, TransactionRefusal? Refused)> Create(Transaction t, IdempotencyRecord key)
     {
-        var type = WireEnum<TransactionType>.Name(t.Type);
-        var status = WireEnum<TransactionStatus>.Name(t.Status);
-        var rows = await Run($"""
+        var rows = await Run<TransactionRefusal?>($"""
             WITH pairing AS (
-                SELECT p.terminal_id, p.register_name, terminals.connection_id IS NOT NULL AS terminal_online
+                SELECT p.terminal_id, p.register_name, terminals.status = 'removed' AS removed
                 FROM pairings p JOIN terminals ON terminals.id = p.terminal_id
-                WHERE p.account_id = {t.AccountId} AND p.register_id = {t.RegisterId} AND terminals.status <> 'removed'
-                  AND (CAST({t.OriginalTransactionId} AS uuid) IS NULL
-                       OR EXISTS (SELECT 1 FROM transactions o WHERE o.id = CAST({t.OriginalTransactionId} AS uuid) AND o.account_id = {t.AccountId}))),
+                WHERE p.account_id = {t.AccountId} AND p.register_id = {t.RegisterId}),
+            original AS (
+                SELECT CAST({t.OriginalTransactionId} AS uuid) IS NULL OR EXISTS (SELECT 1 FROM transactions o
+                    WHERE o.id = CAST({t.OriginalTransactionId} AS uuid) AND o.account_id = {t.AccountId}) AS known),
+            chosen AS (SELECT pairing.* FROM pairing, original WHERE NOT pairing.removed AND original.known),
             idempotency AS (
                 INSERT INTO idempotency_records (account_id, key, request_hash, transaction_id, created_at)
-                SELECT {key.AccountId}, {key.Key}, {key.RequestHash}, {key.TransactionId}, {key.CreatedAt} FROM pairing)
-            INSERT INTO transactions (id, account_id, register_id, register_name, terminal_id, type, status, amount, currency,
-                cash_out_amount, tip_amount, reference, original_transaction_id, callback_url, created_at, updated_at, expires_at)
-            SELECT {t.Id}, {t.AccountId}, {t.RegisterId}, pairing.register_name, pairing.terminal_id, {type}, {status}, CAST({t.Amount} AS bigint),
-                CAST({t.Currency} AS text), CAST({t.CashOutAmount} AS bigint), CAST({t.TipAmount} AS bigint), CAST({t.Reference} AS text),
-                CAST({t.OriginalTransactionId} AS uuid), CAST({t.CallbackUrl} AS text), {t.CreatedAt}, {t.UpdatedAt}, {t.ExpiresAt}
-            FROM pairing
-            """, durable: true, Returning + ", (SELECT terminal_online FROM pairing) AS terminal_online",
-            reader => TransactionRows.ReadAllAsync(reader, (row, r) => (row, r.GetBoolean(r.GetOrdinal("terminal_online")))));
-        return rows is [var created] ? created : null;
+                SELECT {key.AccountId}, {key.Key}, {key.RequestHash}, {key.TransactionId}, {key.CreatedAt} FROM chosen),
+            created AS (
+                INSERT INTO transactions
+                SELECT (jsonb_populate_record(NULL::transactions, CAST({TransactionSnapshot.RowJson(t)} AS jsonb)
+                    || jsonb_build_object('terminal_id', chosen.terminal_id, 'register_name', chosen.register_name))).*
+                FROM chosen
+                RETURNING relay_transaction_updated(transactions) AS snapshot)
+            SELECT (SELECT snapshot FROM created) AS snapshot,
+                CASE WHEN NOT EXISTS (SELECT 1 FROM pairing) THEN 'register_not_paired'
+                     WHEN (SELECT removed FROM pairing) THEN 'terminal_removed'
+                     WHEN NOT (SELECT known FROM original) THEN 'original_unknown' END AS refused
+            """, durable: true, returning: "", reader => reader.IsDBNull(1) ? null : WireEnum<TransactionRefusal>.Parse(reader.GetString(1)));
+        if (rows is not [(var created, var refused)])
+        {
+            throw new InvalidOperationException("The create statement returned no row.");
+        }
+
+        if (created is not null)
+        {
+            await Changed([created]);
+            await terminals.StartTransaction(created.Transaction.TerminalId, TerminalTransaction.From(created.Transaction));
+        }
+
+        return (created, refused);
     }
 
     /// <summary>The terminal acknowledged receipt. Never after <c>expires_at</c>, so delivery and expiry cannot both happen.</summary>
-    public Task<Transaction?> Deliver(Guid id, Guid terminalId, Guid deviceId, DateTimeOffset now) => Single($"""
+    public Task<TransactionSnapshot?> Deliver(Guid id, Guid terminalId, Guid deviceId, DateTimeOffset now) => Single($"""
         UPDATE transactions SET status = 'delivered', delivered_at = {now}, updated_at = {now}, delivered_device_id = {deviceId}
         WHERE id = {id} AND terminal_id = {terminalId} AND status = 'pending' AND expires_at > {now}
         """);
@@ -70,7 +88,7 @@ public sealed class TransactionStateMachine(RelayDbContext db)
     /// latest the result's, flushes it): lost in a crash, it leaves the transaction delivered, which the result, a
     /// cancel and an operator's resolve all treat as they treat in_progress. One flush fewer per payment.
     /// </summary>
-    public Task<Transaction?> Start(Guid id, Guid terminalId, Guid deviceId, DateTimeOffset now) => Single($"""
+    public Task<TransactionSnapshot?> Start(Guid id, Guid terminalId, Guid deviceId, DateTimeOffset now) => Single($"""
         UPDATE transactions SET status = 'in_progress', started_at = {now}, updated_at = {now}
         WHERE id = {id} AND terminal_id = {terminalId} AND delivered_device_id = {deviceId} AND status = 'delivered'
         """, durable: false);
@@ -79,7 +97,7 @@ public sealed class TransactionStateMachine(RelayDbContext db)
     /// The terminal's result ends the transaction, whatever a cancel asked meanwhile; never one that authorised more than
     /// the transaction allows (<see cref="Authorises"/>).
     /// </summary>
-    public Task<Transaction?> Complete(Guid id, Guid terminalId, Guid deviceId, TransactionResult result, DateTimeOffset now)
+    public Task<TransactionSnapshot?> Complete(Guid id, Guid terminalId, Guid deviceId, TransactionResult result, DateTimeOffset now)
     {
         var status = WireEnum<TransactionStatus>.Name(StatusOf(result.Outcome));
         var json = JsonSerializer.Serialize(result, RelayJson.Options);
@@ -105,36 +123,39 @@ public sealed class TransactionStateMachine(RelayDbContext db)
         + (result.SurchargeAmount ?? 0);
 
     /// <summary>A cancel before delivery ends it at once; the terminal never sees it.</summary>
-    public Task<Transaction?> CancelPending(Guid id, Guid accountId, DateTimeOffset now) => Single($"""
+    public Task<TransactionSnapshot?> CancelPending(Guid id, Guid accountId, DateTimeOffset now) => Single($"""
         UPDATE transactions SET status = 'cancelled', cancel_requested_at = {now}, completed_at = {now}, updated_at = {now}
         WHERE id = {id} AND account_id = {accountId} AND status = 'pending'
         """);
 
     /// <summary>A cancel after delivery is only a request: the terminal's answer ends the transaction.</summary>
-    public Task<Transaction?> RequestCancel(Guid id, Guid accountId, DateTimeOffset now) => Single($"""
+    public Task<TransactionSnapshot?> RequestCancel(Guid id, Guid accountId, DateTimeOffset now) => Single($"""
         UPDATE transactions SET status = 'cancel_requested', cancel_requested_at = {now}, updated_at = {now}
         WHERE id = {id} AND account_id = {accountId} AND status IN ('delivered', 'in_progress')
         """);
 
+    /// <summary>Asks the terminal for the cancel (again: on every cancel call, which covers one it may have missed).</summary>
+    public Task ForwardCancel(Guid terminalId, Guid id) => terminals.CancelTransaction(terminalId, id);
+
     /// <summary>Every pending transaction past its deadline becomes expired: the card was never touched.</summary>
-    public Task<List<Transaction>> ExpireDue(DateTimeOffset now) => Many($"""
+    public Task<List<TransactionSnapshot>> ExpireDue(DateTimeOffset now) => Many($"""
         UPDATE transactions SET status = 'expired', completed_at = {now}, updated_at = {now}
         WHERE status = 'pending' AND expires_at <= {now}
         """);
 
-    public Task<Transaction?> ExpireOne(Guid id, DateTimeOffset now) => Single($"""
+    public Task<TransactionSnapshot?> ExpireOne(Guid id, DateTimeOffset now) => Single($"""
         UPDATE transactions SET status = 'expired', completed_at = {now}, updated_at = {now}
         WHERE id = {id} AND status = 'pending' AND expires_at <= {now}
         """);
 
     /// <summary>A removed terminal's pending transactions are cancelled; acknowledged ones keep it from being removed.</summary>
-    public Task<List<Transaction>> CancelPendingOfTerminal(Guid terminalId, DateTimeOffset now) => Many($"""
+    public Task<List<TransactionSnapshot>> CancelPendingOfTerminal(Guid terminalId, DateTimeOffset now) => Many($"""
         UPDATE transactions SET status = 'cancelled', completed_at = {now}, updated_at = {now}
         WHERE terminal_id = {terminalId} AND status = 'pending'
         """);
 
     /// <summary>An operator ends a transaction that a replaced device acknowledged and can no longer report.</summary>
-    public Task<Transaction?> Resolve(Guid id, TransactionResolution resolution, DateTimeOffset now)
+    public Task<TransactionSnapshot?> Resolve(Guid id, TransactionResolution resolution, DateTimeOffset now)
     {
         var status = WireEnum<TransactionStatus>.Name(StatusOf(resolution.Outcome));
         var json = JsonSerializer.Serialize(resolution, RelayJson.Options);
@@ -154,13 +175,40 @@ public sealed class TransactionStateMachine(RelayDbContext db)
         _ => TransactionStatus.Failed,
     };
 
-    private async Task<Transaction?> Single(FormattableString update, bool durable = true) => (await Many(update, durable)).FirstOrDefault();
+    private async Task<TransactionSnapshot?> Single(FormattableString update, bool durable = true) =>
+        (await Many(update, durable)).FirstOrDefault();
 
-    private Task<List<Transaction>> Many(FormattableString update, bool durable = true) =>
-        Run(update, durable, durable ? Returning : Returning + ", set_config('synchronous_commit', 'off', true) AS commit_without_flush",
-            TransactionRows.ReadAllAsync);
+    private async Task<List<TransactionSnapshot>> Many(FormattableString update, bool durable = true)
+    {
+        var rows = await Run(update, durable,
+            durable ? Returning : Returning + ", set_config('synchronous_commit', 'off', true) AS commit_without_flush", _ => 0);
+        return await Changed(rows.Select(r => r.Snapshot!).ToList());
+    }
 
-    private async Task<List<T>> Run<T>(FormattableString update, bool durable, string returning, Func<NpgsqlDataReader, Task<List<T>>> read)
+    /// <summary>
+    /// What follows every change: its event is numbered, and once it is final, the requests waiting for it here get it
+    /// and those on other instances a hint. In a caller's database transaction, all of it waits for the commit (see
+    /// EventLog), and a waiter woken early reads the old state and waits again (re-reading within a second).
+    /// </summary>
+    private async Task<List<TransactionSnapshot>> Changed(List<TransactionSnapshot> rows)
+    {
+        var committed = db.Database.CurrentTransaction is null;
+        foreach (var row in rows)
+        {
+            events.Appended(row.Transaction.AccountId);
+            if (Transaction.IsFinal(row.Transaction.Status))
+            {
+                waiters.Notify(row.Transaction.Id, committed ? row.ToResponse() : null);
+                await notify.SendAsync(new PeerHint.TransactionFinished(row.Transaction.Id));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>Runs a statement whose first column is the snapshot (null: no change), with what <paramref name="more"/> reads of each row.</summary>
+    private async Task<List<(TransactionSnapshot? Snapshot, T More)>> Run<T>(
+        FormattableString update, bool durable, string returning, Func<NpgsqlDataReader, T> more)
     {
         // The statement is its own database transaction, so a local setting made in it applies to its commit (and, in a
         // caller's transaction, would relax the caller's whole commit: refused).
@@ -174,7 +222,8 @@ public sealed class TransactionStateMachine(RelayDbContext db)
         // statement (its format and RETURNING are constants).
         var arguments = update.GetArguments();
         var sql = Statements.GetOrAdd((update.Format, returning), static (key, count) =>
-            string.Format(key.Format, Enumerable.Range(1, count).Select(n => (object)("$" + n)).ToArray()) + "\n" + key.Returning, arguments.Length);
+            string.Format(key.Format, Enumerable.Range(1, count).Select(n => (object)("$" + n)).ToArray()) + "\n" + key.Returning,
+            arguments.Length);
         await db.Database.OpenConnectionAsync();
         try
         {
@@ -187,7 +236,13 @@ public sealed class TransactionStateMachine(RelayDbContext db)
             // Prepared explicitly (once per connection; a no-op after): see DatabaseSetup for why not automatically.
             await command.PrepareAsync();
             await using var reader = await command.ExecuteReaderAsync();
-            return await read(reader);
+            var rows = new List<(TransactionSnapshot?, T)>();
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.IsDBNull(0) ? null : TransactionSnapshot.Parse(reader.GetString(0)), more(reader)));
+            }
+
+            return rows;
         }
         finally
         {

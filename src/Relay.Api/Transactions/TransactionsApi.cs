@@ -78,14 +78,14 @@ public static class TransactionsApi
         }
 
         var accountId = user.GetAccountId();
-        var outcome = await transactions.CreateAsync(accountId, idempotencyKey, request, PreferWait.Parse(prefer), ct);
-        if (outcome.Problem is { } problem)
+        var answer = await transactions.CreateAsync(accountId, idempotencyKey, request, PreferWait.Parse(prefer), ct);
+        if (answer.Refusal is { } refusal)
         {
-            return problem;
+            return Problem(refusal, answer.Transaction, request.RegisterId);
         }
 
-        var transaction = outcome.Transaction!;
-        if (outcome.Replayed)
+        var transaction = answer.Transaction!;
+        if (answer.Replayed)
         {
             http.Response.Headers["Idempotent-Replayed"] = "true";
             return TypedResults.Ok(transaction);
@@ -146,8 +146,10 @@ public static class TransactionsApi
     private static async Task<Results<Accepted<TransactionResponse>, ProblemHttpResult>> Cancel(
         Guid id, ClaimsPrincipal user, TransactionService transactions)
     {
-        var (transaction, problem) = await transactions.CancelAsync(user.GetAccountId(), id);
-        return problem ?? (Results<Accepted<TransactionResponse>, ProblemHttpResult>)TypedResults.Accepted($"/api/v1/transactions/{id}", transaction);
+        var answer = await transactions.CancelAsync(user.GetAccountId(), id);
+        return answer.Refusal is { } refusal
+            ? Problem(refusal, answer.Transaction)
+            : TypedResults.Accepted($"/api/v1/transactions/{id}", answer.Transaction);
     }
 
     private static async Task<Results<Ok<TransactionResponse>, ProblemHttpResult>> Resolve(
@@ -161,7 +163,26 @@ public static class TransactionsApi
             return errors.ToProblem();
         }
 
-        var (transaction, problem) = await transactions.ResolveAsync(id, request.Outcome!.Value, request.Note);
-        return problem ?? (Results<Ok<TransactionResponse>, ProblemHttpResult>)TypedResults.Ok(transaction!);
+        var answer = await transactions.ResolveAsync(id, request.Outcome!.Value, request.Note);
+        return answer.Refusal is { } refusal ? Problem(refusal, answer.Transaction) : TypedResults.Ok(answer.Transaction!);
     }
+
+    /// <summary>A refusal of the transaction service as the API says it.</summary>
+    private static ProblemHttpResult Problem(TransactionRefusal refusal, TransactionResponse? transaction, string? registerId = null) => refusal switch
+    {
+        TransactionRefusal.NotFound => Problems.NotFound("transaction"),
+        TransactionRefusal.RegisterNotPaired => Problems.Of(404, "register-not-paired", "The register is not paired",
+            $"Pair register '{registerId}' with a terminal first."),
+        TransactionRefusal.TerminalRemoved => Problems.Of(409, "terminal-removed", "The register's terminal was removed"),
+        TransactionRefusal.OriginalUnknown => Problems.Validation("originalTransactionId", "No transaction with that id exists in this account."),
+        TransactionRefusal.TerminalBusy => Problems.Of(409, "terminal-busy", "The terminal is busy",
+            "It has another transaction that is not final yet; a terminal serves one at a time."),
+        TransactionRefusal.IdempotencyKeyReused => Problems.Of(422, "idempotency-key-reused", "The Idempotency-Key was used with a different request",
+            "Use a new key for a new transaction; resend the identical body to get the original one."),
+        TransactionRefusal.Final => Problems.Of(409, "transaction-final", "The transaction is already final",
+            transaction is null ? null : $"It ended {WireEnum<TransactionStatus>.Name(transaction.Status)}."),
+        TransactionRefusal.NotStranded => Problems.Of(409, "transaction-not-stranded", "The transaction's device can still report",
+            "Only a transaction acknowledged by a device that has since been replaced can be resolved by an operator."),
+        _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal, null),
+    };
 }

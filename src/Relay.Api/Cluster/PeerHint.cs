@@ -1,0 +1,70 @@
+namespace Relay.Api.Cluster;
+
+/// <summary>
+/// What one relay instance tells the others through PostgreSQL (NOTIFY relay): ids only, a hint that something committed;
+/// the instance that hears it reads the rest from the database. This type alone writes and reads the payloads.
+/// </summary>
+public abstract record PeerHint
+{
+    /// <summary>Whether it is sent while this instance is alone (see <see cref="Peers"/>): only when no re-read covers a lost one.</summary>
+    public virtual bool SentWhenAlone => false;
+
+    /// <summary>A transaction became final: Prefer: wait requests elsewhere answer (they also re-read within a second).</summary>
+    public sealed record TransactionFinished(Guid TransactionId) : PeerHint;
+
+    /// <summary>The account's events were numbered: streams elsewhere read them (they also re-read at their interval).</summary>
+    public sealed record EventsNumbered(Guid AccountId) : PeerHint;
+
+    /// <summary>An API key of the account was deleted: instances drop the account's cached keys.</summary>
+    public sealed record KeysChanged(Guid AccountId) : PeerHint
+    {
+        public override bool SentWhenAlone => true;
+    }
+
+    /// <summary>An instance started: the others send it hints from now on.</summary>
+    public sealed record InstanceStarted(Guid InstanceId) : PeerHint
+    {
+        public override bool SentWhenAlone => true;
+    }
+
+    /// <summary>
+    /// A server → terminal message for a terminal another instance may hold: the method and the ids it is read from
+    /// (a transaction id, a register id, or <c>transactionId:requestId</c>). Always sent: an input answer or a pairing
+    /// change has no re-send to fall back on.
+    /// </summary>
+    public sealed record TerminalPush(Guid TerminalId, string Method, string Argument) : PeerHint
+    {
+        public override bool SentWhenAlone => true;
+    }
+
+    /// <summary>The notification payload: a one-letter kind, a colon, the ids.</summary>
+    public string Encode() => this switch
+    {
+        TransactionFinished h => $"t:{h.TransactionId}",
+        EventsNumbered h => $"e:{h.AccountId}",
+        KeysChanged h => $"k:{h.AccountId}",
+        InstanceStarted h => $"i:{h.InstanceId}",
+        TerminalPush h => $"p:{h.TerminalId}:{h.Method}:{h.Argument}",
+        _ => throw new InvalidOperationException($"No payload for {GetType().Name}."),
+    };
+
+    /// <summary>The hint a payload carries, or null for one this version does not know (sent by a newer instance, say).</summary>
+    public static PeerHint? Decode(string payload)
+    {
+        var parts = payload.Split(':', 4);
+        if (parts.Length < 2 || !Guid.TryParse(parts[1], out var id))
+        {
+            return null;
+        }
+
+        return (parts[0], parts.Length) switch
+        {
+            ("t", 2) => new TransactionFinished(id),
+            ("e", 2) => new EventsNumbered(id),
+            ("k", 2) => new KeysChanged(id),
+            ("i", 2) => new InstanceStarted(id),
+            ("p", 4) => new TerminalPush(id, parts[2], parts[3]),
+            _ => null,
+        };
+    }
+}
