@@ -5,6 +5,7 @@ using Relay.Api.Data;
 using Relay.Api.Events;
 using Relay.Api.Hubs;
 using Relay.Api.Infrastructure;
+using Relay.Api.Inputs;
 using Relay.Api.Pairing;
 using Relay.Api.Security;
 using Relay.Api.Terminals;
@@ -35,6 +36,7 @@ builder.Services.AddEvents();
 builder.Services.AddTransactions();
 builder.Services.AddPairing();
 builder.Services.AddTerminals();
+builder.Services.AddInputs();
 builder.Services.AddWebhooks();
 
 var app = builder.Build();

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Relay.Api.Accounts;
 using Relay.Api.Cluster;
 using Relay.Api.Events;
+using Relay.Api.Inputs;
 using Relay.Api.Pairing;
 using Relay.Api.Terminals;
 using Relay.Api.Transactions;

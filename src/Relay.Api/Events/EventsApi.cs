@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using Relay.Api.Cluster;
 using Relay.Api.Data;
@@ -16,7 +17,9 @@ public static class EventsApi
         .AddSingleton<EventSignals>()
         .AddSingleton<EventSequencer>()
         .AddHostedService(s => s.GetRequiredService<EventSequencer>())
-        .AddScoped<EventLog>();
+        .AddScoped<EventLog>()
+        .AddHousekeeping("events", (db, options, now, ct) =>
+            db.Events.Where(e => e.OccurredAt < now - options.Events.Retention).ExecuteDeleteAsync(ct));
 
     public static RouteGroupBuilder MapEvents(this IEndpointRouteBuilder routes)
     {

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Relay.Api.Data;
 using Relay.Api.Infrastructure;
 using Relay.Api.Transactions;
 
@@ -43,4 +45,18 @@ public static class HubInput
     /// <summary>A terminal's value as an error message may repeat it: short, clean text only (nothing that could forge a log line).</summary>
     public static string Shown(string? value) =>
         value is null ? "null" : value.Length > 40 ? "a longer text" : TextRules.IsClean(value) ? $"'{value}'" : "text with control characters";
+
+    /// <summary>The terminal's own transaction a message names (none when it names none), else the HubException.</summary>
+    public static async Task<(Guid Id, string RegisterId)?> TransactionOfAsync(RelayDbContext db, Guid terminalId, string? transactionId)
+    {
+        if (transactionId is null)
+        {
+            return null;
+        }
+
+        var found = Guid.TryParse(transactionId, out var id)
+            ? await db.Transactions.Where(t => t.Id == id && t.TerminalId == terminalId).Select(t => t.RegisterId).FirstOrDefaultAsync()
+            : null;
+        return found is null ? throw new HubException($"Transaction {Shown(transactionId)} is not one of this terminal's.") : (id, found);
+    }
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Relay.Api.Cluster;
 using Relay.Api.Data;
 using Relay.Api.Infrastructure;
+using Relay.Api.Inputs;
 using Relay.Api.Transactions;
 
 namespace Relay.Api.Hubs;

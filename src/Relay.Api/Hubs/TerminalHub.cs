@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
 using Relay.Api.Infrastructure;
+using Relay.Api.Inputs;
 using Relay.Api.Pairing;
 using Relay.Api.Security;
 using Relay.Api.Terminals;
@@ -54,8 +55,8 @@ public sealed class TerminalHub(TerminalPresence presence, TerminalConnections c
     public Task Print(string? transactionId, string? receipt, string? text, [FromServices] TerminalMessages messages) =>
         messages.PrintAsync(AccountId, TerminalId, transactionId, receipt, text);
 
-    public Task<InputRequestResponse> RequestInput(string? transactionId, InputRequestMessage? request, [FromServices] TerminalMessages messages) =>
-        messages.RequestInputAsync(AccountId, TerminalId, transactionId, request);
+    public Task<InputRequestResponse> RequestInput(string? transactionId, InputRequestMessage? request, [FromServices] TerminalInputs inputs) =>
+        inputs.RequestInputAsync(AccountId, TerminalId, transactionId, request);
 
     public Task Notify(NotificationMessage? notification, [FromServices] TerminalMessages messages) => messages.NotifyAsync(AccountId, TerminalId, notification);
 

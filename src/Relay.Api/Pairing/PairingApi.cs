@@ -10,7 +10,10 @@ namespace Relay.Api.Pairing;
 /// <summary>Registers (tills) bound to terminals (account key). The terminal shows a code; the cashier types it into the POS.</summary>
 public static class PairingApi
 {
-    public static IServiceCollection AddPairing(this IServiceCollection services) => services.AddScoped<PairingService>();
+    public static IServiceCollection AddPairing(this IServiceCollection services) => services
+        .AddScoped<PairingService>()
+        .AddHousekeeping("expired pairing codes", (db, _, now, ct) => db.PairingCodes.Where(c => c.ExpiresAt < now).ExecuteDeleteAsync(ct))
+        .AddPerMinuteLimit(RateLimitPolicy, http => "account:" + http.User.FindFirst(RelayClaims.AccountId)?.Value, l => l.PairingsPerMinute);
 
     public const string RateLimitPolicy = "pairing";
 

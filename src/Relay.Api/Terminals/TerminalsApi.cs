@@ -14,7 +14,10 @@ namespace Relay.Api.Terminals;
 /// <summary>The merchant's terminals (account key): create, list, inspect, re-issue activation codes, remove.</summary>
 public static class TerminalsApi
 {
-    public static IServiceCollection AddTerminals(this IServiceCollection services) => services.AddScoped<TerminalMessages>();
+    public static IServiceCollection AddTerminals(this IServiceCollection services) => services
+        .AddScoped<TerminalMessages>()
+        .AddScoped<TerminalRemoval>()
+        .AddPerMinuteLimit(ActivationApi.RateLimitPolicy, http => "ip:" + http.Connection.RemoteIpAddress, l => l.ActivationsPerMinute);
 
     public static RouteGroupBuilder MapTerminals(this IEndpointRouteBuilder routes)
     {
@@ -128,58 +131,12 @@ public static class TerminalsApi
         return TypedResults.Created($"/api/v1/terminals/{id}", new ActivationCodeResponse(code, expiresAt));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Remove(
-        Guid id, ClaimsPrincipal user, RelayDbContext db, TimeProvider clock, TerminalConnections connections,
-        TransactionService transactions, EventLog events, ILogger<Terminal> logger)
-    {
-        var accountId = user.GetAccountId();
-        var now = clock.Now();
-        var removed = await events.InTransactionAsync(async () =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> Remove(Guid id, ClaimsPrincipal user, TerminalRemoval removal) =>
+        await removal.RemoveAsync(user.GetAccountId(), id) switch
         {
-            var before = await db.Terminals.Where(t => t.Id == id && t.AccountId == accountId)
-                .Select(t => new { t.Label, Online = t.ConnectionId != null }).FirstOrDefaultAsync();
-            // Guarded: only a terminal with nothing in the hands of its device can go.
-            if (before is null || await db.Terminals
-                    .Where(t => t.Id == id && t.AccountId == accountId && t.Status != TerminalStatus.Removed
-                                && !db.Transactions.Any(x => x.TerminalId == id && Transaction.Acknowledged.Contains(x.Status)))
-                    .ExecuteUpdateAsync(s => s
-                        .SetProperty(t => t.Status, TerminalStatus.Removed).SetProperty(t => t.RemovedAt, now)
-                        .SetProperty(t => t.DeviceTokenHash, (string?)null).SetProperty(t => t.ActivationCodeHash, (string?)null)
-                        .SetProperty(t => t.ConnectionId, (string?)null)) == 0)
-            {
-                return false;
-            }
-
-            await transactions.CancelPendingOfTerminalAsync(id);
-            foreach (var pairing in await db.Pairings.AsNoTracking().Where(p => p.TerminalId == id).ToListAsync())
-            {
-                await events.AppendAsync(accountId, EventTypes.PairingChanged,
-                    new PairingChangedEvent(pairing.RegisterId, pairing.RegisterName, id, Paired: false), pairing.RegisterId, id);
-            }
-
-            await db.Pairings.Where(p => p.TerminalId == id).ExecuteDeleteAsync();
-            await db.PairingCodes.Where(c => c.TerminalId == id).ExecuteDeleteAsync();
-            if (before.Online)
-            {
-                await events.AppendAsync(accountId, EventTypes.TerminalOffline, new TerminalPresenceEvent(id, before.Label, false, now), terminalId: id);
-            }
-
-            return true;
-        });
-        if (!removed)
-        {
-            var status = await db.Terminals.Where(t => t.Id == id && t.AccountId == accountId).Select(t => (TerminalStatus?)t.Status).FirstOrDefaultAsync();
-            return status switch
-            {
-                null => Problems.NotFound("terminal"),
-                TerminalStatus.Removed => TypedResults.NoContent(),
-                _ => Problems.Of(409, "terminal-busy", "The terminal has a transaction in progress",
-                    "Wait for its result, or cancel it, before removing the terminal."),
-            };
-        }
-
-        connections.Close(id);
-        logger.LogInformation("Terminal {TerminalId} removed from account {AccountId}", id, accountId);
-        return TypedResults.NoContent();
-    }
+            TerminalRemoval.Outcome.Removed or TerminalRemoval.Outcome.RemovedBefore => TypedResults.NoContent(),
+            TerminalRemoval.Outcome.NotFound => Problems.NotFound("terminal"),
+            _ => Problems.Of(409, "terminal-busy", "The terminal has a transaction in progress",
+                "Wait for its result, or cancel it, before removing the terminal."),
+        };
 }

@@ -42,16 +42,3 @@ public sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<Id
         builder.HasIndex(r => r.CreatedAt);
     }
 }
-
-public sealed class InputRequestConfiguration : IEntityTypeConfiguration<InputRequest>
-{
-    public void Configure(EntityTypeBuilder<InputRequest> builder)
-    {
-        builder.HasKey(r => new { r.TransactionId, r.RequestId });
-        builder.HasOne<Transaction>().WithMany().HasForeignKey(r => r.TransactionId);
-        builder.Property(r => r.RequestId).HasMaxLength(100);
-        builder.Property(r => r.Kind).HasMaxLength(20);
-        builder.Property(r => r.Prompt).HasMaxLength(500);
-        builder.Property(r => r.Value).HasMaxLength(500);
-    }
-}

@@ -16,7 +16,9 @@ public static class TransactionsApi
         .AddSingleton<TransactionWaiters>()
         .AddScoped<TransactionStateMachine>()
         .AddScoped<TransactionService>()
-        .AddHostedService<ExpirySweeper>();
+        .AddHostedService<ExpirySweeper>()
+        .AddHousekeeping("idempotency keys", (db, options, now, ct) =>
+            db.IdempotencyRecords.Where(r => r.CreatedAt < now - options.IdempotencyKeyRetention).ExecuteDeleteAsync(ct));
 
     public static RouteGroupBuilder MapTransactions(this IEndpointRouteBuilder routes)
     {

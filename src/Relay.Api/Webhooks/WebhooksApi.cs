@@ -14,7 +14,9 @@ public static class WebhooksApi
 {
     public static IServiceCollection AddWebhooks(this IServiceCollection services) => services
         .AddSingleton<WebhookUrls>()
-        .AddHostedService<WebhookDispatcher>();
+        .AddHostedService<WebhookDispatcher>()
+        .AddHousekeeping("finished webhook deliveries", (db, options, now, ct) =>
+            db.WebhookDeliveries.Where(d => d.CompletedAt < now - options.Events.Retention).ExecuteDeleteAsync(ct));
 
     public static RouteGroupBuilder MapWebhooks(this IEndpointRouteBuilder routes)
     {

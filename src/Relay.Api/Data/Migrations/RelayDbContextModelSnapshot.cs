@@ -418,7 +418,7 @@ namespace Relay.Api.Data.Migrations
                     b.ToTable("idempotency_records", (string)null);
                 });
 
-            modelBuilder.Entity("Relay.Api.Transactions.InputRequest", b =>
+            modelBuilder.Entity("Relay.Api.Inputs.InputRequest", b =>
                 {
                     b.Property<Guid>("TransactionId")
                         .HasColumnType("uuid")
@@ -856,7 +856,7 @@ namespace Relay.Api.Data.Migrations
                         .HasConstraintName("fk_idempotency_records_transactions_transaction_id");
                 });
 
-            modelBuilder.Entity("Relay.Api.Transactions.InputRequest", b =>
+            modelBuilder.Entity("Relay.Api.Inputs.InputRequest", b =>
                 {
                     b.HasOne("Relay.Api.Transactions.Transaction", null)
                         .WithMany()

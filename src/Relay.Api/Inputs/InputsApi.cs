@@ -3,9 +3,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Relay.Api.Infrastructure;
 using Relay.Api.Security;
-using Relay.Api.Transactions;
 
-namespace Relay.Api.Terminals;
+namespace Relay.Api.Inputs;
 
 /// <param name="Value" example="yes">For a confirm question: "yes" or "no" (or true or false). For a text question: the text (up to 500 characters).</param>
 public sealed record AnswerInputRequest(JsonElement? Value);
@@ -26,6 +25,8 @@ public sealed record InputRequestResponse(Guid TransactionId, string RequestId, 
 /// <summary>The POS answers the terminal's questions (terminal.input_requested events).</summary>
 public static class InputsApi
 {
+    public static IServiceCollection AddInputs(this IServiceCollection services) => services.AddScoped<TerminalInputs>();
+
     public static RouteHandlerBuilder MapInputs(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/api/v1/transactions/{id:guid}/inputs/{requestId}", Answer)
             .WithTags("Transactions").RequireAuthorization(AuthenticationSetup.Account)
@@ -38,9 +39,19 @@ public static class InputsApi
                 """);
 
     private static async Task<Results<Ok<InputRequestResponse>, ProblemHttpResult>> Answer(
-        Guid id, string requestId, AnswerInputRequest request, ClaimsPrincipal user, TerminalMessages messages)
+        Guid id, string requestId, AnswerInputRequest request, ClaimsPrincipal user, TerminalInputs inputs)
     {
-        var (answered, problem) = await messages.AnswerAsync(user.GetAccountId(), id, requestId, request.Value);
-        return answered is not null ? TypedResults.Ok(answered) : problem!;
+        var (input, refusal) = await inputs.AnswerAsync(user.GetAccountId(), id, requestId, request.Value);
+        return refusal switch
+        {
+            null => TypedResults.Ok(InputRequestResponse.From(input!)),
+            InputRefusal.NotFound => Problems.NotFound("input request"),
+            InputRefusal.ValueDoesNotFit => Problems.Validation("value", input!.Kind == "confirm"
+                ? "value must be \"yes\" or \"no\" (or true or false)."
+                : $"value must be text of 1 to {TerminalInputs.MaxAnswer} characters, without control characters."),
+            InputRefusal.Answered => Problems.Of(409, "input-answered", "The question was answered already", $"The answer '{input!.Value}' stands."),
+            _ => Problems.Of(409, "input-expired", "The question timed out", "The terminal took its timeout path."),
+        };
     }
 }
+
