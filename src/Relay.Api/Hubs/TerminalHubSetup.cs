@@ -5,7 +5,10 @@ namespace Relay.Api.Hubs;
 
 public static class TerminalHubSetup
 {
-    /// <summary>SignalR for terminals (JSON, the relay's conventions), and what holds and tracks their connections.</summary>
+    /// <summary>
+    /// SignalR for terminals (JSON, the relay's conventions), and what holds and tracks their connections. After
+    /// <see cref="Cluster.ClusterSetup.AddCluster"/>: its services stop before the instance leaves the database.
+    /// </summary>
     public static IServiceCollection AddTerminalHub(this IServiceCollection services)
     {
         services.AddSignalR(o =>
@@ -20,6 +23,8 @@ public static class TerminalHubSetup
         return services
             .AddSingleton<TerminalConnections>()
             .AddScoped<TerminalChannel>()
-            .AddSingleton<TerminalPresence>();
+            .AddSingleton<TerminalPresence>()
+            .AddHostedService<OrphanedTerminals>()
+            .AddHostedService<PendingWorkResend>();
     }
 }
