@@ -10,7 +10,7 @@ namespace Relay.Bench;
 public sealed class BenchTerminal(string token)
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
-    private string? current;
+    private string? _current;
 
     public string Token => token;
 
@@ -37,7 +37,7 @@ public sealed class BenchTerminal(string token)
     {
         if (target != "StartTransaction") return;
         var id = arguments[0].GetProperty("id").GetString()!;
-        if (Interlocked.Exchange(ref current, id) == id) return; // a repeat of the one in hand
+        if (Interlocked.Exchange(ref _current, id) == id) return; // a repeat of the one in hand
         var steps = Steps = new PaymentSteps { Pushed = Stopwatch.GetTimestamp() };
         _ = RunAsync(hub, id, steps);
     }

@@ -5,8 +5,8 @@ namespace Relay.Bench;
 /// <summary>Many terminals at once: connecting them, keeping them alive with pings, dropping them all.</summary>
 public sealed class Fleet(IReadOnlyList<BenchTerminal> terminals) : IAsyncDisposable
 {
-    private readonly CancellationTokenSource stop = new();
-    private Task pinging = Task.CompletedTask;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _pinging = Task.CompletedTask;
 
     public IReadOnlyList<BenchTerminal> Terminals => terminals;
 
@@ -67,12 +67,12 @@ public sealed class Fleet(IReadOnlyList<BenchTerminal> terminals) : IAsyncDispos
     /// </summary>
     private void StartPinging()
     {
-        if (!pinging.IsCompleted) return;
-        pinging = Task.Run(async () =>
+        if (!_pinging.IsCompleted) return;
+        _pinging = Task.Run(async () =>
         {
             const int slices = 150; // 15 s in 100 ms ticks
             using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-            for (var tick = 0; await timer.WaitForNextTickAsync(stop.Token).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result); tick++)
+            for (var tick = 0; await timer.WaitForNextTickAsync(_stop.Token).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result); tick++)
             {
                 for (var i = tick % slices; i < terminals.Count; i += slices)
                 {
@@ -91,8 +91,8 @@ public sealed class Fleet(IReadOnlyList<BenchTerminal> terminals) : IAsyncDispos
 
     public async ValueTask DisposeAsync()
     {
-        await stop.CancelAsync();
-        await pinging;
+        await _stop.CancelAsync();
+        await _pinging;
         AbortAll(terminals);
     }
 }

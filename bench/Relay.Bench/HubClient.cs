@@ -15,30 +15,30 @@ public sealed class HubClient : IAsyncDisposable
     private static readonly byte[] Handshake = [.. """{"protocol":"json","version":1}"""u8, RecordSeparator];
     private static readonly byte[] Ping = [.. """{"type":6}"""u8, RecordSeparator];
 
-    private readonly ClientWebSocket socket = new();
-    private readonly SemaphoreSlim sending = new(1, 1);
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonElement>> calls = new();
-    private readonly Action<HubClient, string, JsonElement> onInvocation;
-    private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int nextId;
+    private readonly ClientWebSocket _socket = new();
+    private readonly SemaphoreSlim _sending = new(1, 1);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonElement>> _calls = new();
+    private readonly Action<HubClient, string, JsonElement> _onInvocation;
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _nextId;
 
-    private HubClient(Action<HubClient, string, JsonElement> onInvocation) => this.onInvocation = onInvocation;
+    private HubClient(Action<HubClient, string, JsonElement> onInvocation) => _onInvocation = onInvocation;
 
     /// <summary>Completes when the connection ends, for whatever reason.</summary>
-    public Task Closed => closed.Task;
+    public Task Closed => _closed.Task;
 
-    public bool IsOpen => socket.State == WebSocketState.Open && !closed.Task.IsCompleted;
+    public bool IsOpen => _socket.State == WebSocketState.Open && !_closed.Task.IsCompleted;
 
     /// <summary>Connects, completes the handshake and starts receiving. <paramref name="onInvocation"/> runs on the receive loop: keep it short.</summary>
     public static async Task<HubClient> ConnectAsync(Uri hub, Action<HubClient, string, JsonElement> onInvocation, CancellationToken ct)
     {
         var client = new HubClient(onInvocation);
-        client.socket.Options.KeepAliveInterval = TimeSpan.Zero; // SignalR pings instead
-        client.socket.Options.SetBuffer(2048, 1024);
+        client._socket.Options.KeepAliveInterval = TimeSpan.Zero; // SignalR pings instead
+        client._socket.Options.SetBuffer(2048, 1024);
         try
         {
-            await client.socket.ConnectAsync(hub, ct);
-            await client.socket.SendAsync(Handshake, WebSocketMessageType.Text, true, ct);
+            await client._socket.ConnectAsync(hub, ct);
+            await client._socket.SendAsync(Handshake, WebSocketMessageType.Text, true, ct);
             var buffer = new ArrayBufferWriter<byte>(256);
             var first = await client.ReadRecordsAsync(buffer, ct);
             if (first.Count == 0 || first[0].TryGetProperty("error", out _))
@@ -51,16 +51,16 @@ public sealed class HubClient : IAsyncDisposable
         }
         catch
         {
-            client.socket.Dispose();
+            client._socket.Dispose();
             throw;
         }
     }
 
     public async Task<JsonElement> InvokeAsync(string target, object?[] arguments, TimeSpan timeout)
     {
-        var id = Interlocked.Increment(ref nextId).ToString();
+        var id = Interlocked.Increment(ref _nextId).ToString();
         var call = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
-        calls[id] = call;
+        _calls[id] = call;
         try
         {
             await SendAsync([.. JsonSerializer.SerializeToUtf8Bytes(new Invocation(1, id, target, arguments), BenchJson.Options), RecordSeparator]);
@@ -68,7 +68,7 @@ public sealed class HubClient : IAsyncDisposable
         }
         finally
         {
-            calls.TryRemove(id, out _);
+            _calls.TryRemove(id, out _);
         }
     }
 
@@ -77,18 +77,18 @@ public sealed class HubClient : IAsyncDisposable
     /// <summary>Drops the connection without a close handshake, as a lost network does.</summary>
     public void Abort()
     {
-        socket.Abort();
-        closed.TrySetResult();
+        _socket.Abort();
+        _closed.TrySetResult();
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (socket.State == WebSocketState.Open)
+        if (_socket.State == WebSocketState.Open)
         {
             try
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
             }
             catch (Exception)
             {
@@ -97,20 +97,20 @@ public sealed class HubClient : IAsyncDisposable
         }
 
         Abort();
-        socket.Dispose();
+        _socket.Dispose();
     }
 
     /// <summary>Sends one whole record (ending with the separator) as one WebSocket frame.</summary>
     private async Task SendAsync(byte[] record)
     {
-        await sending.WaitAsync();
+        await _sending.WaitAsync();
         try
         {
-            await socket.SendAsync(record, WebSocketMessageType.Text, true, CancellationToken.None);
+            await _socket.SendAsync(record, WebSocketMessageType.Text, true, CancellationToken.None);
         }
         finally
         {
-            sending.Release();
+            _sending.Release();
         }
     }
 
@@ -132,8 +132,8 @@ public sealed class HubClient : IAsyncDisposable
         }
         finally
         {
-            closed.TrySetResult();
-            foreach (var call in calls.Values) call.TrySetException(new WebSocketException("connection closed"));
+            _closed.TrySetResult();
+            foreach (var call in _calls.Values) call.TrySetException(new WebSocketException("connection closed"));
         }
     }
 
@@ -142,9 +142,9 @@ public sealed class HubClient : IAsyncDisposable
         switch (message.GetProperty("type").GetInt32())
         {
             case 1:
-                onInvocation(this, message.GetProperty("target").GetString()!, message.GetProperty("arguments"));
+                _onInvocation(this, message.GetProperty("target").GetString()!, message.GetProperty("arguments"));
                 break;
-            case 3 when calls.TryGetValue(message.GetProperty("invocationId").GetString()!, out var call):
+            case 3 when _calls.TryGetValue(message.GetProperty("invocationId").GetString()!, out var call):
                 if (message.TryGetProperty("error", out var error)) call.TrySetException(new InvalidOperationException(error.GetString()));
                 else call.TrySetResult(message.TryGetProperty("result", out var result) ? result : default);
                 break;
@@ -159,7 +159,7 @@ public sealed class HubClient : IAsyncDisposable
         var records = new List<JsonElement>();
         while (records.Count == 0)
         {
-            var result = await socket.ReceiveAsync(buffer.GetMemory(1024), ct);
+            var result = await _socket.ReceiveAsync(buffer.GetMemory(1024), ct);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 throw new WebSocketException("closed by the server");

@@ -56,7 +56,7 @@ public sealed record Phases(double Push, double Received, double Started, double
 /// </summary>
 public sealed class PosLoad(Uri baseUrl, string apiKey)
 {
-    private readonly HttpClient http = new(new SocketsHttpHandler
+    private readonly HttpClient _http = new(new SocketsHttpHandler
     {
         PooledConnectionLifetime = Timeout.InfiniteTimeSpan, MaxConnectionsPerServer = 2000, UseProxy = false,
     })
@@ -131,7 +131,7 @@ public sealed class PosLoad(Uri baseUrl, string apiKey)
         var started = Stopwatch.GetTimestamp();
         try
         {
-            using var response = await http.SendAsync(request);
+            using var response = await _http.SendAsync(request);
             var body = await response.Content.ReadAsByteArrayAsync();
             var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var ok = (int)response.StatusCode == 201
@@ -148,22 +148,22 @@ public sealed class PosLoad(Uri baseUrl, string apiKey)
 /// <summary>One status line while a step runs: rewritten in place on a terminal, a line every 5 s in a log.</summary>
 public sealed class Progress
 {
-    private readonly bool live = !Console.IsOutputRedirected;
-    private CancellationTokenSource? running;
+    private readonly bool _live = !Console.IsOutputRedirected;
+    private CancellationTokenSource? _running;
 
     public void Begin(string label, Func<string> status)
     {
         End();
-        var cts = running = new CancellationTokenSource();
+        var cts = _running = new CancellationTokenSource();
         var started = Stopwatch.GetTimestamp();
         _ = Task.Run(async () =>
         {
-            var interval = TimeSpan.FromSeconds(live ? 0.5 : 5);
+            var interval = TimeSpan.FromSeconds(_live ? 0.5 : 5);
             while (!cts.IsCancellationRequested)
             {
                 try { await Task.Delay(interval, cts.Token); } catch (OperationCanceledException) { break; }
                 var line = $"  {label}: {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s, {status()}";
-                if (live) Console.Write("\r" + line.PadRight(Console.WindowWidth > 0 ? Math.Min(Console.WindowWidth - 1, 110) : 100));
+                if (_live) Console.Write("\r" + line.PadRight(Console.WindowWidth > 0 ? Math.Min(Console.WindowWidth - 1, 110) : 100));
                 else Console.WriteLine(line);
             }
         });
@@ -171,9 +171,9 @@ public sealed class Progress
 
     public void End()
     {
-        if (running is null) return;
-        running.Cancel();
-        running = null;
-        if (live) Console.Write("\r" + new string(' ', 110) + "\r");
+        if (_running is null) return;
+        _running.Cancel();
+        _running = null;
+        if (_live) Console.Write("\r" + new string(' ', 110) + "\r");
     }
 }

@@ -5,7 +5,7 @@ namespace Relay.Bench;
 /// <summary>A private PostgreSQL cluster with its durable defaults (fsync, synchronous_commit, full_page_writes on).</summary>
 public sealed class Postgres : IAsyncDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("relay-bench-pg-").FullName;
+    private readonly string _dir = Directory.CreateTempSubdirectory("relay-bench-pg-").FullName;
 
     public int Port { get; private set; }
 
@@ -15,7 +15,7 @@ public sealed class Postgres : IAsyncDisposable
     {
         // RELAY_BENCH_PG_SETTINGS adds settings while profiling, e.g. "shared_preload_libraries=pg_stat_statements".
         var extra = Environment.GetEnvironmentVariable("RELAY_BENCH_PG_SETTINGS") ?? "";
-        var output = await Repo.BashAsync($"pg_start '{dir}' {56000 + Random.Shared.Next(900)} max_connections=400 shared_buffers=256MB {extra} && echo \"port=$PG_PORT\"");
+        var output = await Repo.BashAsync($"pg_start '{_dir}' {56000 + Random.Shared.Next(900)} max_connections=400 shared_buffers=256MB {extra} && echo \"port=$PG_PORT\"");
         Port = int.Parse(output.Split('\n').Single(l => l.StartsWith("port=", StringComparison.Ordinal))[5..]);
     }
 
@@ -23,11 +23,11 @@ public sealed class Postgres : IAsyncDisposable
     {
         try
         {
-            await Repo.BashAsync($"pg_stop '{dir}'");
+            await Repo.BashAsync($"pg_stop '{_dir}'");
         }
         finally
         {
-            Directory.Delete(dir, recursive: true);
+            Directory.Delete(_dir, recursive: true);
         }
     }
 }
@@ -35,11 +35,11 @@ public sealed class Postgres : IAsyncDisposable
 /// <summary>A server under test (the relay or the floor) as its own process on a loopback port.</summary>
 public sealed class ServerProcess(string name, string dll, int port, Dictionary<string, string> environment, string logFile) : IAsyncDisposable
 {
-    private Process? process;
+    private Process? _process;
 
     public string Name => name;
     public Uri Url { get; } = new($"http://127.0.0.1:{port}");
-    public int Pid => process!.Id;
+    public int Pid => _process!.Id;
 
     public async Task StartAsync()
     {
@@ -51,13 +51,13 @@ public sealed class ServerProcess(string name, string dll, int port, Dictionary<
             Environment = { ["ASPNETCORE_URLS"] = Url.ToString().TrimEnd('/'), ["ASPNETCORE_ENVIRONMENT"] = "Production" },
         };
         foreach (var (key, value) in environment) info.Environment[key] = value;
-        process = Process.Start(info)!;
+        _process = Process.Start(info)!;
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
-            if (process.HasExited) throw new InvalidOperationException($"{name} exited ({process.ExitCode}); see {logFile}");
+            if (_process.HasExited) throw new InvalidOperationException($"{name} exited ({_process.ExitCode}); see {logFile}");
             try
             {
                 if ((await http.GetAsync(new Uri(Url, "/health/ready"))).IsSuccessStatusCode) return;
@@ -77,13 +77,13 @@ public sealed class ServerProcess(string name, string dll, int port, Dictionary<
 
     public async ValueTask DisposeAsync()
     {
-        if (process is { HasExited: false } p)
+        if (_process is { HasExited: false } p)
         {
             p.Kill(entireProcessTree: true);
             await p.WaitForExitAsync();
         }
 
-        process?.Dispose();
+        _process?.Dispose();
     }
 
     public static int FreePort()

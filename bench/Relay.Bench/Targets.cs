@@ -61,16 +61,16 @@ public sealed class FloorTarget() : Target("floor")
 public sealed class RelayTarget() : Target("relay")
 {
     private const string AdminKey = "bench-admin-key";
-    private readonly Postgres postgres = new();
-    private readonly List<ServerProcess> instances = [];
-    private string logDirectory = "";
-    private NpgsqlDataSource database = null!;
+    private readonly Postgres _postgres = new();
+    private readonly List<ServerProcess> _instances = [];
+    private string _logDirectory = "";
+    private NpgsqlDataSource _database = null!;
 
     public override async Task StartAsync(string logDirectory)
     {
-        this.logDirectory = logDirectory;
-        await postgres.StartAsync();
-        database = NpgsqlDataSource.Create(postgres.ConnectionString("relay"));
+        _logDirectory = logDirectory;
+        await _postgres.StartAsync();
+        _database = NpgsqlDataSource.Create(_postgres.ConnectionString("relay"));
         Server = await StartInstanceAsync("relay-a");
         using var admin = Client(AdminKey);
         var account = await Json(await admin.PostAsJsonAsync("/api/v1/accounts", new { name = "Bench" }));
@@ -82,12 +82,12 @@ public sealed class RelayTarget() : Target("relay")
     {
         var instance = new ServerProcess(name, Repo.Dll("src/Relay.Api"), ServerProcess.FreePort(), new Dictionary<string, string>
         {
-            ["ConnectionStrings__Relay"] = postgres.ConnectionString("relay"),
+            ["ConnectionStrings__Relay"] = _postgres.ConnectionString("relay"),
             ["Relay__AdminApiKey"] = AdminKey,
             ["Relay__RateLimits__ActivationsPerMinute"] = "1000000",
             ["Relay__RateLimits__PairingsPerMinute"] = "1000000",
-        }.Concat(ExtraEnvironment()).ToDictionary(), Path.Combine(logDirectory, name + ".log"));
-        instances.Add(instance);
+        }.Concat(ExtraEnvironment()).ToDictionary(), Path.Combine(_logDirectory, name + ".log"));
+        _instances.Add(instance);
         await instance.StartAsync();
         return instance;
     }
@@ -134,7 +134,7 @@ public sealed class RelayTarget() : Target("relay")
     public override async Task<DatabaseCounters?> DatabaseCountersAsync()
     {
         await Task.Delay(1500); // backends report their counts to the statistics at most once a second
-        await using var command = database.CreateCommand(
+        await using var command = _database.CreateCommand(
             "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = 'relay'), (SELECT wal_sync FROM pg_stat_wal)");
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
@@ -143,15 +143,15 @@ public sealed class RelayTarget() : Target("relay")
 
     public override async Task<long?> ApprovedInDatabaseAsync()
     {
-        await using var command = database.CreateCommand("SELECT count(*) FROM transactions WHERE status = 'approved'");
+        await using var command = _database.CreateCommand("SELECT count(*) FROM transactions WHERE status = 'approved'");
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
     public override async ValueTask DisposeAsync()
     {
-        foreach (var instance in instances) await instance.DisposeAsync();
-        await database.DisposeAsync();
-        await postgres.DisposeAsync();
+        foreach (var instance in _instances) await instance.DisposeAsync();
+        await _database.DisposeAsync();
+        await _postgres.DisposeAsync();
     }
 
     private HttpClient Client(string key) =>

@@ -10,7 +10,7 @@ namespace Relay.Faults;
 /// </summary>
 public sealed class Pos(Uri baseAddress, string apiKey)
 {
-    private readonly HttpClient http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(5) })
+    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(5) })
     {
         BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5),
         DefaultRequestHeaders = { { "Authorization", "Bearer " + apiKey } },
@@ -28,7 +28,7 @@ public sealed class Pos(Uri baseAddress, string apiKey)
                     Content = JsonContent.Create(new { registerId, type = "purchase", amount, currency = "NZD", reference = key, expiresInSeconds = 120 }),
                     Headers = { { "Idempotency-Key", key } },
                 };
-                using var response = await http.SendAsync(request, ct);
+                using var response = await _http.SendAsync(request, ct);
                 if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
                 {
                     return (string)(await response.Content.ReadFromJsonAsync<JsonNode>(ct))!["id"]!;
@@ -52,7 +52,7 @@ public sealed class Pos(Uri baseAddress, string apiKey)
     {
         try
         {
-            using var response = await http.GetAsync($"/api/v1/transactions/{id}", ct);
+            using var response = await _http.GetAsync($"/api/v1/transactions/{id}", ct);
             return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonNode>(ct) : null;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
@@ -63,7 +63,7 @@ public sealed class Pos(Uri baseAddress, string apiKey)
 
     public async Task<JsonNode> PostAsync(string path, object body)
     {
-        using var response = await http.PostAsJsonAsync(path, body);
+        using var response = await _http.PostAsJsonAsync(path, body);
         var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {text}");
         return JsonNode.Parse(text)!;

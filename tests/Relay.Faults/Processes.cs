@@ -5,17 +5,17 @@ namespace Relay.Faults;
 /// <summary>A private PostgreSQL cluster in a temp folder, on a fixed loopback port so it can be restarted in place.</summary>
 public sealed class Postgres(int port) : IAsyncDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("relay-faults-pg-").FullName;
+    private readonly string _dir = Directory.CreateTempSubdirectory("relay-faults-pg-").FullName;
 
     public int Port => port;
 
     public string ConnectionString(string database) => $"Host=127.0.0.1;Port={port};Username=relay;Database={database}";
 
-    public Task StartAsync() => Repo.BashAsync($"pg_start '{dir}' {port} && [ \"$PG_PORT\" = {port} ]");
+    public Task StartAsync() => Repo.BashAsync($"pg_start '{_dir}' {port} && [ \"$PG_PORT\" = {port} ]");
 
     public async Task RestartAsync()
     {
-        await Repo.BashAsync($"pg_stop '{dir}'");
+        await Repo.BashAsync($"pg_stop '{_dir}'");
         await StartAsync();
     }
 
@@ -23,11 +23,11 @@ public sealed class Postgres(int port) : IAsyncDisposable
     {
         try
         {
-            await Repo.BashAsync($"pg_stop '{dir}'");
+            await Repo.BashAsync($"pg_stop '{_dir}'");
         }
         finally
         {
-            Directory.Delete(dir, recursive: true);
+            Directory.Delete(_dir, recursive: true);
         }
     }
 }
@@ -35,11 +35,11 @@ public sealed class Postgres(int port) : IAsyncDisposable
 /// <summary>One relay instance (Relay.Api) as a real process on a loopback port; killed with SIGKILL, restarted on the same port.</summary>
 public sealed class RelayProcess(string name, int port, string connectionString, string adminKey, string logDirectory) : IAsyncDisposable
 {
-    private Process? process;
+    private Process? _process;
 
     public string Name => name;
     public int Port => port;
-    public int? Pid => process is { HasExited: false } p ? p.Id : null;
+    public int? Pid => _process is { HasExited: false } p ? p.Id : null;
 
     public async Task StartAsync()
     {
@@ -60,19 +60,19 @@ public sealed class RelayProcess(string name, int port, string connectionString,
                 ["Serilog__MinimumLevel"] = "Warning",
             },
         };
-        process = Process.Start(info)!;
+        _process = Process.Start(info)!;
         var log = File.AppendText(Path.Combine(logDirectory, $"relay-{name}.log"));
         log.AutoFlush = true;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
-            if (process.HasExited) throw new InvalidOperationException($"relay {name} exited ({process.ExitCode}); see relay-{name}.log");
+            if (_process.HasExited) throw new InvalidOperationException($"relay {name} exited ({_process.ExitCode}); see relay-{name}.log");
             try
             {
                 if ((await http.GetAsync($"http://127.0.0.1:{port}/health/ready")).IsSuccessStatusCode) return;
@@ -91,7 +91,7 @@ public sealed class RelayProcess(string name, int port, string connectionString,
     /// <summary>SIGKILL: no shutdown, no goodbye; its sockets die with it.</summary>
     public void Kill()
     {
-        if (process is { HasExited: false } p)
+        if (_process is { HasExited: false } p)
         {
             p.Kill(entireProcessTree: true);
             p.WaitForExit();

@@ -61,20 +61,20 @@ public sealed record Row(string Scenario, int Payments, int Lost, int Doubled, i
 public sealed class ScenarioRunner(Topology topology, int rounds, int delayMs, Action<string> log)
 {
     private static readonly string[] Final = ["approved", "declined", "cancelled", "failed", "expired"];
-    private int sequence;
-    private int missed;
+    private int _sequence;
+    private int _missed;
 
     public async Task<Row> RunAsync(Scenario scenario)
     {
         var clock = Stopwatch.StartNew();
-        missed = 0;
+        _missed = 0;
         var payments = new List<Payment>();
         for (var round = 0; round < rounds; round++)
         {
             await Until(topology.AllOnlineAsync, TimeSpan.FromSeconds(30), "every terminal is online", counts: false);
             var batch = topology.Terminals.Select(t =>
             {
-                var n = Interlocked.Increment(ref sequence);
+                var n = Interlocked.Increment(ref _sequence);
                 return new Payment(t, topology.Registers[t], 1000 + n * 100 + (n % 4 == 0 ? 51 : 0), $"faults-{Guid.NewGuid():N}");
             }).ToList();
             payments.AddRange(batch);
@@ -98,7 +98,7 @@ public sealed class ScenarioRunner(Topology topology, int rounds, int delayMs, A
             log($"  ! {p.Id ?? "(no id)"} on {p.Terminal.Name}: expected {p.Expected}, got {p.FinalStatus ?? "nothing"} (result {p.ResultOutcome ?? "none"}), doubled {p.Doubled}");
         }
 
-        return new Row(scenario.Name, payments.Count, lost, doubled, wrong, missed, clock.Elapsed);
+        return new Row(scenario.Name, payments.Count, lost, doubled, wrong, _missed, clock.Elapsed);
     }
 
     private async Task CreateAsync(Payment p, CancellationToken ct)
@@ -236,6 +236,6 @@ public sealed class ScenarioRunner(Topology topology, int rounds, int delayMs, A
         }
 
         log($"  ! waited {timeout.TotalSeconds} s and still not: {what}; striking anyway");
-        if (counts) missed++;
+        if (counts) _missed++;
     }
 }

@@ -9,10 +9,10 @@ namespace Relay.Faults;
 /// </summary>
 public sealed partial class SimulatorProcess(string name, string logDirectory) : IAsyncDisposable
 {
-    private readonly string stateDirectory = Directory.CreateTempSubdirectory("relay-faults-terminal-").FullName;
-    private readonly List<string> lines = [];
-    private Process? process;
-    private StreamWriter? log;
+    private readonly string _stateDirectory = Directory.CreateTempSubdirectory("relay-faults-terminal-").FullName;
+    private readonly List<string> _lines = [];
+    private Process? _process;
+    private StreamWriter? _log;
 
     public string Name => name;
 
@@ -21,27 +21,27 @@ public sealed partial class SimulatorProcess(string name, string logDirectory) :
     public async Task ActivateAsync(string relayUrl, string activationCode)
     {
         var info = new ProcessStartInfo("dotnet", [Repo.Dll("src/Relay.Terminal.Simulator"), "activate", "--relay", relayUrl, "--code", activationCode,
-            "--serial", "SIM-" + name, "--state", stateDirectory]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            "--serial", "SIM-" + name, "--state", _stateDirectory]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var activate = Process.Start(info)!;
         var output = await activate.StandardOutput.ReadToEndAsync() + await activate.StandardError.ReadToEndAsync();
         await activate.WaitForExitAsync();
         if (activate.ExitCode != 0) throw new InvalidOperationException($"activation of {name} failed: {output}");
-        TerminalId = TerminalIdLine().Match(File.ReadAllText(Path.Combine(stateDirectory, "terminal.json"))).Groups[1].Value;
+        TerminalId = TerminalIdLine().Match(File.ReadAllText(Path.Combine(_stateDirectory, "terminal.json"))).Groups[1].Value;
     }
 
     public void Start(int delayMs)
     {
-        var info = new ProcessStartInfo("dotnet", [Repo.Dll("src/Relay.Terminal.Simulator"), "run", "--state", stateDirectory, "--delay-ms", delayMs.ToString()])
+        var info = new ProcessStartInfo("dotnet", [Repo.Dll("src/Relay.Terminal.Simulator"), "run", "--state", _stateDirectory, "--delay-ms", delayMs.ToString()])
         {
             RedirectStandardOutput = true, RedirectStandardError = true,
         };
-        log ??= File.AppendText(Path.Combine(logDirectory, $"terminal-{name}.log"));
-        log.AutoFlush = true;
-        process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => Record(e.Data);
-        process.ErrorDataReceived += (_, e) => Record(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _log ??= File.AppendText(Path.Combine(logDirectory, $"terminal-{name}.log"));
+        _log.AutoFlush = true;
+        _process = Process.Start(info)!;
+        _process.OutputDataReceived += (_, e) => Record(e.Data);
+        _process.ErrorDataReceived += (_, e) => Record(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
     }
 
     public async Task<string> PairingCodeAsync()
@@ -49,9 +49,9 @@ public sealed partial class SimulatorProcess(string name, string logDirectory) :
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
-            lock (lines)
+            lock (_lines)
             {
-                var code = lines.Select(l => PairingCodeLine().Match(l)).LastOrDefault(m => m.Success);
+                var code = _lines.Select(l => PairingCodeLine().Match(l)).LastOrDefault(m => m.Success);
                 if (code is not null) return code.Groups[1].Value;
             }
 
@@ -65,20 +65,20 @@ public sealed partial class SimulatorProcess(string name, string logDirectory) :
     public int Outcomes(string transactionId)
     {
         var tag = transactionId[^8..];
-        lock (lines)
+        lock (_lines)
         {
-            return lines.Count(l => l.Contains($"] {tag} outcome "));
+            return _lines.Count(l => l.Contains($"] {tag} outcome "));
         }
     }
 
     /// <summary>A result saved in the outbox and not yet acknowledged by the relay.</summary>
     public bool HasUnacknowledgedResult =>
-        Directory.Exists(Path.Combine(stateDirectory, "outbox")) && Directory.EnumerateFiles(Path.Combine(stateDirectory, "outbox"), "*.json").Any();
+        Directory.Exists(Path.Combine(_stateDirectory, "outbox")) && Directory.EnumerateFiles(Path.Combine(_stateDirectory, "outbox"), "*.json").Any();
 
     /// <summary>SIGKILL: the terminal app dies mid-transaction; its outbox stays on disk.</summary>
     public void Kill()
     {
-        if (process is { HasExited: false } p)
+        if (_process is { HasExited: false } p)
         {
             p.Kill(entireProcessTree: true);
             p.WaitForExit();
@@ -89,15 +89,15 @@ public sealed partial class SimulatorProcess(string name, string logDirectory) :
     private void Record(string? line)
     {
         if (line is null) return;
-        lock (lines) lines.Add(line);
-        lock (log!) log.WriteLine(line);
+        lock (_lines) _lines.Add(line);
+        lock (_log!) _log.WriteLine(line);
     }
 
     public ValueTask DisposeAsync()
     {
         Kill();
-        log?.Dispose();
-        Directory.Delete(stateDirectory, recursive: true);
+        _log?.Dispose();
+        Directory.Delete(_stateDirectory, recursive: true);
         return ValueTask.CompletedTask;
     }
 

@@ -10,18 +10,18 @@ namespace Relay.Faults;
 /// </summary>
 public sealed class TcpBalancer : IAsyncDisposable
 {
-    private readonly int[] backends;
-    private readonly TcpListener listener;
-    private readonly Lock gate = new();
-    private readonly List<TcpClient> open = [];
-    private int next;
+    private readonly int[] _backends;
+    private readonly TcpListener _listener;
+    private readonly Lock _gate = new();
+    private readonly List<TcpClient> _open = [];
+    private int _next;
 
     public TcpBalancer(params int[] backendPorts)
     {
-        backends = backendPorts;
-        listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start(1024);
-        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        _backends = backendPorts;
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Start(1024);
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _ = AcceptAsync();
     }
 
@@ -29,9 +29,9 @@ public sealed class TcpBalancer : IAsyncDisposable
 
     public void DropAll()
     {
-        lock (gate)
+        lock (_gate)
         {
-            foreach (var client in open)
+            foreach (var client in _open)
             {
                 try
                 {
@@ -44,7 +44,7 @@ public sealed class TcpBalancer : IAsyncDisposable
                 client.Dispose();
             }
 
-            open.Clear();
+            _open.Clear();
         }
     }
 
@@ -55,7 +55,7 @@ public sealed class TcpBalancer : IAsyncDisposable
             TcpClient downstream;
             try
             {
-                downstream = await listener.AcceptTcpClientAsync();
+                downstream = await _listener.AcceptTcpClientAsync();
             }
             catch (Exception)
             {
@@ -68,13 +68,13 @@ public sealed class TcpBalancer : IAsyncDisposable
 
     private async Task ConnectAsync(TcpClient downstream)
     {
-        var start = Interlocked.Increment(ref next);
-        for (var i = 0; i < backends.Length; i++)
+        var start = Interlocked.Increment(ref _next);
+        for (var i = 0; i < _backends.Length; i++)
         {
             var upstream = new TcpClient { NoDelay = true };
             try
             {
-                await upstream.ConnectAsync(IPAddress.Loopback, backends[(start + i) % backends.Length]);
+                await upstream.ConnectAsync(IPAddress.Loopback, _backends[(start + i) % _backends.Length]);
             }
             catch (SocketException)
             {
@@ -83,10 +83,10 @@ public sealed class TcpBalancer : IAsyncDisposable
             }
 
             downstream.NoDelay = true;
-            lock (gate)
+            lock (_gate)
             {
-                open.Add(downstream);
-                open.Add(upstream);
+                _open.Add(downstream);
+                _open.Add(upstream);
             }
 
             _ = PumpAsync(downstream, upstream);
@@ -110,17 +110,17 @@ public sealed class TcpBalancer : IAsyncDisposable
         {
             from.Dispose();
             to.Dispose();
-            lock (gate)
+            lock (_gate)
             {
-                open.Remove(from);
-                open.Remove(to);
+                _open.Remove(from);
+                _open.Remove(to);
             }
         }
     }
 
     public ValueTask DisposeAsync()
     {
-        listener.Stop();
+        _listener.Stop();
         DropAll();
         return ValueTask.CompletedTask;
     }

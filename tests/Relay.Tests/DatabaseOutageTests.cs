@@ -12,9 +12,9 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.Fixture relay) : ICl
     /// <summary>A relay that reaches its database through a <see cref="TcpProxy"/> the test can cut.</summary>
     public sealed class Fixture : RelayFixture
     {
-        private TcpProxy? proxy;
+        private TcpProxy? _proxy;
 
-        public TcpProxy Proxy => proxy ??= new TcpProxy(Upstream.Host!, Upstream.Port);
+        public TcpProxy Proxy => _proxy ??= new TcpProxy(Upstream.Host!, Upstream.Port);
 
         private NpgsqlConnectionStringBuilder Upstream => new(ConnectionString);
 

@@ -41,20 +41,20 @@ public sealed class LoneInstanceTests(LoneInstanceFixture relay) : IClassFixture
     /// <summary>The relay's notification channel, as another instance hears it.</summary>
     private sealed class HintChannel : IAsyncDisposable
     {
-        private readonly NpgsqlConnection connection;
-        private readonly BlockingCollection<string> heard = new();
-        private readonly CancellationTokenSource stop = new();
-        private readonly Task reading;
+        private readonly NpgsqlConnection _connection;
+        private readonly BlockingCollection<string> _heard = new();
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _reading;
 
         private HintChannel(NpgsqlConnection connection)
         {
-            this.connection = connection;
-            connection.Notification += (_, n) => heard.Add(n.Payload);
-            reading = Task.Run(async () =>
+            _connection = connection;
+            _connection.Notification += (_, n) => _heard.Add(n.Payload);
+            _reading = Task.Run(async () =>
             {
                 try
                 {
-                    while (true) await connection.WaitAsync(stop.Token);
+                    while (true) await _connection.WaitAsync(_stop.Token);
                 }
                 catch (OperationCanceledException)
                 {
@@ -64,20 +64,20 @@ public sealed class LoneInstanceTests(LoneInstanceFixture relay) : IClassFixture
 
         public static async Task<HintChannel> ListenAsync(string connectionString)
         {
-            var connection = new NpgsqlConnection(connectionString);
-            await connection.OpenAsync();
-            await using (var listen = new NpgsqlCommand("LISTEN relay", connection))
+            var _connection = new NpgsqlConnection(connectionString);
+            await _connection.OpenAsync();
+            await using (var listen = new NpgsqlCommand("LISTEN relay", _connection))
             {
                 await listen.ExecuteNonQueryAsync();
             }
 
-            return new HintChannel(connection);
+            return new HintChannel(_connection);
         }
 
         /// <summary>Notifies on a connection of its own (this one is busy waiting).</summary>
         public async Task NotifyAsync(string payload)
         {
-            await using var other = new NpgsqlConnection(connection.ConnectionString);
+            await using var other = new NpgsqlConnection(_connection.ConnectionString);
             await other.OpenAsync();
             await using var notify = new NpgsqlCommand("SELECT pg_notify('relay', $1)", other) { Parameters = { new() { Value = payload } } };
             await notify.ExecuteNonQueryAsync();
@@ -89,7 +89,7 @@ public sealed class LoneInstanceTests(LoneInstanceFixture relay) : IClassFixture
             var marker = "marker:" + Guid.NewGuid();
             await NotifyAsync(marker);
             var before = new List<string>();
-            while (heard.TryTake(out var payload, TimeSpan.FromSeconds(10)) && payload != marker)
+            while (_heard.TryTake(out var payload, TimeSpan.FromSeconds(10)) && payload != marker)
             {
                 before.Add(payload);
             }
@@ -99,9 +99,9 @@ public sealed class LoneInstanceTests(LoneInstanceFixture relay) : IClassFixture
 
         public async ValueTask DisposeAsync()
         {
-            stop.Cancel();
-            await reading;
-            await connection.DisposeAsync();
+            _stop.Cancel();
+            await _reading;
+            await _connection.DisposeAsync();
         }
     }
 }

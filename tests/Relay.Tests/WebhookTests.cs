@@ -23,11 +23,11 @@ public sealed class WebhookTests(WebhookTests.Fixture relay) : IClassFixture<Web
         }
     }
 
-    private WebhookReceiver receiver = null!;
+    private WebhookReceiver _receiver = null!;
 
-    public async Task InitializeAsync() => receiver = await WebhookReceiver.StartAsync();
+    public async Task InitializeAsync() => _receiver = await WebhookReceiver.StartAsync();
 
-    public async Task DisposeAsync() => await receiver.DisposeAsync();
+    public async Task DisposeAsync() => await _receiver.DisposeAsync();
 
     [Fact]
     public async Task PaymentEventsArriveSignedPerStandardWebhooks()
@@ -56,7 +56,7 @@ public sealed class WebhookTests(WebhookTests.Fixture relay) : IClassFixture<Web
     {
         var merchant = await relay.NewMerchantAsync();
         var endpoint = await CreateEndpointAsync(merchant, "/flaky", "pairing.changed");
-        receiver.Script("/flaky", 500, 500, 200);
+        _receiver.Script("/flaky", 500, 500, 200);
         await using var terminal = await relay.NewTerminalAsync(merchant, simulate: false);
         await merchant.PairAsync(terminal, "till-1");
 
@@ -85,7 +85,7 @@ public sealed class WebhookTests(WebhookTests.Fixture relay) : IClassFixture<Web
     {
         var merchant = await relay.NewMerchantAsync();
         var endpoint = await CreateEndpointAsync(merchant, "/gone", "terminal.online");
-        receiver.Script("/gone", 410);
+        _receiver.Script("/gone", 410);
         await using var first = await relay.NewTerminalAsync(merchant, simulate: false);
         await ReceivedAsync("/gone", 1);
 
@@ -93,7 +93,7 @@ public sealed class WebhookTests(WebhookTests.Fixture relay) : IClassFixture<Web
             !(bool)(await merchant.Http.GetAsync($"/api/v1/webhook-endpoints/{endpoint.Str("id")}").Expect(200))["enabled"]!, "the endpoint is disabled");
         await using var second = await relay.NewTerminalAsync(merchant, simulate: false);
         await Task.Delay(500); // time for a delivery that should not happen
-        Assert.Single(receiver.At("/gone"));
+        Assert.Single(_receiver.At("/gone"));
         var view = await merchant.Http.GetAsync($"/api/v1/webhook-endpoints/{endpoint.Str("id")}").Expect(200);
         Assert.Contains("410", view.Str("disabledReason"));
     }
@@ -103,7 +103,7 @@ public sealed class WebhookTests(WebhookTests.Fixture relay) : IClassFixture<Web
     {
         var merchant = await relay.NewMerchantAsync();
         await CreateEndpointAsync(merchant, "/down", "pairing.changed");
-        receiver.Script("/down", 503, 503);
+        _receiver.Script("/down", 503, 503);
         await using var terminal = await relay.NewTerminalAsync(merchant, simulate: false);
         await merchant.PairAsync(terminal, "till-1");
         await ReceivedAsync("/down", 1);
@@ -125,7 +125,7 @@ public sealed class WebhookTests(WebhookTests.Fixture relay) : IClassFixture<Web
         await merchant.PairAsync(terminal, "till-1");
 
         var id = (await merchant.Http.PostJson("/api/v1/transactions",
-            new { registerId = "till-1", type = "purchase", amount = 1250, currency = "NZD", callbackUrl = receiver.BaseUrl + "/callback" },
+            new { registerId = "till-1", type = "purchase", amount = 1250, currency = "NZD", callbackUrl = _receiver.BaseUrl + "/callback" },
             Guid.NewGuid().ToString(), wait: 30).Expect(201)).Str("id");
 
         var hooks = await ReceivedAsync("/callback", 4);
@@ -135,7 +135,7 @@ public sealed class WebhookTests(WebhookTests.Fixture relay) : IClassFixture<Web
         var rotated = (await merchant.Http.PostAsync("/api/v1/callback-secret/rotate", null).Expect(200)).Str("secret");
         Assert.NotEqual(secret, rotated);
         await merchant.Http.PostJson("/api/v1/transactions",
-            new { registerId = "till-1", type = "purchase", amount = 1300, currency = "NZD", callbackUrl = receiver.BaseUrl + "/callback" },
+            new { registerId = "till-1", type = "purchase", amount = 1300, currency = "NZD", callbackUrl = _receiver.BaseUrl + "/callback" },
             Guid.NewGuid().ToString(), wait: 30).Expect(201);
         var next = (await ReceivedAsync("/callback", 8)).Skip(4).ToList();
         Assert.All(next, h => Assert.True(StandardWebhooks.Verify(rotated, h, DateTimeOffset.UtcNow)));
@@ -162,7 +162,7 @@ public sealed class WebhookTests(WebhookTests.Fixture relay) : IClassFixture<Web
         var stranger = await relay.NewMerchantAsync();
         await merchant.Http.PostJson("/api/v1/webhook-endpoints", new { url = "ftp://example.com/x" }).ExpectProblem(400, "validation-failed");
         await merchant.Http.PostJson("/api/v1/webhook-endpoints", new { events = new[] { "transaction.updated" } }).ExpectProblem(400, "validation-failed");
-        var problem = await merchant.Http.PostJson("/api/v1/webhook-endpoints", new { url = receiver.BaseUrl + "/x", events = new[] { "transaction.exploded" } })
+        var problem = await merchant.Http.PostJson("/api/v1/webhook-endpoints", new { url = _receiver.BaseUrl + "/x", events = new[] { "transaction.exploded" } })
             .ExpectProblem(400, "validation-failed");
         Assert.NotNull(problem["errors"]!["events"]);
 
@@ -184,12 +184,12 @@ public sealed class WebhookTests(WebhookTests.Fixture relay) : IClassFixture<Web
     }
 
     private async Task<JsonNode> CreateEndpointAsync(Merchant merchant, string path, params string[] events) =>
-        await merchant.Http.PostJson("/api/v1/webhook-endpoints", new { url = receiver.BaseUrl + path, events }).Expect(201);
+        await merchant.Http.PostJson("/api/v1/webhook-endpoints", new { url = _receiver.BaseUrl + path, events }).Expect(201);
 
     private async Task<IReadOnlyList<ReceivedWebhook>> ReceivedAsync(string path, int count)
     {
-        await Scenario.Eventually(() => Task.FromResult(receiver.At(path).Count >= count), $"{count} deliveries reached {path}", seconds: 20);
-        return receiver.At(path);
+        await Scenario.Eventually(() => Task.FromResult(_receiver.At(path).Count >= count), $"{count} deliveries reached {path}", seconds: 20);
+        return _receiver.At(path);
     }
 
     private static int RunVerifier(string secret, ReceivedWebhook hook, out string output)

@@ -18,12 +18,12 @@ namespace Relay.Api.Cluster;
 public sealed class Peers(IOptions<RelayOptions> options)
 {
     // Environment.TickCount64 (monotonic, real time), not the relay's clock: a liveness window, not business time.
-    private long seenUntil = WindowFromNow(options);
+    private long _seenUntil = WindowFromNow(options);
 
-    public bool Alone => Environment.TickCount64 >= Interlocked.Read(ref seenUntil);
+    public bool Alone => Environment.TickCount64 >= Interlocked.Read(ref _seenUntil);
 
     /// <summary>Another instance is (or may be) running: send hints for at least <see cref="ClusterOptions.DeadAfter"/>.</summary>
-    public void Seen() => Interlocked.Exchange(ref seenUntil, WindowFromNow(options));
+    public void Seen() => Interlocked.Exchange(ref _seenUntil, WindowFromNow(options));
 
     private static long WindowFromNow(IOptions<RelayOptions> options) => Environment.TickCount64 + (long)options.Value.Cluster.DeadAfter.TotalMilliseconds;
 }

@@ -11,7 +11,7 @@ namespace Relay.Api.Events;
 /// </summary>
 public sealed class EventLog(RelayDbContext db, EventSequencer sequencer, TimeProvider clock)
 {
-    private readonly HashSet<Guid> unpublished = [];
+    private readonly HashSet<Guid> _unpublished = [];
 
     /// <summary>
     /// Appends an event. Once committed it gets the account's next sequence number and its webhook deliveries (and, for
@@ -29,7 +29,7 @@ public sealed class EventLog(RelayDbContext db, EventSequencer sequencer, TimePr
     /// <summary>An event of the account was appended by a statement of the caller's (transaction transitions append their own).</summary>
     public void Appended(Guid accountId)
     {
-        unpublished.Add(accountId);
+        _unpublished.Add(accountId);
         if (db.Database.CurrentTransaction is null)
         {
             Publish();
@@ -61,11 +61,11 @@ public sealed class EventLog(RelayDbContext db, EventSequencer sequencer, TimePr
     /// <summary>Has the events that committed numbered (which wakes the streams); call after committing a transaction of your own.</summary>
     public void Publish()
     {
-        foreach (var accountId in unpublished)
+        foreach (var accountId in _unpublished)
         {
             sequencer.Kick(accountId);
         }
 
-        unpublished.Clear();
+        _unpublished.Clear();
     }
 }

@@ -6,8 +6,8 @@ namespace Relay.Api.Hubs;
 /// <summary>The terminals connected to this instance. One live connection per terminal: a newer one closes the older.</summary>
 public sealed class TerminalConnections
 {
-    private readonly ConcurrentDictionary<Guid, HubCallerContext> byTerminal = new();
-    private readonly Lock replacing = new();
+    private readonly ConcurrentDictionary<Guid, HubCallerContext> _byTerminal = new();
+    private readonly Lock _replacing = new();
 
     /// <summary>
     /// Makes <paramref name="connection"/> the terminal's connection, has <paramref name="record"/> queue its connect
@@ -23,9 +23,9 @@ public sealed class TerminalConnections
     {
         HubCallerContext? previous = null;
         Task<bool> recorded;
-        lock (replacing)
+        lock (_replacing)
         {
-            byTerminal.AddOrUpdate(terminalId, connection, (_, old) => { previous = old; return connection; });
+            _byTerminal.AddOrUpdate(terminalId, connection, (_, old) => { previous = old; return connection; });
             recorded = record();
         }
 
@@ -39,29 +39,29 @@ public sealed class TerminalConnections
 
     /// <summary>Forgets the connection if it is still the terminal's current one; false when a newer one replaced it.</summary>
     public bool Remove(Guid terminalId, string connectionId) =>
-        byTerminal.TryGetValue(terminalId, out var current) && current.ConnectionId == connectionId
-        && byTerminal.TryRemove(new KeyValuePair<Guid, HubCallerContext>(terminalId, current));
+        _byTerminal.TryGetValue(terminalId, out var current) && current.ConnectionId == connectionId
+        && _byTerminal.TryRemove(new KeyValuePair<Guid, HubCallerContext>(terminalId, current));
 
-    public bool IsEmpty => byTerminal.IsEmpty;
+    public bool IsEmpty => _byTerminal.IsEmpty;
 
     /// <summary>How many terminals are connected to this instance now.</summary>
-    public int Count => byTerminal.Count;
+    public int Count => _byTerminal.Count;
 
     /// <summary>Closes every connection (this instance is stopping): terminals reconnect to another instance at once.</summary>
     public void CloseAll()
     {
-        foreach (var terminalId in byTerminal.Keys)
+        foreach (var terminalId in _byTerminal.Keys)
         {
             Close(terminalId);
         }
     }
 
-    public string? ConnectionIdOf(Guid terminalId) => byTerminal.TryGetValue(terminalId, out var c) ? c.ConnectionId : null;
+    public string? ConnectionIdOf(Guid terminalId) => _byTerminal.TryGetValue(terminalId, out var c) ? c.ConnectionId : null;
 
     /// <summary>Closes the terminal's connection (removal, device swap); the device reconnects, or is refused if its token is gone.</summary>
     public void Close(Guid terminalId)
     {
-        if (byTerminal.TryRemove(terminalId, out var connection))
+        if (_byTerminal.TryRemove(terminalId, out var connection))
         {
             connection.Abort();
         }

@@ -21,8 +21,8 @@ public sealed class TerminalPresence(NpgsqlDataSource database, EventSequencer s
 {
     private const int MaxBatch = 500;
 
-    private readonly ConcurrentQueue<Change> queue = new();
-    private int writing;
+    private readonly ConcurrentQueue<Change> _queue = new();
+    private int _writing;
 
     /// <summary>Records the connection; true when the terminal has open transactions (to send it on connect).</summary>
     public Task<bool> ConnectedAsync(Guid terminalId, string connectionId) => Enqueue(new Change(terminalId, connectionId, true, null, clock.Now()));
@@ -36,8 +36,8 @@ public sealed class TerminalPresence(NpgsqlDataSource database, EventSequencer s
 
     private Task<bool> Enqueue(Change change)
     {
-        queue.Enqueue(change);
-        if (Interlocked.CompareExchange(ref writing, 1, 0) == 0)
+        _queue.Enqueue(change);
+        if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
         {
             // Not in the caller's execution context: the writer serves every caller (its logs belong to none of them).
             ThreadPool.UnsafeQueueUserWorkItem(static self => _ = self.WriteQueuedAsync(), this, preferLocal: false);
@@ -50,10 +50,10 @@ public sealed class TerminalPresence(NpgsqlDataSource database, EventSequencer s
     {
         do
         {
-            while (!queue.IsEmpty)
+            while (!_queue.IsEmpty)
             {
                 var batch = new List<Change>();
-                while (batch.Count < MaxBatch && queue.TryDequeue(out var change))
+                while (batch.Count < MaxBatch && _queue.TryDequeue(out var change))
                 {
                     batch.Add(change);
                 }
@@ -63,8 +63,8 @@ public sealed class TerminalPresence(NpgsqlDataSource database, EventSequencer s
 
             // A full fence: a change queued after the look above either sees the flag down (and starts a writer) or is
             // seen by the look below.
-            Interlocked.Exchange(ref writing, 0);
-        } while (!queue.IsEmpty && Interlocked.CompareExchange(ref writing, 1, 0) == 0);
+            Interlocked.Exchange(ref _writing, 0);
+        } while (!_queue.IsEmpty && Interlocked.CompareExchange(ref _writing, 1, 0) == 0);
     }
 
     private async Task WriteAsync(List<Change> batch)

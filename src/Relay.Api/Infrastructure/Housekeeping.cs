@@ -16,10 +16,10 @@ public sealed class Housekeeping(
     ILogger<Housekeeping> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
-    private long lastRunTicks;
+    private long _lastRunTicks;
 
     /// <summary>When the last run finished, by the relay's clock.</summary>
-    public DateTimeOffset LastRunAt => new(Interlocked.Read(ref lastRunTicks), TimeSpan.Zero);
+    public DateTimeOffset LastRunAt => new(Interlocked.Read(ref _lastRunTicks), TimeSpan.Zero);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -50,7 +50,7 @@ public sealed class Housekeeping(
                 }
             }
 
-            Interlocked.Exchange(ref lastRunTicks, now.UtcTicks);
+            Interlocked.Exchange(ref _lastRunTicks, now.UtcTicks);
         }
     }
 }

@@ -9,17 +9,17 @@ namespace Relay.Api.Infrastructure;
 /// </summary>
 public class Signals<TKey, TValue> where TKey : notnull where TValue : class
 {
-    private readonly ConcurrentDictionary<TKey, TaskCompletionSource<TValue?>> waiting = new();
+    private readonly ConcurrentDictionary<TKey, TaskCompletionSource<TValue?>> _waiting = new();
 
     /// <summary>A task that completes at the next change of the key. Take it before reading the state.</summary>
     public Task<TValue?> NextChange(TKey key) =>
-        waiting.GetOrAdd(key, _ => new TaskCompletionSource<TValue?>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        _waiting.GetOrAdd(key, _ => new TaskCompletionSource<TValue?>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
     /// <param name="key">What changed.</param>
     /// <param name="value">The committed value after the change, when the caller has it (the waiter need not read it).</param>
     public void Notify(TKey key, TValue? value = null)
     {
-        if (waiting.TryRemove(key, out var change))
+        if (_waiting.TryRemove(key, out var change))
         {
             change.TrySetResult(value);
         }
@@ -28,7 +28,7 @@ public class Signals<TKey, TValue> where TKey : notnull where TValue : class
     /// <summary>Wakes every waiter, to re-read what it waits for (after missing notifications).</summary>
     public void NotifyAll()
     {
-        foreach (var key in waiting.Keys)
+        foreach (var key in _waiting.Keys)
         {
             Notify(key);
         }
@@ -37,9 +37,9 @@ public class Signals<TKey, TValue> where TKey : notnull where TValue : class
     /// <summary>Drops the signal of a wait that ended without a change, so finished waits leave nothing behind.</summary>
     public void Forget(TKey key, Task change)
     {
-        if (waiting.TryGetValue(key, out var current) && current.Task == change)
+        if (_waiting.TryGetValue(key, out var current) && current.Task == change)
         {
-            waiting.TryRemove(new KeyValuePair<TKey, TaskCompletionSource<TValue?>>(key, current));
+            _waiting.TryRemove(new KeyValuePair<TKey, TaskCompletionSource<TValue?>>(key, current));
         }
     }
 }

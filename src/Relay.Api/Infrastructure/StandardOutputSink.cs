@@ -25,34 +25,34 @@ public sealed class StandardOutputSink : ILogEventSink, IDisposable
     // relay is. Each wake-up of a blocked waiter spins a little first; woken once per line, that took 5% of the relay's CPU.
     private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(20);
 
-    private readonly Channel<LogEvent> queue = Channel.CreateBounded<LogEvent>(
+    private readonly Channel<LogEvent> _queue = Channel.CreateBounded<LogEvent>(
         new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-    private readonly ITextFormatter formatter;
-    private readonly Stream output;
-    private readonly Thread writer;
+    private readonly ITextFormatter _formatter;
+    private readonly Stream _output;
+    private readonly Thread _writer;
 
     /// <param name="formatter">How each event becomes text.</param>
     /// <param name="output">Where the text goes: standard output unless given (tests).</param>
     public StandardOutputSink(ITextFormatter formatter, Stream? output = null)
     {
-        this.formatter = formatter;
-        this.output = output ?? Console.OpenStandardOutput();
-        writer = new Thread(Write) { IsBackground = true, Name = "Log writer" };
-        writer.Start();
+        _formatter = formatter;
+        _output = output ?? Console.OpenStandardOutput();
+        _writer = new Thread(Write) { IsBackground = true, Name = "Log writer" };
+        _writer.Start();
         AppDomain.CurrentDomain.ProcessExit += OnExit;
         AppDomain.CurrentDomain.UnhandledException += OnExit;
     }
 
     public void Emit(LogEvent logEvent)
     {
-        if (queue.Writer.TryWrite(logEvent))
+        if (_queue.Writer.TryWrite(logEvent))
         {
             return;
         }
 
         try
         {
-            queue.Writer.WriteAsync(logEvent).AsTask().GetAwaiter().GetResult();
+            _queue.Writer.WriteAsync(logEvent).AsTask().GetAwaiter().GetResult();
         }
         catch (ChannelClosedException)
         {
@@ -62,14 +62,14 @@ public sealed class StandardOutputSink : ILogEventSink, IDisposable
 
     private void Write()
     {
-        var text = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
-        while (queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        var text = new StreamWriter(_output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
+        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             try
             {
-                while (queue.Reader.TryRead(out var logEvent))
+                while (_queue.Reader.TryRead(out var logEvent))
                 {
-                    formatter.Format(logEvent, text);
+                    _formatter.Format(logEvent, text);
                 }
 
                 text.Flush();
@@ -99,7 +99,7 @@ public sealed class StandardOutputSink : ILogEventSink, IDisposable
     {
         AppDomain.CurrentDomain.ProcessExit -= OnExit;
         AppDomain.CurrentDomain.UnhandledException -= OnExit;
-        queue.Writer.TryComplete();
-        writer.Join(FinalWrite);
+        _queue.Writer.TryComplete();
+        _writer.Join(FinalWrite);
     }
 }

@@ -3,15 +3,15 @@ namespace Relay.Api.Infrastructure;
 /// <summary>Collects field errors for one request; empty means valid.</summary>
 public sealed class ValidationErrors
 {
-    private readonly Dictionary<string, List<string>> errors = [];
+    private readonly Dictionary<string, List<string>> _errors = [];
 
-    public bool Any => errors.Count > 0;
+    public bool Any => _errors.Count > 0;
 
     public void Add(string field, string message)
     {
-        if (!errors.TryGetValue(field, out var list))
+        if (!_errors.TryGetValue(field, out var list))
         {
-            errors[field] = list = [];
+            _errors[field] = list = [];
         }
 
         list.Add(message);
@@ -37,5 +37,5 @@ public sealed class ValidationErrors
     }
 
     public Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult ToProblem() =>
-        Problems.Validation(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+        Problems.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
 }

@@ -1,10 +1,10 @@
-using Relay.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Relay.Api.Data;
 using Relay.Api.Events;
 using Relay.Api.Hubs;
+using Relay.Api.Infrastructure;
 using Relay.Api.Security;
 
 namespace Relay.Api.Pairing;

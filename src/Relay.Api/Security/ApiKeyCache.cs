@@ -13,10 +13,10 @@ public sealed class ApiKeyCache(TimeProvider clock)
     private const int MaxEntries = 10_000;
 
     private readonly ConcurrentDictionary<string, (Guid AccountId, DateTimeOffset Expires)> accounts = new();
-    private long forgotten; // counts deletions heard of, so that a key read before one is not remembered after it
+    private long _forgotten; // counts deletions heard of, so that a key read before one is not remembered after it
 
     /// <summary>Take before reading a key from the database; pass to <see cref="Add"/>.</summary>
-    public long Version => Interlocked.Read(ref forgotten);
+    public long Version => Interlocked.Read(ref _forgotten);
 
     public Guid? Find(string keyHash) =>
         accounts.TryGetValue(keyHash, out var entry) && entry.Expires > clock.GetUtcNow() ? entry.AccountId : null;
@@ -46,7 +46,7 @@ public sealed class ApiKeyCache(TimeProvider clock)
     /// <summary>A key of the account was deleted (here or on another instance).</summary>
     public void Forget(Guid accountId)
     {
-        Interlocked.Increment(ref forgotten);
+        Interlocked.Increment(ref _forgotten);
         foreach (var (hash, entry) in accounts)
         {
             if (entry.AccountId == accountId)
@@ -58,7 +58,7 @@ public sealed class ApiKeyCache(TimeProvider clock)
 
     public void Clear()
     {
-        Interlocked.Increment(ref forgotten);
+        Interlocked.Increment(ref _forgotten);
         accounts.Clear();
     }
 }

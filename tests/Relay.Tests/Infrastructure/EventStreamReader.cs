@@ -17,21 +17,21 @@ public sealed record StreamedEvent(long Id, string Type, JsonNode Event)
 /// </summary>
 public sealed class EventStreamReader : IAsyncDisposable
 {
-    private readonly CancellationTokenSource stop = new();
-    private readonly Channel<StreamedEvent> events = Channel.CreateUnbounded<StreamedEvent>();
-    private readonly Task reading;
-    private int comments;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Channel<StreamedEvent> _events = Channel.CreateUnbounded<StreamedEvent>();
+    private readonly Task _reading;
+    private int _comments;
 
     private EventStreamReader(HttpResponseMessage response)
     {
         Response = response;
-        reading = ReadAsync(response);
+        _reading = ReadAsync(response);
     }
 
     public HttpResponseMessage Response { get; }
 
     /// <summary>Comment lines seen so far (": heartbeat", ": stream open").</summary>
-    public int Comments => Volatile.Read(ref comments);
+    public int Comments => Volatile.Read(ref _comments);
 
     public static async Task<EventStreamReader> OpenAsync(HttpClient http, string query = "", long? lastEventId = null)
     {
@@ -58,7 +58,7 @@ public sealed class EventStreamReader : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         try
         {
-            return await events.Reader.ReadAsync(timeout.Token);
+            return await _events.Reader.ReadAsync(timeout.Token);
         }
         catch (OperationCanceledException)
         {
@@ -86,7 +86,7 @@ public sealed class EventStreamReader : IAsyncDisposable
         using var timeout = new CancellationTokenSource(window);
         try
         {
-            await events.Reader.WaitToReadAsync(timeout.Token);
+            await _events.Reader.WaitToReadAsync(timeout.Token);
             return false;
         }
         catch (OperationCanceledException)
@@ -99,11 +99,11 @@ public sealed class EventStreamReader : IAsyncDisposable
     {
         try
         {
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop.Token));
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(_stop.Token));
             long? id = null;
             string? type = null;
             var data = new List<string>();
-            while (await reader.ReadLineAsync(stop.Token) is { } line)
+            while (await reader.ReadLineAsync(_stop.Token) is { } line)
             {
 
                 if (line.Length == 0)
@@ -113,34 +113,34 @@ public sealed class EventStreamReader : IAsyncDisposable
                         var json = JsonNode.Parse(string.Join("\n", data))!;
                         Assert.Equal(id, (long)json["id"]!);
                         Assert.Equal(type, (string?)json["type"]);
-                        await events.Writer.WriteAsync(new StreamedEvent(id!.Value, type!, json));
+                        await _events.Writer.WriteAsync(new StreamedEvent(id!.Value, type!, json));
                     }
 
                     id = null;
                     type = null;
                     data.Clear();
                 }
-                else if (line.StartsWith(':')) Interlocked.Increment(ref comments);
+                else if (line.StartsWith(':')) Interlocked.Increment(ref _comments);
                 else if (line.StartsWith("id: ")) id = long.Parse(line[4..]);
                 else if (line.StartsWith("event: ")) type = line[7..];
                 else if (line.StartsWith("data: ")) data.Add(line[6..]);
             }
 
-            events.Writer.TryComplete();
+            _events.Writer.TryComplete();
         }
         catch (Exception e)
         {
 
-            events.Writer.TryComplete(e is OperationCanceledException ? null : e);
+            _events.Writer.TryComplete(e is OperationCanceledException ? null : e);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
 
-        await stop.CancelAsync();
+        await _stop.CancelAsync();
         Response.Dispose();
-        await reading;
-        stop.Dispose();
+        await _reading;
+        _stop.Dispose();
     }
 }

@@ -11,9 +11,9 @@ namespace Relay.Tests.Infrastructure;
 /// </summary>
 public sealed class KestrelRelayFixture : IAsyncLifetime
 {
-    private readonly TestDatabase database = new();
+    private readonly TestDatabase _database = new();
 
-    private RelayFactory factory = null!;
+    private RelayFactory _factory = null!;
 
     public TestClock Clock { get; } = new();
 
@@ -22,11 +22,11 @@ public sealed class KestrelRelayFixture : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        factory = new RelayFactory(database.ConnectionString, Clock);
-        factory.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        factory.StartServer(); // migrations run now
+        _factory = new RelayFactory(_database.ConnectionString, Clock);
+        _factory.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        _factory.StartServer(); // migrations run now
 
-        var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         Url = addresses.Single(a => a.StartsWith("http://127.0.0.1:", StringComparison.Ordinal)).TrimEnd('/');
         return Task.CompletedTask;
     }
@@ -42,7 +42,7 @@ public sealed class KestrelRelayFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await factory.DisposeAsync();
-        await database.DropAsync();
+        await _factory.DisposeAsync();
+        await _database.DropAsync();
     }
 }

@@ -12,11 +12,11 @@ namespace Relay.Tests.Infrastructure;
 /// </summary>
 public sealed class NodeTerminal : IAsyncDisposable
 {
-    private readonly Process process;
-    private readonly Channel<JsonNode> steps = Channel.CreateUnbounded<JsonNode>();
-    private readonly StringBuilder transcript = new();
+    private readonly Process _process;
+    private readonly Channel<JsonNode> _steps = Channel.CreateUnbounded<JsonNode>();
+    private readonly StringBuilder _transcript = new();
 
-    private NodeTerminal(Process process) => this.process = process;
+    private NodeTerminal(Process process) => _process = process;
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
@@ -45,21 +45,21 @@ public sealed class NodeTerminal : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
-        var process = new Process { StartInfo = info };
-        var terminal = new NodeTerminal(process);
-        process.OutputDataReceived += (_, e) => terminal.OnStdout(e.Data);
-        process.ErrorDataReceived += (_, e) => terminal.Record("stderr", e.Data);
+        var _process = new Process { StartInfo = info };
+        var terminal = new NodeTerminal(_process);
+        _process.OutputDataReceived += (_, e) => terminal.OnStdout(e.Data);
+        _process.ErrorDataReceived += (_, e) => terminal.Record("stderr", e.Data);
         try
         {
-            process.Start();
+            _process.Start();
         }
         catch (Win32Exception e)
         {
             Assert.Fail($"Could not start node ({e.Message}): the interop test needs node (18 or later) on PATH.");
         }
 
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
         return terminal;
     }
 
@@ -68,7 +68,7 @@ public sealed class NodeTerminal : IAsyncDisposable
     {
         get
         {
-            lock (transcript) return transcript.ToString();
+            lock (_transcript) return _transcript.ToString();
         }
     }
 
@@ -80,7 +80,7 @@ public sealed class NodeTerminal : IAsyncDisposable
         {
             while (true)
             {
-                var line = await steps.Reader.ReadAsync(cts.Token);
+                var line = await _steps.Reader.ReadAsync(cts.Token);
                 var name = (string?)line["step"];
                 if (name == step) return line;
                 Assert.False(name == "error", $"the JavaScript terminal reported an error while waiting for '{step}':\n{Transcript}");
@@ -101,7 +101,7 @@ public sealed class NodeTerminal : IAsyncDisposable
     /// <summary>Closes its stdin, which makes it stop its connection and exit, as a terminal app being shut down.</summary>
     public async Task StopAsync(int seconds = 10)
     {
-        process.StandardInput.Close();
+        _process.StandardInput.Close();
         var exitCode = await ExitCodeAsync(seconds);
         Assert.True(exitCode == 0, $"the JavaScript terminal exited with {exitCode}:\n{Transcript}");
     }
@@ -112,21 +112,21 @@ public sealed class NodeTerminal : IAsyncDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         try
         {
-            await process.WaitForExitAsync(cts.Token);
+            await _process.WaitForExitAsync(cts.Token);
         }
         catch (OperationCanceledException)
         {
             Assert.Fail($"the JavaScript terminal did not exit within {seconds} s:\n{Transcript}");
         }
 
-        return process.ExitCode;
+        return _process.ExitCode;
     }
 
     private void OnStdout(string? line)
     {
         if (line is null)
         {
-            steps.Writer.TryComplete();
+            _steps.Writer.TryComplete();
             return;
         }
 
@@ -141,13 +141,13 @@ public sealed class NodeTerminal : IAsyncDisposable
             // not a step line: kept in the transcript only
         }
 
-        if (node is JsonObject) steps.Writer.TryWrite(node);
+        if (node is JsonObject) _steps.Writer.TryWrite(node);
     }
 
     private void Record(string stream, string? line)
     {
         if (line is null) return;
-        lock (transcript) transcript.Append(stream).Append(": ").AppendLine(line);
+        lock (_transcript) _transcript.Append(stream).Append(": ").AppendLine(line);
     }
 
     private static string FindRepositoryRoot()
@@ -164,10 +164,10 @@ public sealed class NodeTerminal : IAsyncDisposable
     {
         try
         {
-            if (!process.HasExited)
+            if (!_process.HasExited)
             {
-                process.Kill();
-                await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+                _process.Kill();
+                await _process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
             }
         }
         catch (InvalidOperationException)
@@ -176,7 +176,7 @@ public sealed class NodeTerminal : IAsyncDisposable
         }
         finally
         {
-            process.Dispose();
+            _process.Dispose();
         }
     }
 }

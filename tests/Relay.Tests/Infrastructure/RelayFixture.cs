@@ -5,27 +5,27 @@ namespace Relay.Tests.Infrastructure;
 /// <summary>One relay over its own database per test class.</summary>
 public class RelayFixture : IAsyncLifetime
 {
-    private readonly TestDatabase database = new();
-    private readonly IReadOnlyDictionary<string, string> settings;
-    private readonly Lock sockets = new();
-    private List<WebSocket>? openSockets = []; // null while the relay is down
+    private readonly TestDatabase _database = new();
+    private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly Lock _sockets = new();
+    private List<WebSocket>? _openSockets = []; // null while the relay is down
 
     public RelayFixture() : this(new Dictionary<string, string>())
     {
     }
 
     /// <param name="settings">Configuration that differs from <see cref="RelayFactory"/>'s test defaults.</param>
-    protected RelayFixture(IReadOnlyDictionary<string, string> settings) => this.settings = settings;
+    protected RelayFixture(IReadOnlyDictionary<string, string> settings) => _settings = settings;
 
-    protected IReadOnlyDictionary<string, string> Settings => settings;
+    protected IReadOnlyDictionary<string, string> Settings => _settings;
 
     public TestClock Clock { get; } = new();
 
     /// <summary>The fixture's database, as tests reach it.</summary>
-    public string ConnectionString => database.ConnectionString;
+    public string ConnectionString => _database.ConnectionString;
 
     /// <summary>The database as the relay reaches it (a fixture may put something in between).</summary>
-    protected virtual string RelayConnectionString => database.ConnectionString;
+    protected virtual string RelayConnectionString => _database.ConnectionString;
 
     public RelayFactory Factory { get; private set; } = null!;
 
@@ -40,10 +40,10 @@ public class RelayFixture : IAsyncLifetime
     {
         var old = Factory;
         List<WebSocket> cut;
-        lock (sockets)
+        lock (_sockets)
         {
-            cut = openSockets!;
-            openSockets = null;
+            cut = _openSockets!;
+            _openSockets = null;
         }
 
         await old.DisposeAsync();
@@ -69,19 +69,19 @@ public class RelayFixture : IAsyncLifetime
     /// </summary>
     public virtual async ValueTask<WebSocket> OpenWebSocketAsync(Uri uri, string authorization, CancellationToken ct)
     {
-        lock (sockets)
+        lock (_sockets)
         {
-            if (openSockets is null) throw new WebSocketException(WebSocketError.Faulted, "The relay is down.");
+            if (_openSockets is null) throw new WebSocketException(WebSocketError.Faulted, "The relay is down.");
         }
 
         var client = Factory.Server.CreateWebSocketClient();
         client.ConfigureRequest = r => r.Headers.Authorization = authorization;
         var socket = await client.ConnectAsync(uri, ct);
-        lock (sockets)
+        lock (_sockets)
         {
-            if (openSockets is not null)
+            if (_openSockets is not null)
             {
-                openSockets.Add(socket);
+                _openSockets.Add(socket);
                 return socket;
             }
         }
@@ -92,17 +92,17 @@ public class RelayFixture : IAsyncLifetime
 
     private void Start()
     {
-        Factory = new RelayFactory(RelayConnectionString, Clock, settings);
+        Factory = new RelayFactory(RelayConnectionString, Clock, _settings);
         _ = Factory.Server; // starts the host: migrations run now
-        lock (sockets)
+        lock (_sockets)
         {
-            openSockets = [];
+            _openSockets = [];
         }
     }
 
     public virtual async Task DisposeAsync()
     {
         await Factory.DisposeAsync();
-        await database.DropAsync();
+        await _database.DropAsync();
     }
 }

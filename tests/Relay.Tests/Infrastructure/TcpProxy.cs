@@ -9,16 +9,16 @@ namespace Relay.Tests.Infrastructure;
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
-    private readonly string upstreamHost;
-    private readonly int upstreamPort;
-    private readonly Lock gate = new();
-    private readonly List<TcpClient> open = [];
-    private TcpListener? listener;
+    private readonly string _upstreamHost;
+    private readonly int _upstreamPort;
+    private readonly Lock _gate = new();
+    private readonly List<TcpClient> _open = [];
+    private TcpListener? _listener;
 
     public TcpProxy(string upstreamHost, int upstreamPort)
     {
-        this.upstreamHost = upstreamHost;
-        this.upstreamPort = upstreamPort;
+        _upstreamHost = upstreamHost;
+        _upstreamPort = upstreamPort;
         var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         Port = ((IPEndPoint)probe.LocalEndpoint).Port;
@@ -31,11 +31,11 @@ public sealed class TcpProxy : IAsyncDisposable
     /// <summary>Drops every connection and refuses new ones, as a database host that went away.</summary>
     public void Cut()
     {
-        lock (gate)
+        lock (_gate)
         {
-            listener?.Stop();
-            listener = null;
-            foreach (var client in open)
+            _listener?.Stop();
+            _listener = null;
+            foreach (var client in _open)
             {
                 try
                 {
@@ -49,19 +49,19 @@ public sealed class TcpProxy : IAsyncDisposable
                 client.Dispose();
             }
 
-            open.Clear();
+            _open.Clear();
         }
     }
 
     public void Restore()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (listener is not null) return;
-            listener = new TcpListener(IPAddress.Loopback, Port);
-            listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            listener.Start();
-            _ = AcceptAsync(listener);
+            if (_listener is not null) return;
+            _listener = new TcpListener(IPAddress.Loopback, Port);
+            _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            _listener.Start();
+            _ = AcceptAsync(_listener);
         }
     }
 
@@ -82,7 +82,7 @@ public sealed class TcpProxy : IAsyncDisposable
             var upstream = new TcpClient();
             try
             {
-                await upstream.ConnectAsync(upstreamHost, upstreamPort);
+                await upstream.ConnectAsync(_upstreamHost, _upstreamPort);
             }
             catch (Exception)
             {
@@ -91,17 +91,17 @@ public sealed class TcpProxy : IAsyncDisposable
                 continue;
             }
 
-            lock (gate)
+            lock (_gate)
             {
-                if (listener != accepting)
+                if (_listener != accepting)
                 {
                     downstream.Dispose();
                     upstream.Dispose();
                     return;
                 }
 
-                open.Add(downstream);
-                open.Add(upstream);
+                _open.Add(downstream);
+                _open.Add(upstream);
             }
 
             _ = PumpAsync(downstream, upstream);

@@ -7,9 +7,9 @@ namespace Relay.Tests.Infrastructure;
 /// <summary>A terminal through the real SDK over the test server's WebSocket, recording what the relay sends it.</summary>
 public sealed class TestTerminal : IAsyncDisposable
 {
-    private readonly Channel<TerminalTransaction> starts = Channel.CreateUnbounded<TerminalTransaction>();
-    private readonly Channel<string> cancels = Channel.CreateUnbounded<string>();
-    private readonly Channel<PairingChange> pairingChanges = Channel.CreateUnbounded<PairingChange>();
+    private readonly Channel<TerminalTransaction> _starts = Channel.CreateUnbounded<TerminalTransaction>();
+    private readonly Channel<string> _cancels = Channel.CreateUnbounded<string>();
+    private readonly Channel<PairingChange> _pairingChanges = Channel.CreateUnbounded<PairingChange>();
 
     public TestTerminal(string terminalId, string deviceToken, string outboxDirectory, RelayTerminalClient client)
     {
@@ -17,9 +17,9 @@ public sealed class TestTerminal : IAsyncDisposable
         DeviceToken = deviceToken;
         OutboxDirectory = outboxDirectory;
         Client = client;
-        client.StartTransactionReceived += t => { starts.Writer.TryWrite(t); return Task.CompletedTask; };
-        client.CancelRequested += id => { cancels.Writer.TryWrite(id); return Task.CompletedTask; };
-        client.PairingChanged += c => { pairingChanges.Writer.TryWrite(c); return Task.CompletedTask; };
+        client.StartTransactionReceived += t => { _starts.Writer.TryWrite(t); return Task.CompletedTask; };
+        client.CancelRequested += id => { _cancels.Writer.TryWrite(id); return Task.CompletedTask; };
+        client.PairingChanged += c => { _pairingChanges.Writer.TryWrite(c); return Task.CompletedTask; };
     }
 
     public string TerminalId { get; }
@@ -29,9 +29,9 @@ public sealed class TestTerminal : IAsyncDisposable
     public SimulatedTerminal? Simulator { get; set; }
     public StringWriter Output { get; } = new();
 
-    public Task<TerminalTransaction> NextStart(int seconds = 10) => Next(starts, seconds);
-    public Task<string> NextCancel(int seconds = 10) => Next(cancels, seconds);
-    public Task<PairingChange> NextPairingChange(int seconds = 10) => Next(pairingChanges, seconds);
+    public Task<TerminalTransaction> NextStart(int seconds = 10) => Next(_starts, seconds);
+    public Task<string> NextCancel(int seconds = 10) => Next(_cancels, seconds);
+    public Task<PairingChange> NextPairingChange(int seconds = 10) => Next(_pairingChanges, seconds);
 
     /// <summary>True when nothing arrived within the window: for "the terminal never sees it".</summary>
     public async Task<bool> NoStartWithin(TimeSpan window)
@@ -39,7 +39,7 @@ public sealed class TestTerminal : IAsyncDisposable
         using var cts = new CancellationTokenSource(window);
         try
         {
-            await starts.Reader.WaitToReadAsync(cts.Token);
+            await _starts.Reader.WaitToReadAsync(cts.Token);
             return false;
         }
         catch (OperationCanceledException)

@@ -15,7 +15,7 @@ public sealed class TwoRelaysFixture() : RelayFixture(new Dictionary<string, str
     ["Relay:Cluster:ResendAfter"] = "01:00:00", // pushes between instances must arrive by notification, not the safety net
 })
 {
-    private volatile bool secondRunning;
+    private volatile bool _secondRunning;
 
     public RelayFactory Second { get; private set; } = null!;
 
@@ -24,20 +24,20 @@ public sealed class TwoRelaysFixture() : RelayFixture(new Dictionary<string, str
         await base.InitializeAsync();
         Second = new RelayFactory(ConnectionString, Clock, Settings);
         _ = Second.Server;
-        secondRunning = true;
+        _secondRunning = true;
     }
 
     /// <summary>Stops B the way a deploy does (SIGTERM): its terminals are told to go, and find A.</summary>
     public async Task StopSecondAsync()
     {
-        secondRunning = false;
+        _secondRunning = false;
         await Second.DisposeAsync();
     }
 
     /// <summary>Terminals connect to B while it runs, else to A.</summary>
     public override async ValueTask<WebSocket> OpenWebSocketAsync(Uri uri, string authorization, CancellationToken ct)
     {
-        if (!secondRunning)
+        if (!_secondRunning)
         {
             return await base.OpenWebSocketAsync(uri, authorization, ct);
         }
@@ -51,7 +51,7 @@ public sealed class TwoRelaysFixture() : RelayFixture(new Dictionary<string, str
 
     public override async Task DisposeAsync()
     {
-        if (secondRunning)
+        if (_secondRunning)
         {
             await StopSecondAsync();
         }

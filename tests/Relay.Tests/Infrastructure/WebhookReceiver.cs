@@ -18,17 +18,17 @@ public sealed record ReceivedWebhook(string Path, string Id, string Timestamp, s
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
-    private readonly WebApplication app;
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<int>> scripts = new();
-    private readonly ConcurrentQueue<ReceivedWebhook> received = new();
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<int>> _scripts = new();
+    private readonly ConcurrentQueue<ReceivedWebhook> _received = new();
 
-    private WebhookReceiver(WebApplication app) => this.app = app;
+    private WebhookReceiver(WebApplication app) => _app = app;
 
     public string BaseUrl { get; private set; } = "";
 
-    public IReadOnlyList<ReceivedWebhook> Received => received.ToList();
+    public IReadOnlyList<ReceivedWebhook> Received => _received.ToList();
 
-    public IReadOnlyList<ReceivedWebhook> At(string path) => received.Where(r => r.Path == path).ToList();
+    public IReadOnlyList<ReceivedWebhook> At(string path) => _received.Where(r => r.Path == path).ToList();
 
     /// <summary>While set, every request is answered with this status (a receiver that is down, say 503).</summary>
     public int? AnswerAll { get; set; }
@@ -38,18 +38,18 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var receiver = new WebhookReceiver(app);
-        app.Run(receiver.HandleAsync);
-        await app.StartAsync();
-        receiver.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var _app = builder.Build();
+        var receiver = new WebhookReceiver(_app);
+        _app.Run(receiver.HandleAsync);
+        await _app.StartAsync();
+        receiver.BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return receiver;
     }
 
     /// <summary>The next requests to <paramref name="path"/> are answered with these statuses, in order.</summary>
     public void Script(string path, params int[] statuses)
     {
-        var queue = scripts.GetOrAdd(path, _ => new ConcurrentQueue<int>());
+        var queue = _scripts.GetOrAdd(path, _ => new ConcurrentQueue<int>());
         foreach (var status in statuses) queue.Enqueue(status);
     }
 
@@ -58,15 +58,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync();
         var path = context.Request.Path.Value ?? "/";
-        var status = AnswerAll ?? (scripts.TryGetValue(path, out var queue) && queue.TryDequeue(out var scripted) ? scripted : 200);
-        received.Enqueue(new ReceivedWebhook(path, context.Request.Headers["webhook-id"].ToString(), context.Request.Headers["webhook-timestamp"].ToString(),
+        var status = AnswerAll ?? (_scripts.TryGetValue(path, out var queue) && queue.TryDequeue(out var scripted) ? scripted : 200);
+        _received.Enqueue(new ReceivedWebhook(path, context.Request.Headers["webhook-id"].ToString(), context.Request.Headers["webhook-timestamp"].ToString(),
             context.Request.Headers["webhook-signature"].ToString(), body, status));
         context.Response.StatusCode = status;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 }
