@@ -83,7 +83,9 @@ internal sealed class PairingPrompt
     {
         var expires = code.ExpiresAt.ToLocalTime();
         var remaining = code.ExpiresAt - DateTimeOffset.UtcNow;
-        var inAbout = remaining.TotalSeconds < 120 ? $"{Math.Max(0, (int)remaining.TotalSeconds)} s" : $"{(int)Math.Round(remaining.TotalMinutes)} min";
+        var inAbout = remaining.TotalSeconds < 120
+            ? $"{Math.Max(0, (int)remaining.TotalSeconds)} s"
+            : $"{(int)Math.Round(remaining.TotalMinutes)} min";
         _output.Print("Pairing code ready:");
         _output.PrintBlock(
             "",

@@ -9,10 +9,17 @@ namespace Relay.Terminal.Simulator;
 ///   <listheader><term>amount ends in</term><description>outcome</description></listheader>
 ///   <item><term>51</term><description><c>declined</c>, responseCode <c>51</c>, "Insufficient funds"</description></item>
 ///   <item><term>52</term><description><c>failed</c>, responseCode <c>96</c>, "Card read error" (no charge)</description></item>
-///   <item><term>53</term><description>hold: no outcome until the POS cancels, then <c>cancelled</c> (responseCode <c>CANCELLED</c>)</description></item>
-///   <item><term>54</term><description>signature: asks the POS "Signature OK?"; yes → <c>approved</c>, no → <c>declined</c> "Signature declined", no answer in time → <c>declined</c> "Signature not confirmed"</description></item>
+///   <item><term>53</term><description>
+///     hold: no outcome until the POS cancels, then <c>cancelled</c> (responseCode <c>CANCELLED</c>)
+///   </description></item>
+///   <item><term>54</term><description>
+///     signature: asks the POS "Signature OK?"; yes → <c>approved</c>, no → <c>declined</c> "Signature declined",
+///     no answer in time → <c>declined</c> "Signature not confirmed"
+///   </description></item>
 ///   <item><term>anything else</term><description><c>approved</c>, responseCode <c>00</c>, "Approved"</description></item>
-///   <item><term>no amount</term><description>(settlement, settlement_inquiry, reprint, logon) <c>approved</c> with a short receipt</description></item>
+///   <item><term>no amount</term><description>
+///     (settlement, settlement_inquiry, reprint, logon) <c>approved</c> with a short receipt
+///   </description></item>
 /// </list>
 /// A card approval carries a 6-character authCode derived from the transaction id, cardScheme <c>visa</c>, maskedPan
 /// <c>************4242</c>, entryMode <c>contactless</c>, a terminalReference, amountAuthorised = amount + tipAmount, and
@@ -165,7 +172,8 @@ public static class SimulatedOutcomes
     }
 
     private static string Header(TerminalTransaction transaction) =>
-        WireNames.Of(transaction.Type).Replace('_', ' ').ToUpperInvariant() + (transaction.Reference is { } reference ? " " + reference : "");
+        WireNames.Of(transaction.Type).Replace('_', ' ').ToUpperInvariant()
+            + (transaction.Reference is { } reference ? " " + reference : "");
 
     private static string Line(string label, string value) =>
         label + new string(' ', Math.Max(1, ReceiptWidth - label.Length - value.Length)) + value;

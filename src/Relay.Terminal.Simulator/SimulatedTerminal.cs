@@ -14,7 +14,8 @@ public sealed class SimulatedTerminal : IAsyncDisposable
     private static readonly TimeSpan BestEffortPatience = TimeSpan.FromSeconds(2);
     private long _quietUntilTicks;
     private readonly StepWriter _output;
-    private readonly Channel<TerminalTransaction> _queue = Channel.CreateUnbounded<TerminalTransaction>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<TerminalTransaction> _queue =
+        Channel.CreateUnbounded<TerminalTransaction>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _worker;
 

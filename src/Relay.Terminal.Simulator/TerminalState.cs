@@ -28,7 +28,8 @@ internal sealed record TerminalState(string RelayUrl, string TerminalId, string 
             throw new InvalidDataException($"{path} is not valid JSON: {ex.Message}", ex);
         }
 
-        if (state is null || string.IsNullOrEmpty(state.RelayUrl) || string.IsNullOrEmpty(state.TerminalId) || string.IsNullOrEmpty(state.DeviceToken))
+        if (state is null || string.IsNullOrEmpty(state.RelayUrl) || string.IsNullOrEmpty(state.TerminalId)
+            || string.IsNullOrEmpty(state.DeviceToken))
         {
             throw new InvalidDataException($"{path} lacks relayUrl, terminalId or deviceToken.");
         }

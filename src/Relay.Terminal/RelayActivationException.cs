@@ -3,7 +3,8 @@ using System.Text.Json;
 
 namespace Relay.Terminal;
 
-/// <summary>The relay refused an activation; <see cref="Code"/> is the problem's stable <c>code</c> (e.g. <c>activation-code-invalid</c>).</summary>
+/// <summary>The relay refused an activation; <see cref="Code"/> is the problem's stable <c>code</c> (e.g.
+/// <c>activation-code-invalid</c>).</summary>
 public sealed class RelayActivationException : Exception
 {
     public RelayActivationException(HttpStatusCode statusCode, string? code, string message, TimeSpan? retryAfter = null)
@@ -47,7 +48,8 @@ public sealed class RelayActivationException : Exception
             { Date: { } date } => date - DateTimeOffset.UtcNow,
             _ => (TimeSpan?)null,
         };
-        var message = $"Activation failed: {(int)response.StatusCode} {code ?? response.ReasonPhrase}" + (detail is null ? "" : $" ({detail})");
+        var message = $"Activation failed: {(int)response.StatusCode} {code ?? response.ReasonPhrase}"
+            + (detail is null ? "" : $" ({detail})");
         return new RelayActivationException(response.StatusCode, code, message, retryAfter);
     }
 

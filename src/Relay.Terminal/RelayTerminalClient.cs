@@ -21,7 +21,8 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
     private readonly Uri _hubUri;
     private readonly ReconnectSchedule _schedule;
     private static readonly TimeSpan AskAgainEvery = TimeSpan.FromSeconds(5);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string TransactionId, string RequestId), TaskCompletionSource<string?>> _answers = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string TransactionId, string RequestId),
+        TaskCompletionSource<string?>> _answers = new();
     private readonly ResultOutbox _outbox;
     private readonly SerialEventQueue _events;
 

@@ -16,7 +16,8 @@ public sealed class RelayTerminalOptions
     /// <summary>Folder for the durable result outbox (one file per transaction). Survives process restarts.</summary>
     public required string OutboxDirectory { get; set; }
 
-    /// <summary>Opens the hub WebSocket given its URI and the device token (a test server's, say). Null: the SignalR client's own, with the Authorization header.</summary>
+    /// <summary>Opens the hub WebSocket given its URI and the device token (a test server's, say). Null: the SignalR client's own, with the
+    /// Authorization header.</summary>
     public Func<Uri, string, CancellationToken, ValueTask<WebSocket>>? WebSocketFactory { get; set; }
 
     /// <summary>Delay before each (re)connect attempt; the last one repeats forever. Null: 0, 1, 2, 5, 10 s.</summary>

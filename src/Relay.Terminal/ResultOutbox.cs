@@ -37,7 +37,8 @@ internal sealed class ResultOutbox
         try
         {
             // Not cancellable on purpose: a half-done save is worse than a slow one.
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+            await using (var stream = new FileStream(
+                temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
             {
                 await JsonSerializer.SerializeAsync(stream, result, TerminalJson.Options);
                 stream.Flush(flushToDisk: true);

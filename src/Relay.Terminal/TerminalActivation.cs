@@ -33,7 +33,8 @@ public static class TerminalActivation
         var body = await response.Content.ReadFromJsonAsync<ActivationResponse>(TerminalJson.Options, ct);
         if (body?.TerminalId is not { Length: > 0 } terminalId || body.DeviceToken is not { Length: > 0 } token)
         {
-            throw new RelayActivationException(response.StatusCode, null, "The relay's activation response had no terminal id or device token.");
+            throw new RelayActivationException(response.StatusCode, null,
+                "The relay's activation response had no terminal id or device token.");
         }
 
         return new ActivationResult(terminalId, token, string.IsNullOrEmpty(body.HubPath) ? DefaultHubPath : body.HubPath);

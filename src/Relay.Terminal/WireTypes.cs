@@ -66,7 +66,8 @@ public sealed record TerminalResult(string TransactionId, TransactionOutcome Out
                      (TerminalReference, nameof(TerminalReference)), (AcquirerReference, nameof(AcquirerReference)),
                  })
         {
-            if (value is not null && value.Any(char.IsControl)) throw new ArgumentException($"{name} must not contain control characters.", name);
+            if (value is not null && value.Any(char.IsControl))
+                throw new ArgumentException($"{name} must not contain control characters.", name);
         }
 
         foreach (var (value, name) in new[] { (MerchantReceipt, nameof(MerchantReceipt)), (CustomerReceipt, nameof(CustomerReceipt)) })
@@ -75,7 +76,11 @@ public sealed record TerminalResult(string TransactionId, TransactionOutcome Out
                 throw new ArgumentException($"{name} must not contain control characters other than line breaks and tabs.", name);
         }
 
-        foreach (var (value, name) in new[] { (AmountAuthorised, nameof(AmountAuthorised)), (SurchargeAmount, nameof(SurchargeAmount)), (TipAmount, nameof(TipAmount)) })
+        foreach (var (value, name) in new[]
+                 {
+                     (AmountAuthorised, nameof(AmountAuthorised)), (SurchargeAmount, nameof(SurchargeAmount)),
+                     (TipAmount, nameof(TipAmount))
+                 })
         {
             if (value is < 0) throw new ArgumentException($"{name} must not be negative.", name);
         }
@@ -104,7 +109,8 @@ public enum InputKind
 /// <summary>Terminal → server <c>RequestInput</c>: ask the POS operator a question.</summary>
 public sealed record InputRequest(string RequestId, InputKind Kind, string Prompt, int? TimeoutSeconds = null);
 
-/// <summary>Server → terminal <c>InputResponse</c>; <see cref="Value"/> is the POS's answer as text (JSON literal for non-strings).</summary>
+/// <summary>Server → terminal <c>InputResponse</c>; <see cref="Value"/> is the POS's answer as text (JSON literal for
+/// non-strings).</summary>
 public sealed record InputResponse(string TransactionId, string RequestId, string? Value);
 
 /// <summary>Terminal → server <c>Notify</c>: a device event such as <c>card_inserted</c>.</summary>

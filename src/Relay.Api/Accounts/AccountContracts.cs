@@ -10,7 +10,8 @@ public sealed record AccountResponse(Guid Id, string Name, DateTimeOffset Create
 
 /// <param name="Id" example="0193a0b2-5c1e-7a4b-9f00-1c2d3e4f5a6b">The account's id.</param>
 /// <param name="Name" example="Joe's Coffee">The merchant business's name.</param>
-/// <param name="ApiKey" example="rk_q0B9sX2k5WmZr7cQ4v1LhT8yNf3uJd6aPe0oGiKbS2M">The account's first API key. Shown only in this response.</param>
+/// <param name="ApiKey" example="rk_q0B9sX2k5WmZr7cQ4v1LhT8yNf3uJd6aPe0oGiKbS2M">The account's first API key. Shown only in this
+/// response.</param>
 /// <param name="CreatedAt" example="2026-11-24T09:30:00Z">When the account was created.</param>
 public sealed record CreatedAccountResponse(Guid Id, string Name, string ApiKey, DateTimeOffset CreatedAt);
 

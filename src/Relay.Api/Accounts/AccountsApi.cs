@@ -12,15 +12,19 @@ public static class AccountsApi
 {
     public static RouteGroupBuilder MapAccounts(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/accounts").WithTags("Admin").RequireAuthorization(AuthenticationSetup.Admin).ProducesProblems(401);
+        var group = routes.MapGroup("/api/v1/accounts").WithTags("Admin").RequireAuthorization(AuthenticationSetup.Admin)
+            .ProducesProblems(401);
 
         group.MapPost("/", Create).ProducesProblems(400).WithSummary("Create a merchant account")
             .WithDescription("Returns the account's first API key; it is shown only in this response.");
         group.MapGet("/", List).ProducesProblems(400).WithSummary("List accounts");
         group.MapGet("/{id:guid}", Get).ProducesProblems(404).WithSummary("Get an account");
-        group.MapGet("/{id:guid}/api-keys", ListKeys).ProducesProblems(404).WithSummary("List an account's API keys (ids only, never the keys)");
-        group.MapPost("/{id:guid}/api-keys", CreateKey).ProducesProblems(404).WithSummary("Add an API key to an account (rotation, step 1)");
-        group.MapDelete("/{id:guid}/api-keys/{keyId:guid}", DeleteKey).ProducesProblems(404).WithSummary("Delete an API key (rotation, step 2)")
+        group.MapGet("/{id:guid}/api-keys", ListKeys).ProducesProblems(404)
+            .WithSummary("List an account's API keys (ids only, never the keys)");
+        group.MapPost("/{id:guid}/api-keys", CreateKey).ProducesProblems(404)
+            .WithSummary("Add an API key to an account (rotation, step 1)");
+        group.MapDelete("/{id:guid}/api-keys/{keyId:guid}", DeleteKey).ProducesProblems(404)
+            .WithSummary("Delete an API key (rotation, step 2)")
             .WithDescription("The key stops working at once.");
         return group;
     }
@@ -44,7 +48,8 @@ public static class AccountsApi
         db.ApiKeys.Add(new ApiKey { Id = Guid.CreateVersion7(), AccountId = account.Id, KeyHash = Secrets.Hash(key), CreatedAt = now });
         await db.SaveChangesAsync();
         logger.LogInformation("Account {AccountId} created ({AccountName})", account.Id, account.Name);
-        return TypedResults.Created($"/api/v1/accounts/{account.Id}", new CreatedAccountResponse(account.Id, account.Name, key, account.CreatedAt));
+        return TypedResults.Created($"/api/v1/accounts/{account.Id}",
+            new CreatedAccountResponse(account.Id, account.Name, key, account.CreatedAt));
     }
 
     private static async Task<Results<Ok<Page<AccountResponse>>, ProblemHttpResult>> List(RelayDbContext db, int? limit, string? cursor)

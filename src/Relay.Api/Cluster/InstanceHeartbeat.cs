@@ -23,7 +23,8 @@ public sealed class InstanceHeartbeat(
         await BeatAsync(cancellationToken);
         await using (var scope = scopes.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<PeerNotify>().SendAsync(new PeerHint.InstanceStarted(instance.Id), cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<PeerNotify>()
+                .SendAsync(new PeerHint.InstanceStarted(instance.Id), cancellationToken);
         }
 
         logger.LogInformation("Relay instance {InstanceId} ({Name}) started", instance.Id, instance.Name);

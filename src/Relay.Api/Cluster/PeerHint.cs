@@ -6,7 +6,8 @@ namespace Relay.Api.Cluster;
 /// </summary>
 public abstract record PeerHint
 {
-    /// <summary>Whether it is sent while this instance is alone (see <see cref="Peers"/>): only when no re-read covers a lost one.</summary>
+    /// <summary>Whether it is sent while this instance is alone (see <see cref="Peers"/>): only when no re-read covers a lost
+    /// one.</summary>
     public virtual bool SentWhenAlone => false;
 
     /// <summary>A transaction became final: Prefer: wait requests elsewhere answer (they also re-read within a second).</summary>

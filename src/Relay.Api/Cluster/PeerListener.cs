@@ -14,7 +14,8 @@ namespace Relay.Api.Cluster;
 /// </summary>
 public sealed class PeerListener(
     IConfiguration configuration, IServiceScopeFactory scopes, TransactionWaiters waiters, EventSignals eventSignals,
-    TerminalConnections connections, ApiKeyCache apiKeys, ThisInstance instance, Peers peers, ILogger<PeerListener> logger) : BackgroundService
+    TerminalConnections connections, ApiKeyCache apiKeys, ThisInstance instance, Peers peers,
+    ILogger<PeerListener> logger) : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 

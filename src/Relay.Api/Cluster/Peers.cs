@@ -25,5 +25,6 @@ public sealed class Peers(IOptions<RelayOptions> options)
     /// <summary>Another instance is (or may be) running: send hints for at least <see cref="ClusterOptions.DeadAfter"/>.</summary>
     public void Seen() => Interlocked.Exchange(ref _seenUntil, WindowFromNow(options));
 
-    private static long WindowFromNow(IOptions<RelayOptions> options) => Environment.TickCount64 + (long)options.Value.Cluster.DeadAfter.TotalMilliseconds;
+    private static long WindowFromNow(IOptions<RelayOptions> options) =>
+        Environment.TickCount64 + (long)options.Value.Cluster.DeadAfter.TotalMilliseconds;
 }

@@ -10,13 +10,15 @@ public static class DatabaseSetup
     // pg_advisory_lock key shared by every instance: one migrates at a time, the others wait and find nothing to do.
     private const long MigrationLockKey = 0x52454c4159; // "RELAY"
 
-    /// <summary>Connections per instance unless the connection string says (Maximum Pool Size): two instances fit PostgreSQL's default of 100.</summary>
+    /// <summary>Connections per instance unless the connection string says (Maximum Pool Size): two instances fit PostgreSQL's default of
+    /// 100.</summary>
     public const int DefaultMaxPoolSize = 40;
 
     public static IServiceCollection AddRelayDatabase(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString("Relay")
-            ?? throw new InvalidOperationException("Set the PostgreSQL connection string: ConnectionStrings__Relay (config ConnectionStrings:Relay).");
+            ?? throw new InvalidOperationException(
+                "Set the PostgreSQL connection string: ConnectionStrings__Relay (config ConnectionStrings:Relay).");
         // The relay keeps no session state on pooled connections (LISTEN and the migration lock use connections of their
         // own), so a connection needs no DISCARD ALL when it returns to the pool, and its prepared statements stay. No
         // TransactionScope is used: nothing to enlist in, so opening a pooled connection skips looking for one.
@@ -52,7 +54,8 @@ public static class DatabaseSetup
             {
                 await EnsureDatabaseExistsAsync(connectionString);
                 // Unpooled: the session-level lock must end with this connection, not linger in a pool.
-                await using var lockConnection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+                await using var lockConnection = new NpgsqlConnection(
+                    new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
                 await lockConnection.OpenAsync();
                 await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLockKey})", lockConnection))
                 {
@@ -67,7 +70,8 @@ public static class DatabaseSetup
                 if ((await db.Database.GetAppliedMigrationsAsync()).Except(db.Database.GetMigrations()).FirstOrDefault() is { } unknown)
                 {
                     // The history was squashed into one migration on 2026-12-01, while no installation depended on it.
-                    throw new InvalidOperationException($"This database was made by another build of the relay (migration {unknown} is not one of "
+                    throw new InvalidOperationException(
+                        $"This database was made by another build of the relay (migration {unknown} is not one of "
                         + "this build's): drop the database (or delete .data/ when scripts/run.sh made it) and start again.");
                 }
 
@@ -98,7 +102,10 @@ public static class DatabaseSetup
         builder.Pooling = false;
         await using var connection = new NpgsqlConnection(builder.ConnectionString);
         await connection.OpenAsync();
-        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = database } } };
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection)
+        {
+            Parameters = { new() { Value = database } }
+        };
         if (await exists.ExecuteScalarAsync() is null)
         {
             try

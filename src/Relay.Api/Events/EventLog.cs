@@ -17,7 +17,8 @@ public sealed class EventLog(RelayDbContext db, EventSequencer sequencer, TimePr
     /// Appends an event. Once committed it gets the account's next sequence number and its webhook deliveries (and, for
     /// transaction.updated, one to the transaction's callbackUrl).
     /// </summary>
-    public async Task AppendAsync(Guid accountId, string type, object data, string? registerId = null, Guid? terminalId = null, Guid? transactionId = null)
+    public async Task AppendAsync(
+        Guid accountId, string type, object data, string? registerId = null, Guid? terminalId = null, Guid? transactionId = null)
     {
         var json = JsonSerializer.Serialize(data, data.GetType(), RelayJson.Options);
         await db.Database.ExecuteSqlAsync($"""
@@ -58,7 +59,8 @@ public sealed class EventLog(RelayDbContext db, EventSequencer sequencer, TimePr
         return result;
     }
 
-    /// <summary>Has the events that committed numbered (which wakes the streams); call after committing a transaction of your own.</summary>
+    /// <summary>Has the events that committed numbered (which wakes the streams); call after committing a transaction of your
+    /// own.</summary>
     public void Publish()
     {
         foreach (var accountId in _unpublished)

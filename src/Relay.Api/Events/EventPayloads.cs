@@ -6,7 +6,8 @@ namespace Relay.Api.Events;
 /// <param name="TerminalId" example="0193a0b4-1111-7000-8000-00000000beef">The terminal this change is about.</param>
 /// <param name="Paired" example="true">True when the register is now paired with this terminal; false when it no longer is.</param>
 /// <param name="ReplacedTerminalId" example="null">With paired=true: the terminal the register was moved from.</param>
-public sealed record PairingChangedEvent(string RegisterId, string? RegisterName, Guid TerminalId, bool Paired, Guid? ReplacedTerminalId = null);
+public sealed record PairingChangedEvent(
+    string RegisterId, string? RegisterName, Guid TerminalId, bool Paired, Guid? ReplacedTerminalId = null);
 
 /// <summary><c>terminal.online</c> / <c>terminal.offline</c>: the terminal's connection came or went.</summary>
 /// <param name="TerminalId" example="0193a0b4-1111-7000-8000-00000000beef">The terminal.</param>

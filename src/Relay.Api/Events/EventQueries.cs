@@ -6,7 +6,8 @@ namespace Relay.Api.Events;
 /// <summary>The account's events after a sequence number, oldest first, optionally for one register or terminal.</summary>
 public static class EventQueries
 {
-    public static Task<List<EventRecord>> AfterAsync(this RelayDbContext db, Guid accountId, long after, EventFilter filter, int limit, CancellationToken ct) =>
+    public static Task<List<EventRecord>> AfterAsync(
+        this RelayDbContext db, Guid accountId, long after, EventFilter filter, int limit, CancellationToken ct) =>
         db.Events.AsNoTracking()
             .Where(e => e.AccountId == accountId && e.Sequence > after)
             .Where(e => filter.RegisterId == null || e.RegisterId == filter.RegisterId)

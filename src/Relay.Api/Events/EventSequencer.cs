@@ -67,7 +67,8 @@ public sealed class EventSequencer(IServiceScopeFactory scopes, EventSignals sig
                 if (DateTime.UtcNow >= nextSweep)
                 {
                     nextSweep = DateTime.UtcNow + SweepInterval;
-                    accounts.UnionWith(await db.Events.Where(e => e.Sequence == null).Select(e => e.AccountId).Distinct().ToListAsync(stoppingToken));
+                    accounts.UnionWith(await db.Events.Where(e => e.Sequence == null).Select(e => e.AccountId).Distinct()
+                        .ToListAsync(stoppingToken));
                 }
 
                 foreach (var accountId in accounts)

@@ -42,8 +42,9 @@ public static class EventsApi
     }
 
     private static async Task<IResult> Get(
-        HttpContext http, ClaimsPrincipal user, RelayDbContext db, EventSequencer sequencer, PeerNotify notify, [FromQuery] string? registerId, [FromQuery] Guid? terminalId,
-        [FromQuery] string[]? type, [FromQuery] long? after, [FromQuery] int? limit, [FromQuery] string? cursor, CancellationToken ct)
+        HttpContext http, ClaimsPrincipal user, RelayDbContext db, EventSequencer sequencer, PeerNotify notify,
+        [FromQuery] string? registerId, [FromQuery] Guid? terminalId, [FromQuery] string[]? type, [FromQuery] long? after,
+        [FromQuery] int? limit, [FromQuery] string? cursor, CancellationToken ct)
     {
         var accountId = user.GetAccountId();
         var errors = new Dictionary<string, string[]>();
@@ -56,7 +57,8 @@ public static class EventsApi
         // Everything committed before this request is numbered before it reads (read your own writes).
         await sequencer.SequenceAsync(db, notify, accountId, ct);
         var filter = new EventFilter(registerId, terminalId, type is { Length: > 0 } ? type : null);
-        var acceptsStream = http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase));
+        var acceptsStream = http.Request.GetTypedHeaders().Accept
+            .Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase));
         if (acceptsStream)
         {
             var lastEventId = http.Request.Headers["Last-Event-ID"].ToString();

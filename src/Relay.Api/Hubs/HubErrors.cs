@@ -25,12 +25,14 @@ public sealed class HubErrors(ILogger<HubErrors> logger) : IHubFilter
         }
         catch (HubException refused)
         {
-            logger.LogWarning("Terminal {TerminalId}: {HubMethod} refused: {Reason}", terminalId, invocation.HubMethodName, refused.Message);
+            logger.LogWarning("Terminal {TerminalId}: {HubMethod} refused: {Reason}",
+                terminalId, invocation.HubMethodName, refused.Message);
             throw;
         }
         catch (Exception e) when (ExceptionToProblem.IsDatabaseUnavailable(e))
         {
-            logger.LogWarning("Terminal {TerminalId}: {HubMethod} failed, the database is unavailable: {Error}", terminalId, invocation.HubMethodName, e.Message);
+            logger.LogWarning("Terminal {TerminalId}: {HubMethod} failed, the database is unavailable: {Error}",
+                terminalId, invocation.HubMethodName, e.Message);
             throw new HubException($"{FaultMessage} {invocation.HubMethodName}: its database is unavailable. Try again shortly.");
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -14,7 +14,9 @@ namespace Relay.Api.Hubs;
 public static class HubInput
 {
     public static Guid Id(string? value, string name) =>
-        Guid.TryParse(value, out var id) ? id : throw new HubException($"{name} must be the id (a UUID) the relay sent; got {Shown(value)}.");
+        Guid.TryParse(value, out var id)
+            ? id
+            : throw new HubException($"{name} must be the id (a UUID) the relay sent; got {Shown(value)}.");
 
     public static void Text(string? value, string name, int maxLength, bool required = false, bool multiline = false)
     {
@@ -42,9 +44,13 @@ public static class HubInput
 
     public static T Required<T>(T? value, string name) where T : class => value ?? throw new HubException($"{name} is required.");
 
-    /// <summary>A terminal's value as an error message may repeat it: short, clean text only (nothing that could forge a log line).</summary>
+    /// <summary>A terminal's value as an error message may repeat it: short, clean text only (nothing that could forge a log
+    /// line).</summary>
     public static string Shown(string? value) =>
-        value is null ? "null" : value.Length > 40 ? "a longer text" : TextRules.IsClean(value) ? $"'{value}'" : "text with control characters";
+        value is null ? "null"
+            : value.Length > 40 ? "a longer text"
+            : TextRules.IsClean(value) ? $"'{value}'"
+            : "text with control characters";
 
     /// <summary>The terminal's own transaction a message names (none when it names none), else the HubException.</summary>
     public static async Task<(Guid Id, string RegisterId)?> TransactionOfAsync(RelayDbContext db, Guid terminalId, string? transactionId)

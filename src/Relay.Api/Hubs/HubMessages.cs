@@ -23,7 +23,8 @@ public sealed record TerminalResult(
     public const int MaxCode = 100;
     public const int MaxResponseText = 500;
 
-    /// <summary>The result as the relay records it, once it keeps the rules of <see cref="HubInput"/>; else the HubException naming the field.</summary>
+    /// <summary>The result as the relay records it, once it keeps the rules of <see cref="HubInput"/>; else the HubException naming the
+    /// field.</summary>
     public (Guid TransactionId, TransactionResult Result) Checked()
     {
         var id = HubInput.Id(TransactionId, "transactionId");

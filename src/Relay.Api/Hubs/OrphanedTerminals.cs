@@ -11,7 +11,8 @@ namespace Relay.Api.Hubs;
 /// heartbeat stopped (it died, and nobody else would ever clear them); and when this instance stops, its own, after
 /// closing their sockets so they reconnect to another instance at once.
 /// </summary>
-/// <remarks>Registered after <see cref="InstanceHeartbeat"/>, so it stops first: the instance leaves the database after its terminals.</remarks>
+/// <remarks>Registered after <see cref="InstanceHeartbeat"/>, so it stops first: the instance leaves the database after its
+/// terminals.</remarks>
 public sealed class OrphanedTerminals(
     IServiceScopeFactory scopes, ThisInstance instance, TerminalConnections connections, IHostApplicationLifetime lifetime,
     TimeProvider clock, IOptions<RelayOptions> options, ILogger<OrphanedTerminals> logger) : BackgroundService
@@ -22,7 +23,8 @@ public sealed class OrphanedTerminals(
     {
         lifetime.ApplicationStopping.Register(() =>
         {
-            logger.LogInformation("Stopping: closing {Count} terminal connections so they reconnect to another instance", connections.Count);
+            logger.LogInformation("Stopping: closing {Count} terminal connections so they reconnect to another instance",
+                connections.Count);
             connections.CloseAll();
         });
         return base.StartAsync(cancellationToken);
@@ -64,11 +66,13 @@ public sealed class OrphanedTerminals(
         }
         catch (Exception e)
         {
-            logger.LogWarning("Could not show this instance's terminals offline ({Error}); the others will, once its heartbeat stops", e.Message);
+            logger.LogWarning("Could not show this instance's terminals offline ({Error}); the others will, once its heartbeat stops",
+                e.Message);
         }
     }
 
-    /// <summary>Marks the terminals offline, last seen at their instance's last heartbeat (or <paramref name="lastSeen"/>; null: now).</summary>
+    /// <summary>Marks the terminals offline, last seen at their instance's last heartbeat (or <paramref name="lastSeen"/>; null:
+    /// now).</summary>
     private static async Task<int> MarkOfflineAsync(AsyncServiceScope scope, IQueryable<Terminal> terminals, DateTimeOffset? lastSeen)
     {
         var presence = scope.ServiceProvider.GetRequiredService<TerminalPresence>();

@@ -6,7 +6,8 @@ namespace Relay.Api.Hubs;
 /// Every heartbeat interval, sends the terminals held here their pending work again (<see cref="TerminalChannel.ResendPendingAsync"/>),
 /// in case a push from another instance was lost. Terminals ignore repeats.
 /// </summary>
-public sealed class PendingWorkResend(IServiceScopeFactory scopes, TimeProvider clock, IOptions<RelayOptions> options, ILogger<PendingWorkResend> logger)
+public sealed class PendingWorkResend(
+    IServiceScopeFactory scopes, TimeProvider clock, IOptions<RelayOptions> options, ILogger<PendingWorkResend> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -17,7 +18,8 @@ public sealed class PendingWorkResend(IServiceScopeFactory scopes, TimeProvider 
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<TerminalChannel>().ResendPendingAsync(options.Value.Cluster.ResendAfter, stoppingToken);
+                await scope.ServiceProvider.GetRequiredService<TerminalChannel>()
+                    .ResendPendingAsync(options.Value.Cluster.ResendAfter, stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

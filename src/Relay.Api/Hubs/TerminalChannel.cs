@@ -18,8 +18,8 @@ namespace Relay.Api.Hubs;
 /// <see cref="ResendPendingAsync"/>), so a lost notification delays a payment by seconds, never loses it.
 /// </remarks>
 public sealed class TerminalChannel(
-    IHubContext<TerminalHub> hub, TerminalConnections connections, RelayDbContext db, PeerNotify notify, ThisInstance instance, TimeProvider clock,
-    ILogger<TerminalChannel> logger)
+    IHubContext<TerminalHub> hub, TerminalConnections connections, RelayDbContext db, PeerNotify notify, ThisInstance instance,
+    TimeProvider clock, ILogger<TerminalChannel> logger)
 {
     public Task StartTransaction(Guid terminalId, TerminalTransaction transaction) =>
         Send(terminalId, "StartTransaction", transaction, transaction.Id.ToString());
@@ -115,7 +115,8 @@ public sealed class TerminalChannel(
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Could not send {Method} to terminal {TerminalId}; it gets it again when it reconnects", method, terminalId);
+            logger.LogWarning(e, "Could not send {Method} to terminal {TerminalId}; it gets it again when it reconnects",
+                method, terminalId);
         }
     }
 }

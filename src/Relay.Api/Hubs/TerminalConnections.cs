@@ -58,7 +58,8 @@ public sealed class TerminalConnections
 
     public string? ConnectionIdOf(Guid terminalId) => _byTerminal.TryGetValue(terminalId, out var c) ? c.ConnectionId : null;
 
-    /// <summary>Closes the terminal's connection (removal, device swap); the device reconnects, or is refused if its token is gone.</summary>
+    /// <summary>Closes the terminal's connection (removal, device swap); the device reconnects, or is refused if its token is
+    /// gone.</summary>
     public void Close(Guid terminalId)
     {
         if (_byTerminal.TryRemove(terminalId, out var connection))

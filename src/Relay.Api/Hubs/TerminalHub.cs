@@ -17,7 +17,8 @@ namespace Relay.Api.Hubs;
 /// [FromServices]: SignalR does not look for services among parameters that carry any attribute, nullable ones included.
 /// </summary>
 [Authorize(Policy = AuthenticationSetup.Terminal)]
-public sealed class TerminalHub(TerminalPresence presence, TerminalConnections connections, IServiceProvider services, ILogger<TerminalHub> logger) : Hub
+public sealed class TerminalHub(
+    TerminalPresence presence, TerminalConnections connections, IServiceProvider services, ILogger<TerminalHub> logger) : Hub
 {
     public const string Path = "/hubs/terminal";
 
@@ -30,7 +31,8 @@ public sealed class TerminalHub(TerminalPresence presence, TerminalConnections c
         var work = await connections.Add(TerminalId, Context, () => presence.ConnectedAsync(TerminalId, Context.ConnectionId))
             ? await services.GetRequiredService<TransactionService>().OpenWorkAsync(TerminalId, DeviceId)
             : [];
-        logger.LogInformation("Terminal {TerminalId} connected ({ConnectionId}); sending {Count} open transactions", TerminalId, Context.ConnectionId, work.Count);
+        logger.LogInformation("Terminal {TerminalId} connected ({ConnectionId}); sending {Count} open transactions",
+            TerminalId, Context.ConnectionId, work.Count);
         foreach (var transaction in work)
         {
             await Clients.Caller.SendAsync("StartTransaction", TerminalTransaction.From(transaction));
@@ -45,20 +47,25 @@ public sealed class TerminalHub(TerminalPresence presence, TerminalConnections c
     {
         connections.Remove(TerminalId, Context.ConnectionId);
         await presence.DisconnectedAsync(TerminalId, Context.ConnectionId);
-        logger.LogInformation("Terminal {TerminalId} disconnected ({ConnectionId}): {Reason}", TerminalId, Context.ConnectionId, exception?.Message ?? "closed");
+        logger.LogInformation("Terminal {TerminalId} disconnected ({ConnectionId}): {Reason}",
+            TerminalId, Context.ConnectionId, exception?.Message ?? "closed");
     }
 
-    public Task<PairingCodeResponse> RequestPairingCode([FromServices] PairingService pairing) => pairing.NewCodeAsync(AccountId, TerminalId);
+    public Task<PairingCodeResponse> RequestPairingCode([FromServices] PairingService pairing) =>
+        pairing.NewCodeAsync(AccountId, TerminalId);
 
-    public Task Display(string? transactionId, string? text, [FromServices] TerminalMessages messages) => messages.DisplayAsync(AccountId, TerminalId, transactionId, text);
+    public Task Display(string? transactionId, string? text, [FromServices] TerminalMessages messages) =>
+        messages.DisplayAsync(AccountId, TerminalId, transactionId, text);
 
     public Task Print(string? transactionId, string? receipt, string? text, [FromServices] TerminalMessages messages) =>
         messages.PrintAsync(AccountId, TerminalId, transactionId, receipt, text);
 
-    public Task<InputRequestResponse> RequestInput(string? transactionId, InputRequestMessage? request, [FromServices] TerminalInputs inputs) =>
+    public Task<InputRequestResponse> RequestInput(
+        string? transactionId, InputRequestMessage? request, [FromServices] TerminalInputs inputs) =>
         inputs.RequestInputAsync(AccountId, TerminalId, transactionId, request);
 
-    public Task Notify(NotificationMessage? notification, [FromServices] TerminalMessages messages) => messages.NotifyAsync(AccountId, TerminalId, notification);
+    public Task Notify(NotificationMessage? notification, [FromServices] TerminalMessages messages) =>
+        messages.NotifyAsync(AccountId, TerminalId, notification);
 
     public async Task<ReceivedAck> TransactionReceived(string? transactionId, [FromServices] TransactionService transactions) =>
         new(await transactions.ReceivedAsync(TerminalId, DeviceId, HubInput.Id(transactionId, "transactionId")));

@@ -16,7 +16,8 @@ public static class TerminalHubSetup
                 o.AddFilter<HubErrors>();
                 o.EnableDetailedErrors = true; // safe: HubErrors lets only refusals' own messages through (a binding error says what it is)
                 o.MaximumReceiveMessageSize = 256 * 1024;
-                o.KeepAliveInterval = TimeSpan.FromSeconds(15); // the terminal hears from the relay at least this often (half the clients' 30 s)
+                o.KeepAliveInterval = TimeSpan.FromSeconds(15); // the terminal hears from the relay at least this often
+                                                                // (half the clients' 30 s)
                 o.ClientTimeoutInterval = TimeSpan.FromSeconds(30); // a terminal silent this long (no keep-alive) is disconnected
             })
             .AddJsonProtocol(o => RelayJson.Configure(o.PayloadSerializerOptions));

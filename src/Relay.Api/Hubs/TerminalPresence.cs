@@ -25,7 +25,8 @@ public sealed class TerminalPresence(NpgsqlDataSource database, EventSequencer s
     private int _writing;
 
     /// <summary>Records the connection; true when the terminal has open transactions (to send it on connect).</summary>
-    public Task<bool> ConnectedAsync(Guid terminalId, string connectionId) => Enqueue(new Change(terminalId, connectionId, true, null, clock.Now()));
+    public Task<bool> ConnectedAsync(Guid terminalId, string connectionId) =>
+        Enqueue(new Change(terminalId, connectionId, true, null, clock.Now()));
 
     /// <summary>
     /// Marks the terminal offline unless a newer connection already took it over; <paramref name="lastSeen"/> is when it
@@ -89,7 +90,8 @@ public sealed class TerminalPresence(NpgsqlDataSource database, EventSequencer s
         {
             // Refused by the database (a deadlock with some other writer, say): one change must not fail the others, so
             // each on its own. A lost connection (NpgsqlException) fails them all at once instead, as it would each.
-            logger.LogWarning("Writing {Count} terminal presence changes together failed ({Error}); writing them one at a time", batch.Count, e.MessageText);
+            logger.LogWarning("Writing {Count} terminal presence changes together failed ({Error}); writing them one at a time",
+                batch.Count, e.MessageText);
             foreach (var change in batch)
             {
                 await WriteAsync([change]);
@@ -106,7 +108,8 @@ public sealed class TerminalPresence(NpgsqlDataSource database, EventSequencer s
 
     private async Task<List<(Guid? EventAccountId, bool HasOpenWork)>> CallAsync(List<Change> batch)
     {
-        await using var command = database.CreateCommand("SELECT event_account_id, has_open_work FROM relay_terminal_presence($1, $2, $3, $4, $5, $6)");
+        await using var command = database.CreateCommand(
+            "SELECT event_account_id, has_open_work FROM relay_terminal_presence($1, $2, $3, $4, $5, $6)");
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = batch.Select(c => c.TerminalId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(c => c.ConnectionId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = batch.Select(c => c.Online).ToArray() });

@@ -13,7 +13,8 @@ public sealed partial class ExceptionToProblem(ILogger<ExceptionToProblem> logge
         if (context.Response.HasStarted)
         {
             // A stream that had begun (SSE) cannot turn into a problem; the client sees the connection end and reconnects.
-            logger.LogWarning(exception, "Error after the response to {Method} {Path} had started", context.Request.Method, context.Request.Path);
+            logger.LogWarning(exception, "Error after the response to {Method} {Path} had started",
+                context.Request.Method, context.Request.Path);
             return true;
         }
 
@@ -28,7 +29,8 @@ public sealed partial class ExceptionToProblem(ILogger<ExceptionToProblem> logge
             context.Response.Clear();
             context.Response.StatusCode = 500;
             context.Response.ContentType = "application/problem+json";
-            await context.Response.WriteAsync("""{"status":500,"title":"An unexpected error occurred","code":"internal-error"}""", CancellationToken.None);
+            await context.Response.WriteAsync(
+                """{"status":500,"title":"An unexpected error occurred","code":"internal-error"}""", CancellationToken.None);
             return true;
         }
     }
@@ -47,7 +49,8 @@ public sealed partial class ExceptionToProblem(ILogger<ExceptionToProblem> logge
                 await Problems.Write(context, 415, "unsupported-media-type", "Send JSON with 'Content-Type: application/json'");
                 return true;
             case BadHttpRequestException bad when BindFailure().Match(bad.Message) is { Success: true } failure:
-                await WriteValidation(context, failure.Groups["name"].Value, $"'{failure.Groups["value"].Value}' is not a valid value for {failure.Groups["name"].Value}.");
+                await WriteValidation(context, failure.Groups["name"].Value,
+                    $"'{failure.Groups["value"].Value}' is not a valid value for {failure.Groups["name"].Value}.");
                 return true;
             case BadHttpRequestException bad:
                 await WriteValidation(context, "body", bad.Message);
@@ -59,13 +62,15 @@ public sealed partial class ExceptionToProblem(ILogger<ExceptionToProblem> logge
             case var e when IsDatabaseUnavailable(e):
                 logger.LogError(e, "Database unavailable while serving {Method} {Path}", context.Request.Method, context.Request.Path);
                 context.Response.Headers.RetryAfter = "5";
-                await Problems.Write(context, 503, "database-unavailable", "The database is unavailable", "Retry after the number of seconds in Retry-After.");
+                await Problems.Write(context, 503, "database-unavailable", "The database is unavailable",
+                    "Retry after the number of seconds in Retry-After.");
                 return true;
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                 return true;
             default:
                 logger.LogError(exception, "Unhandled error serving {Method} {Path}", context.Request.Method, context.Request.Path);
-                await Problems.Write(context, 500, "internal-error", "An unexpected error occurred", "It has been logged with this problem's traceId.");
+                await Problems.Write(context, 500, "internal-error", "An unexpected error occurred",
+                    "It has been logged with this problem's traceId.");
                 return true;
         }
     }

@@ -16,7 +16,8 @@ public static class Health
         return services;
     }
 
-    /// <summary><c>/health/live</c>: the process is up. <c>/health/ready</c>: PostgreSQL answers, the schema is current and the instance is not stopping.</summary>
+    /// <summary><c>/health/live</c>: the process is up. <c>/health/ready</c>: PostgreSQL answers, the schema is current and the instance is
+    /// not stopping.</summary>
     public static void MapRelayHealth(this IEndpointRouteBuilder routes)
     {
         routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).WithTags("Health");
@@ -28,7 +29,9 @@ public static class Health
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
             var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-            return pending.Count == 0 ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy($"Pending migrations: {string.Join(", ", pending)}");
+            return pending.Count == 0
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy($"Pending migrations: {string.Join(", ", pending)}");
         }
     }
 }

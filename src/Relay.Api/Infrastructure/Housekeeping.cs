@@ -42,7 +42,8 @@ public sealed class Housekeeping(
                 try
                 {
                     var removed = await job.Run(db, options.Value, now, stoppingToken);
-                    logger.Log(removed > 0 ? LogLevel.Information : LogLevel.Debug, "Housekeeping removed {Count} {What}", removed, job.What);
+                    logger.Log(removed > 0 ? LogLevel.Information : LogLevel.Debug, "Housekeeping removed {Count} {What}",
+                        removed, job.What);
                 }
                 catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {

@@ -32,7 +32,8 @@ public static class Logging
         return builder;
     }
 
-    /// <summary>One line per request (Serilog's request logging): method, path, status, duration and trace id; health probes at Debug.</summary>
+    /// <summary>One line per request (Serilog's request logging): method, path, status, duration and trace id; health probes at
+    /// Debug.</summary>
     public static IApplicationBuilder UseRequestLogging(this IApplicationBuilder app) => app.UseSerilogRequestLogging(o =>
     {
         o.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();

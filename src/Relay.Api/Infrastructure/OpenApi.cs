@@ -18,8 +18,10 @@ public static class OpenApi
                 Scheme = "bearer",
                 Description = "An account API key (rk_…) for merchant endpoints, or the operator's admin key for Admin endpoints.",
             });
-            o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
-            o.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml"), includeControllerXmlComments: false);
+            o.AddSecurityRequirement(document =>
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
+            o.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml"),
+                includeControllerXmlComments: false);
             o.SupportNonNullableReferenceTypes();
         });
 
@@ -63,11 +65,13 @@ public static class OpenApi
 public static class OpenApiProblems
 {
     /// <summary>Declares the problem-details responses an endpoint (or every endpoint of a group) can answer with.</summary>
-    public static TBuilder ProducesProblems<TBuilder>(this TBuilder builder, params int[] statuses) where TBuilder : IEndpointConventionBuilder
+    public static TBuilder ProducesProblems<TBuilder>(this TBuilder builder, params int[] statuses)
+        where TBuilder : IEndpointConventionBuilder
     {
         foreach (var status in statuses)
         {
-            builder.WithMetadata(new Microsoft.AspNetCore.Http.ProducesResponseTypeMetadata(status, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
+            builder.WithMetadata(new Microsoft.AspNetCore.Http.ProducesResponseTypeMetadata(
+                status, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
         }
 
         return builder;

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 
 namespace Relay.Api.Infrastructure;
@@ -11,7 +12,8 @@ public static class Paging
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
 
-    /// <summary>Checks <c>limit</c> and <c>cursor</c>; on success <paramref name="size"/> is the page size and <paramref name="after"/> the decoded key.</summary>
+    /// <summary>Checks <c>limit</c> and <c>cursor</c>; on success <paramref name="size"/> is the page size and <paramref name="after"/> the
+    /// decoded key.</summary>
     public static bool TryRead(int? limit, string? cursor, out int size, out string? after, out Dictionary<string, string[]> errors)
     {
         errors = [];
@@ -26,7 +28,7 @@ public static class Paging
         {
             try
             {
-                after = Encoding.UTF8.GetString(Convert.FromBase64String(cursor.Replace('-', '+').Replace('_', '/').PadRight(cursor.Length + (4 - cursor.Length % 4) % 4, '=')));
+                after = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
             }
             catch (FormatException)
             {
@@ -37,8 +39,7 @@ public static class Paging
         return errors.Count == 0;
     }
 
-    public static string Encode(string key) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(key)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string Encode(string key) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(key));
 
     /// <summary>Cuts the one extra row a query fetched to learn whether another page exists.</summary>
     public static Page<TOut> Build<TIn, TOut>(List<TIn> rows, int size, Func<TIn, string> key, Func<TIn, TOut> map) =>

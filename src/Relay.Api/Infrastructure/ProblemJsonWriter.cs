@@ -11,7 +11,9 @@ namespace Relay.Api.Infrastructure;
 /// browser <c>text/html</c>), which left such a client an empty 500 for a 401 or 400. Registered after it, so it only
 /// answers what that writer declines, with the same shape.
 /// </summary>
-public sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemOptions, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> jsonOptions) : IProblemDetailsWriter
+public sealed class ProblemJsonWriter(
+    IOptions<ProblemDetailsOptions> problemOptions, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> jsonOptions)
+    : IProblemDetailsWriter
 {
     // The framework's own types for these statuses, so both writers answer alike.
     private static readonly Dictionary<int, string> Rfc9110Sections = new()
@@ -28,7 +30,9 @@ public sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemOpt
         var problem = context.ProblemDetails;
         problem.Status ??= http.Response.StatusCode;
         problem.Title ??= ReasonPhrases.GetReasonPhrase(problem.Status.Value);
-        problem.Type ??= Rfc9110Sections.TryGetValue(problem.Status.Value, out var section) ? "https://tools.ietf.org/html/rfc9110#section-" + section : null;
+        problem.Type ??= Rfc9110Sections.TryGetValue(problem.Status.Value, out var section)
+            ? "https://tools.ietf.org/html/rfc9110#section-" + section
+            : null;
         problem.Extensions.TryAdd("traceId", Activity.Current?.Id ?? http.TraceIdentifier);
         problemOptions.Value.CustomizeProblemDetails?.Invoke(context);
         return new ValueTask(http.Response.WriteAsJsonAsync(

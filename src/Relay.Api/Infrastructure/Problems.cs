@@ -8,7 +8,8 @@ public static class Problems
 {
     /// <summary>Problem details for every error, with a code, whatever the request accepts; the exception handler's mapping.</summary>
     public static IServiceCollection AddRelayProblems(this IServiceCollection services) => services
-        .AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Extensions.TryAdd("code", DefaultCode(c.ProblemDetails.Status)))
+        .AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Extensions.TryAdd("code", DefaultCode(c.ProblemDetails.Status)))
         .AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>() // after the framework's: answers whatever Accept it declines
         .AddExceptionHandler<ExceptionToProblem>()
         .Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // binding failures reach ExceptionToProblem
@@ -28,12 +29,14 @@ public static class Problems
         Extensions = { ["code"] = "validation-failed" },
     };
 
-    public static ProblemHttpResult Validation(string field, string message) => Validation(new Dictionary<string, string[]> { [field] = [message] });
+    public static ProblemHttpResult Validation(string field, string message) =>
+        Validation(new Dictionary<string, string[]> { [field] = [message] });
 
     public static ValueTask Write(HttpContext context, int status, string code, string title, string? detail = null) =>
         Write(context, new ProblemDetails { Status = status, Title = title, Detail = detail, Extensions = { ["code"] = code } });
 
-    /// <summary>Writes a problem outside an endpoint (middleware, authentication, the exception handler), whatever the request accepts.</summary>
+    /// <summary>Writes a problem outside an endpoint (middleware, authentication, the exception handler), whatever the request
+    /// accepts.</summary>
     public static ValueTask Write(HttpContext context, ProblemDetails problem)
     {
         context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;

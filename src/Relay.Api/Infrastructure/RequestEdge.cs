@@ -17,7 +17,8 @@ public static class RequestEdge
             && media.Charset.HasValue && !IsUtf8(media.Charset.Value))
         {
             return Problems.Write(context, StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type",
-                "Send JSON encoded as UTF-8", $"The charset '{media.Charset.Value}' is not supported; omit it or send charset=utf-8.").AsTask();
+                "Send JSON encoded as UTF-8",
+                $"The charset '{media.Charset.Value}' is not supported; omit it or send charset=utf-8.").AsTask();
         }
 
         foreach (var (name, values) in request.Query)

@@ -1,6 +1,7 @@
 namespace Relay.Api.Inputs;
 
-/// <summary><c>terminal.input_requested</c>: the terminal asks the POS operator; answer with POST /api/v1/transactions/{id}/inputs/{requestId}.</summary>
+/// <summary><c>terminal.input_requested</c>: the terminal asks the POS operator; answer with POST
+/// /api/v1/transactions/{id}/inputs/{requestId}.</summary>
 /// <param name="TransactionId" example="0193a0b4-2222-7000-8000-00000000cafe">The transaction it is about.</param>
 /// <param name="RequestId" example="signature-1">The question's id within the transaction.</param>
 /// <param name="Kind" example="confirm">confirm (answer yes or no) or text.</param>

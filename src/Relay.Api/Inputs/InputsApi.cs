@@ -6,7 +6,8 @@ using Relay.Api.Security;
 
 namespace Relay.Api.Inputs;
 
-/// <param name="Value" example="yes">For a confirm question: "yes" or "no" (or true or false). For a text question: the text (up to 500 characters).</param>
+/// <param name="Value" example="yes">For a confirm question: "yes" or "no" (or true or false). For a text question: the text (up to 500
+/// characters).</param>
 public sealed record AnswerInputRequest(JsonElement? Value);
 
 /// <summary>A question the terminal asked during a transaction, and its answer once given.</summary>
@@ -17,9 +18,12 @@ public sealed record AnswerInputRequest(JsonElement? Value);
 /// <param name="ExpiresAt" example="2026-11-24T09:41:00Z">When the terminal stops waiting.</param>
 /// <param name="AnsweredAt" example="2026-11-24T09:40:12Z">When the POS answered.</param>
 /// <param name="Value" example="yes">The answer.</param>
-public sealed record InputRequestResponse(Guid TransactionId, string RequestId, string Kind, string Prompt, DateTimeOffset ExpiresAt, DateTimeOffset? AnsweredAt, string? Value)
+public sealed record InputRequestResponse(
+    Guid TransactionId, string RequestId, string Kind, string Prompt,
+    DateTimeOffset ExpiresAt, DateTimeOffset? AnsweredAt, string? Value)
 {
-    public static InputRequestResponse From(InputRequest r) => new(r.TransactionId, r.RequestId, r.Kind, r.Prompt, r.ExpiresAt, r.AnsweredAt, r.Value);
+    public static InputRequestResponse From(InputRequest r) =>
+        new(r.TransactionId, r.RequestId, r.Kind, r.Prompt, r.ExpiresAt, r.AnsweredAt, r.Value);
 }
 
 /// <summary>The POS answers the terminal's questions (terminal.input_requested events).</summary>
@@ -49,7 +53,8 @@ public static class InputsApi
             InputRefusal.ValueDoesNotFit => Problems.Validation("value", input!.Kind == "confirm"
                 ? "value must be \"yes\" or \"no\" (or true or false)."
                 : $"value must be text of 1 to {TerminalInputs.MaxAnswer} characters, without control characters."),
-            InputRefusal.Answered => Problems.Of(409, "input-answered", "The question was answered already", $"The answer '{input!.Value}' stands."),
+            InputRefusal.Answered => Problems.Of(409, "input-answered", "The question was answered already",
+                $"The answer '{input!.Value}' stands."),
             _ => Problems.Of(409, "input-expired", "The question timed out", "The terminal took its timeout path."),
         };
     }

@@ -15,15 +15,18 @@ public enum InputRefusal { NotFound, ValueDoesNotFit, Answered, Expired }
 /// The terminal's questions to the POS during a transaction (hub RequestInput), each a terminal.input_requested event,
 /// and the POS's answers, accepted once and forwarded to the terminal.
 /// </summary>
-public sealed class TerminalInputs(RelayDbContext db, EventLog events, TerminalChannel terminals, TimeProvider clock, ILogger<TerminalInputs> logger)
+public sealed class TerminalInputs(
+    RelayDbContext db, EventLog events, TerminalChannel terminals, TimeProvider clock, ILogger<TerminalInputs> logger)
 {
     public const int MaxPrompt = 500;
     public const int MaxAnswer = 500;
 
     /// <summary>Records the question (once: a terminal re-asking the same request id gets the same one) and tells the POS.</summary>
-    public async Task<InputRequestResponse> RequestInputAsync(Guid accountId, Guid terminalId, string? transactionId, InputRequestMessage? request)
+    public async Task<InputRequestResponse> RequestInputAsync(
+        Guid accountId, Guid terminalId, string? transactionId, InputRequestMessage? request)
     {
-        var transaction = (await HubInput.TransactionOfAsync(db, terminalId, transactionId ?? throw new HubException("transactionId is required.")))!.Value;
+        var transaction = (await HubInput.TransactionOfAsync(db, terminalId,
+            transactionId ?? throw new HubException("transactionId is required.")))!.Value;
         if (request is null) throw new HubException("The request is required.");
         HubInput.Text(request.RequestId, "requestId", 100, required: true);
         HubInput.Text(request.Prompt, "prompt", MaxPrompt, required: true);
@@ -40,7 +43,8 @@ public sealed class TerminalInputs(RelayDbContext db, EventLog events, TerminalC
         {
             var inserted = await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO input_requests (transaction_id, request_id, account_id, terminal_id, kind, prompt, created_at, expires_at)
-                VALUES ({input.TransactionId}, {input.RequestId}, {accountId}, {terminalId}, {input.Kind}, {input.Prompt}, {now}, {input.ExpiresAt})
+                VALUES ({input.TransactionId}, {input.RequestId}, {accountId}, {terminalId},
+                        {input.Kind}, {input.Prompt}, {now}, {input.ExpiresAt})
                 ON CONFLICT DO NOTHING
                 """);
             if (inserted == 1)
@@ -54,16 +58,19 @@ public sealed class TerminalInputs(RelayDbContext db, EventLog events, TerminalC
         });
         if (created)
         {
-            logger.LogInformation("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId}: the terminal asks {RequestId} ({Kind}), until {ExpiresAt}",
+            logger.LogInformation("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId}: "
+                + "the terminal asks {RequestId} ({Kind}), until {ExpiresAt}",
                 transaction.Id, transaction.RegisterId, terminalId, input.RequestId, input.Kind, input.ExpiresAt);
         }
 
-        var stored = await db.InputRequests.AsNoTracking().FirstAsync(r => r.TransactionId == input.TransactionId && r.RequestId == input.RequestId);
+        var stored = await db.InputRequests.AsNoTracking()
+            .FirstAsync(r => r.TransactionId == input.TransactionId && r.RequestId == input.RequestId);
         return InputRequestResponse.From(stored);
     }
 
     /// <summary>The POS's answer: accepted once, before the question expires, then forwarded to the terminal.</summary>
-    public async Task<(InputRequest? Input, InputRefusal? Refusal)> AnswerAsync(Guid accountId, Guid transactionId, string requestId, JsonElement? value)
+    public async Task<(InputRequest? Input, InputRefusal? Refusal)> AnswerAsync(
+        Guid accountId, Guid transactionId, string requestId, JsonElement? value)
     {
         var input = await db.InputRequests.AsNoTracking()
             .FirstOrDefaultAsync(r => r.TransactionId == transactionId && r.RequestId == requestId && r.AccountId == accountId);
@@ -86,8 +93,8 @@ public sealed class TerminalInputs(RelayDbContext db, EventLog events, TerminalC
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.AnsweredAt, now).SetProperty(r => r.Value, answer));
             if (updated == 1)
             {
-                await events.AppendAsync(accountId, EventTypes.TerminalInputAnswered, new InputAnsweredEvent(transactionId, requestId, answer),
-                    registerId, input.TerminalId, transactionId);
+                await events.AppendAsync(accountId, EventTypes.TerminalInputAnswered,
+                    new InputAnsweredEvent(transactionId, requestId, answer), registerId, input.TerminalId, transactionId);
             }
 
             return updated == 1;
@@ -98,7 +105,8 @@ public sealed class TerminalInputs(RelayDbContext db, EventLog events, TerminalC
             return (current, current.AnsweredAt is not null ? InputRefusal.Answered : InputRefusal.Expired);
         }
 
-        logger.LogInformation("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId}: the POS answered {RequestId} with {Value}",
+        logger.LogInformation("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId}: "
+            + "the POS answered {RequestId} with {Value}",
             transactionId, registerId, input.TerminalId, requestId, answer);
         await terminals.InputResponse(input.TerminalId, transactionId, requestId, answer);
         return (current, null);
@@ -113,12 +121,14 @@ public sealed class TerminalInputs(RelayDbContext db, EventLog events, TerminalC
             {
                 JsonValueKind.True => "yes",
                 JsonValueKind.False => "no",
-                JsonValueKind.String when value.Value.GetString()?.Trim().ToLowerInvariant() is "yes" or "no" => value.Value.GetString()!.Trim().ToLowerInvariant(),
+                JsonValueKind.String when value.Value.GetString()?.Trim().ToLowerInvariant() is "yes" or "no" =>
+                    value.Value.GetString()!.Trim().ToLowerInvariant(),
                 _ => null,
             };
         }
 
-        return value?.ValueKind == JsonValueKind.String && value.Value.GetString() is { Length: > 0 and <= MaxAnswer } text && TextRules.IsClean(text)
+        return value?.ValueKind == JsonValueKind.String && value.Value.GetString() is { Length: > 0 and <= MaxAnswer } text
+            && TextRules.IsClean(text)
             ? text
             : null;
     }

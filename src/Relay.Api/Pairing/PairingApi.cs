@@ -13,7 +13,8 @@ public static class PairingApi
     public static IServiceCollection AddPairing(this IServiceCollection services) => services
         .AddScoped<PairingService>()
         .AddHousekeeping("expired pairing codes", (db, _, now, ct) => db.PairingCodes.Where(c => c.ExpiresAt < now).ExecuteDeleteAsync(ct))
-        .AddPerMinuteLimit(RateLimitPolicy, http => "account:" + http.User.FindFirst(RelayClaims.AccountId)?.Value, l => l.PairingsPerMinute);
+        .AddPerMinuteLimit(RateLimitPolicy, http => "account:" + http.User.FindFirst(RelayClaims.AccountId)?.Value,
+            l => l.PairingsPerMinute);
 
     public const string RateLimitPolicy = "pairing";
 
@@ -21,10 +22,13 @@ public static class PairingApi
     {
         var group = routes.MapGroup("/api/v1").WithTags("Pairing").RequireAuthorization(AuthenticationSetup.Account).ProducesProblems(401);
 
-        group.MapPost("/pairings", Pair).RequireRateLimiting(RateLimitPolicy).ProducesProblems(400, 429).WithSummary("Pair a register with the terminal showing a code")
+        group.MapPost("/pairings", Pair).RequireRateLimiting(RateLimitPolicy).ProducesProblems(400, 429)
+            .WithSummary("Pair a register with the terminal showing a code")
             .WithDescription("Pairing a register that is already paired moves it: `replacedTerminalId` says which terminal it left. " +
-                             "A terminal may serve several registers. Codes are single use, expire after 5 minutes and only work within the terminal's account.");
-        group.MapGet("/pairings", List).ProducesProblems(400).WithSummary("List pairings").WithDescription("Filters: terminalId, registerId.");
+                             "A terminal may serve several registers. " +
+                             "Codes are single use, expire after 5 minutes and only work within the terminal's account.");
+        group.MapGet("/pairings", List).ProducesProblems(400).WithSummary("List pairings")
+            .WithDescription("Filters: terminalId, registerId.");
         group.MapGet("/registers/{registerId}/pairing", Get).ProducesProblems(404).WithSummary("Get a register's pairing");
         group.MapDelete("/registers/{registerId}/pairing", Unpair).ProducesProblems(404).WithSummary("Unpair a register");
         return group;
@@ -46,7 +50,8 @@ public static class PairingApi
         var code = new string(request.PairingCode!.Where(char.IsLetterOrDigit).ToArray());
         var paired = await pairing.PairAsync(user.GetAccountId(), code, request.RegisterId!, request.RegisterName, request.StoreName);
         return paired is null
-            ? Problems.Of(400, "pairing-code-invalid", "The pairing code is not valid", "It is unknown, already used or expired. Ask the terminal for a new one.")
+            ? Problems.Of(400, "pairing-code-invalid", "The pairing code is not valid",
+                "It is unknown, already used or expired. Ask the terminal for a new one.")
             : TypedResults.Created($"/api/v1/registers/{Uri.EscapeDataString(paired.RegisterId)}/pairing", paired);
     }
 
@@ -68,15 +73,18 @@ public static class PairingApi
         return TypedResults.Ok(Paging.Build(rows, size, p => p.RegisterId, p => p.ToResponse()));
     }
 
-    private static async Task<Results<Ok<PairingResponse>, ProblemHttpResult>> Get(string registerId, ClaimsPrincipal user, RelayDbContext db)
+    private static async Task<Results<Ok<PairingResponse>, ProblemHttpResult>> Get(
+        string registerId, ClaimsPrincipal user, RelayDbContext db)
     {
         var accountId = user.GetAccountId();
-        return await db.Pairings.AsNoTracking().FirstOrDefaultAsync(p => p.AccountId == accountId && p.RegisterId == registerId) is { } pairing
+        return await db.Pairings.AsNoTracking()
+                .FirstOrDefaultAsync(p => p.AccountId == accountId && p.RegisterId == registerId) is { } pairing
             ? TypedResults.Ok(pairing.ToResponse())
             : NotPaired(registerId);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Unpair(string registerId, ClaimsPrincipal user, PairingService pairing) =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> Unpair(
+        string registerId, ClaimsPrincipal user, PairingService pairing) =>
         await pairing.UnpairAsync(user.GetAccountId(), registerId) ? TypedResults.NoContent() : NotPaired(registerId);
 
     private static ProblemHttpResult NotPaired(string registerId) =>

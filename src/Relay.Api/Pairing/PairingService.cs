@@ -10,7 +10,8 @@ using Relay.Api.Security;
 namespace Relay.Api.Pairing;
 
 public sealed class PairingService(
-    RelayDbContext db, TerminalChannel terminals, EventLog events, TimeProvider clock, IOptions<RelayOptions> options, ILogger<PairingService> logger)
+    RelayDbContext db, TerminalChannel terminals, EventLog events, TimeProvider clock, IOptions<RelayOptions> options,
+    ILogger<PairingService> logger)
 {
     /// <summary>A fresh code for the terminal to show; its earlier codes stop working.</summary>
     public async Task<PairingCodeResponse> NewCodeAsync(Guid accountId, Guid terminalId)
@@ -31,7 +32,8 @@ public sealed class PairingService(
                 logger.LogInformation("Pairing code issued to terminal {TerminalId}, valid until {ExpiresAt}", terminalId, code.ExpiresAt);
                 return new PairingCodeResponse(code.Code, code.ExpiresAt);
             }
-            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && attempt < 10)
+            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
+                && attempt < 10)
             {
                 db.ChangeTracker.Clear(); // another live code in this account has these digits; draw again
             }
@@ -39,7 +41,8 @@ public sealed class PairingService(
     }
 
     /// <summary>Consumes the code and pairs the register with its terminal, moving the register if it was paired elsewhere.</summary>
-    public async Task<CreatedPairingResponse?> PairAsync(Guid accountId, string code, string registerId, string? registerName, string? storeName)
+    public async Task<CreatedPairingResponse?> PairAsync(
+        Guid accountId, string code, string registerId, string? registerName, string? storeName)
     {
         var now = clock.Now();
         await using var dbTransaction = await db.Database.BeginTransactionAsync();
@@ -65,18 +68,19 @@ public sealed class PairingService(
         Guid? replaced = previous.Count == 1 && previous[0] != found.TerminalId ? previous[0] : null;
         if (replaced is { } moved)
         {
-            await events.AppendAsync(accountId, EventTypes.PairingChanged, new PairingChangedEvent(registerId, registerName, moved, Paired: false),
-                registerId, moved);
+            await events.AppendAsync(accountId, EventTypes.PairingChanged,
+                new PairingChangedEvent(registerId, registerName, moved, Paired: false), registerId, moved);
         }
 
-        await events.AppendAsync(accountId, EventTypes.PairingChanged, new PairingChangedEvent(registerId, registerName, found.TerminalId, Paired: true, replaced),
-            registerId, found.TerminalId);
+        await events.AppendAsync(accountId, EventTypes.PairingChanged,
+            new PairingChangedEvent(registerId, registerName, found.TerminalId, Paired: true, replaced), registerId, found.TerminalId);
         await dbTransaction.CommitAsync();
         events.Publish();
 
         if (replaced is { } old)
         {
-            logger.LogInformation("Register {RegisterId} moved from terminal {ReplacedTerminalId} to terminal {TerminalId}", registerId, old, found.TerminalId);
+            logger.LogInformation("Register {RegisterId} moved from terminal {ReplacedTerminalId} to terminal {TerminalId}",
+                registerId, old, found.TerminalId);
             await terminals.PairingChanged(old, new PairingChangedMessage(registerId, registerName, Paired: false));
         }
         else
@@ -93,14 +97,16 @@ public sealed class PairingService(
         var pairing = await db.Pairings.AsNoTracking().FirstOrDefaultAsync(p => p.AccountId == accountId && p.RegisterId == registerId);
         if (pairing is null || !await events.InTransactionAsync(async () =>
             {
-                if (await db.Pairings.Where(p => p.AccountId == accountId && p.RegisterId == registerId && p.TerminalId == pairing.TerminalId)
+                if (await db.Pairings
+                        .Where(p => p.AccountId == accountId && p.RegisterId == registerId && p.TerminalId == pairing.TerminalId)
                         .ExecuteDeleteAsync() == 0)
                 {
                     return false;
                 }
 
                 await events.AppendAsync(accountId, EventTypes.PairingChanged,
-                    new PairingChangedEvent(registerId, pairing.RegisterName, pairing.TerminalId, Paired: false), registerId, pairing.TerminalId);
+                    new PairingChangedEvent(registerId, pairing.RegisterName, pairing.TerminalId, Paired: false),
+                    registerId, pairing.TerminalId);
                 return true;
             }))
         {

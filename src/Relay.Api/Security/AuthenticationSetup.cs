@@ -86,7 +86,8 @@ public sealed class DeviceTokenHandler(
     // context, since the hub request lives as long as the connection and must not hold one.
     protected override async Task<IEnumerable<Claim>?> ValidateAsync(string token)
     {
-        await using var command = database.CreateCommand("SELECT id, account_id, device_id FROM terminals WHERE device_token_hash = $1 AND status = 'activated'");
+        await using var command = database.CreateCommand(
+            "SELECT id, account_id, device_id FROM terminals WHERE device_token_hash = $1 AND status = 'activated'");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Secrets.Hash(token) });
         await using var reader = await command.ExecuteReaderAsync();
         // An activated terminal always has its device (activation sets both); a row without one signs nobody in.

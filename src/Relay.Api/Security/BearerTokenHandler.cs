@@ -29,7 +29,8 @@ public abstract class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOpt
         var claims = await ValidateAsync(token);
         return claims is null
             ? AuthenticateResult.Fail("The credential is not valid.")
-            : AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name)), Scheme.Name));
+            : AuthenticateResult.Success(
+                new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name)), Scheme.Name));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) => WriteUnauthenticated();

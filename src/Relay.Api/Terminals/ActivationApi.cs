@@ -17,7 +17,8 @@ public static class ActivationApi
             .WithTags("Terminal activation")
             .WithSummary("Activate a device with its activation code")
             .WithDescription("No account key: the single-use code is the credential. Returns the device token for the hub. " +
-                             "Activating an already-activated terminal (device swap) revokes the old device's token and keeps the terminal's pairings.")
+                             "Activating an already-activated terminal (device swap) revokes the old device's token " +
+                             "and keeps the terminal's pairings.")
             .RequireRateLimiting(RateLimitPolicy).ProducesProblems(400, 429)
             .AllowAnonymous();
 
@@ -55,18 +56,21 @@ public static class ActivationApi
         if (!activated)
         {
             logger.LogWarning("Activation refused: unknown, used or expired code (serial {SerialNumber})", request.SerialNumber);
-            return Problems.Of(400, "activation-code-invalid", "The activation code is not valid", "It is unknown, already used or expired.");
+            return Problems.Of(400, "activation-code-invalid", "The activation code is not valid",
+                "It is unknown, already used or expired.");
         }
 
         if (terminal!.DeviceId is { } oldDevice)
         {
             connections.Close(terminal.Id);
-            logger.LogWarning("Terminal {TerminalId} moved to a new device {DeviceId} (serial {SerialNumber}); device {OldDeviceId} revoked",
+            logger.LogWarning("Terminal {TerminalId} moved to a new device {DeviceId} (serial {SerialNumber}); "
+                + "device {OldDeviceId} revoked",
                 terminal.Id, deviceId, request.SerialNumber, oldDevice);
         }
         else
         {
-            logger.LogInformation("Terminal {TerminalId} activated on device {DeviceId} (serial {SerialNumber})", terminal.Id, deviceId, request.SerialNumber);
+            logger.LogInformation("Terminal {TerminalId} activated on device {DeviceId} (serial {SerialNumber})",
+                terminal.Id, deviceId, request.SerialNumber);
         }
 
         return TypedResults.Ok(new ActivationResponse(terminal.Id, token, "/hubs/terminal"));

@@ -12,7 +12,8 @@ public sealed record CreateTerminalRequest(string? Label, string? StoreId);
 /// <param name="ActivationCodeExpiresAt" example="2026-11-25T09:30:00Z">When the activation code stops working.</param>
 /// <param name="CreatedAt" example="2026-11-24T09:30:00Z">When the terminal was created.</param>
 public sealed record CreatedTerminalResponse(
-    Guid Id, string? Label, string? StoreId, TerminalStatus Status, string ActivationCode, DateTimeOffset ActivationCodeExpiresAt, DateTimeOffset CreatedAt);
+    Guid Id, string? Label, string? StoreId, TerminalStatus Status,
+    string ActivationCode, DateTimeOffset ActivationCodeExpiresAt, DateTimeOffset CreatedAt);
 
 /// <param name="Id" example="0193a0b4-1111-7000-8000-00000000beef">The terminal's id.</param>
 /// <param name="Label" example="Front counter">A name for people.</param>
@@ -50,6 +51,6 @@ public static class TerminalMapping
 {
     /// <summary>A connected terminal answers keep-alives, so the relay hears from it as of <paramref name="now"/>.</summary>
     public static TerminalResponse ToResponse(this Terminal t, IReadOnlyList<string> registers, DateTimeOffset now) => new(
-        t.Id, t.Label, t.StoreId, t.Status, t.ConnectionId != null, t.ConnectionId != null ? now : t.LastSeenAt, t.SerialNumber, t.Model, t.AppVersion,
-        t.ActivatedAt, t.CreatedAt, registers);
+        t.Id, t.Label, t.StoreId, t.Status, t.ConnectionId != null, t.ConnectionId != null ? now : t.LastSeenAt,
+        t.SerialNumber, t.Model, t.AppVersion, t.ActivatedAt, t.CreatedAt, registers);
 }

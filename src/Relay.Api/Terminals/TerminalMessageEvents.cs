@@ -14,6 +14,7 @@ public sealed record DisplayEvent(Guid? TransactionId, string Text);
 public sealed record PrintEvent(Guid? TransactionId, string Receipt, string Text);
 
 /// <summary><c>terminal.event</c>: something happened on the device.</summary>
-/// <param name="Kind" example="card_inserted">card_inserted, card_removed, maintenance_required, maintenance_completed, … (snake_case).</param>
+/// <param name="Kind" example="card_inserted">card_inserted, card_removed, maintenance_required, maintenance_completed, …
+/// (snake_case).</param>
 /// <param name="Data">Whatever the terminal attached (a JSON value, or null).</param>
 public sealed record DeviceEvent(string Kind, JsonElement? Data);

@@ -48,7 +48,8 @@ public sealed class TerminalRemoval(
             await db.PairingCodes.Where(c => c.TerminalId == id).ExecuteDeleteAsync();
             if (before.Online)
             {
-                await events.AppendAsync(accountId, EventTypes.TerminalOffline, new TerminalPresenceEvent(id, before.Label, false, now), terminalId: id);
+                await events.AppendAsync(accountId, EventTypes.TerminalOffline, new TerminalPresenceEvent(id, before.Label, false, now),
+                    terminalId: id);
             }
 
             return true;

@@ -21,15 +21,18 @@ public static class TerminalsApi
 
     public static RouteGroupBuilder MapTerminals(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/terminals").WithTags("Terminals").RequireAuthorization(AuthenticationSetup.Account).ProducesProblems(401);
+        var group = routes.MapGroup("/api/v1/terminals").WithTags("Terminals").RequireAuthorization(AuthenticationSetup.Account)
+            .ProducesProblems(401);
 
         group.MapPost("/", Create).ProducesProblems(400).WithSummary("Create a terminal")
             .WithDescription("Returns a single-use activation code to enter on the device.");
         group.MapGet("/", List).ProducesProblems(400).WithSummary("List terminals")
             .WithDescription("Filters: storeId, status (created|activated|removed), online (true|false).");
         group.MapGet("/{id:guid}", Get).ProducesProblems(404).WithSummary("Get a terminal, with its liveness and registers");
-        group.MapPost("/{id:guid}/activation-code", NewActivationCode).ProducesProblems(404, 409).WithSummary("Issue a new activation code (re-install or device swap)")
-            .WithDescription("Activating with it replaces the device: the old device token stops working; the terminal id and its pairings stay.");
+        group.MapPost("/{id:guid}/activation-code", NewActivationCode).ProducesProblems(404, 409)
+            .WithSummary("Issue a new activation code (re-install or device swap)")
+            .WithDescription("Activating with it replaces the device: the old device token stops working; " +
+                             "the terminal id and its pairings stay.");
         group.MapDelete("/{id:guid}", Remove).ProducesProblems(404, 409).WithSummary("Remove a terminal")
             .WithDescription("Revokes its token, ends its pairings, closes its connection and cancels its pending transactions. " +
                              "409 terminal-busy while it has a delivered or in-progress transaction.");
@@ -65,11 +68,13 @@ public static class TerminalsApi
         await db.SaveChangesAsync();
         logger.LogInformation("Terminal {TerminalId} created in account {AccountId}", terminal.Id, terminal.AccountId);
         return TypedResults.Created($"/api/v1/terminals/{terminal.Id}", new CreatedTerminalResponse(
-            terminal.Id, terminal.Label, terminal.StoreId, terminal.Status, code, terminal.ActivationCodeExpiresAt.Value, terminal.CreatedAt));
+            terminal.Id, terminal.Label, terminal.StoreId, terminal.Status,
+            code, terminal.ActivationCodeExpiresAt.Value, terminal.CreatedAt));
     }
 
     private static async Task<Results<Ok<Page<TerminalResponse>>, ProblemHttpResult>> List(
-        ClaimsPrincipal user, RelayDbContext db, TimeProvider clock, string? storeId, string? status, bool? online, int? limit, string? cursor)
+        ClaimsPrincipal user, RelayDbContext db, TimeProvider clock,
+        string? storeId, string? status, bool? online, int? limit, string? cursor)
     {
         if (!Paging.TryRead(limit, cursor, out var size, out var after, out var errors))
         {
@@ -97,7 +102,8 @@ public static class TerminalsApi
         return TypedResults.Ok(Paging.Build(rows, size, t => t.Id.ToString(), t => t.ToResponse(registers[t.Id].ToList(), clock.Now())));
     }
 
-    private static async Task<Results<Ok<TerminalResponse>, ProblemHttpResult>> Get(Guid id, ClaimsPrincipal user, RelayDbContext db, TimeProvider clock)
+    private static async Task<Results<Ok<TerminalResponse>, ProblemHttpResult>> Get(
+        Guid id, ClaimsPrincipal user, RelayDbContext db, TimeProvider clock)
     {
         var accountId = user.GetAccountId();
         var terminal = await db.Terminals.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id && t.AccountId == accountId);

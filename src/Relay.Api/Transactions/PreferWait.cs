@@ -5,7 +5,8 @@ public static class PreferWait
 {
     public const int MaxSeconds = 60;
 
-    /// <summary>The wait asked for, capped at 60 s; null without a valid <c>wait</c> preference. Several Prefer headers arrive comma-joined.</summary>
+    /// <summary>The wait asked for, capped at 60 s; null without a valid <c>wait</c> preference. Several Prefer headers arrive
+    /// comma-joined.</summary>
     public static TimeSpan? Parse(string? header)
     {
         foreach (var preference in (header ?? "").Split([',', ';'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))

@@ -1,15 +1,20 @@
 namespace Relay.Api.Transactions;
 
 /// <param name="RegisterId" example="till-1">The register (till) taking the payment; it must be paired with a terminal.</param>
-/// <param name="Type" example="purchase">purchase, refund, cash_out, pre_auth, capture, void, settlement, settlement_inquiry, reprint or logon.</param>
-/// <param name="Amount" example="1250">Integer minor units (1250 is 12.50). Required for purchase, refund, cash_out, pre_auth and capture; none for settlement, settlement_inquiry, reprint and logon.</param>
+/// <param name="Type" example="purchase">purchase, refund, cash_out, pre_auth, capture, void, settlement, settlement_inquiry, reprint or
+/// logon.</param>
+/// <param name="Amount" example="1250">Integer minor units (1250 is 12.50). Required for purchase, refund, cash_out, pre_auth and capture;
+/// none for settlement, settlement_inquiry, reprint and logon.</param>
 /// <param name="Currency" example="NZD">ISO 4217 alpha-3, upper case. Required with an amount.</param>
 /// <param name="CashOutAmount" example="2000">Cash out with a purchase or cash_out, minor units.</param>
 /// <param name="TipAmount" example="150">Tip, minor units.</param>
 /// <param name="Reference" example="order-8812">The POS's own reference (up to 100 characters), searchable with ?reference=.</param>
-/// <param name="OriginalTransactionId" example="0193a0b5-2222-7000-8000-000000000001">The transaction a capture or void acts on (required for those).</param>
-/// <param name="ExpiresInSeconds" example="90">Delivery deadline, 5–600 seconds (default 90): a transaction the terminal has not received by then ends expired.</param>
-/// <param name="CallbackUrl" example="https://pos.example.com/relay/callbacks">Where to deliver this transaction's transaction.updated events (absolute http or https URL).</param>
+/// <param name="OriginalTransactionId" example="0193a0b5-2222-7000-8000-000000000001">The transaction a capture or void acts on (required
+/// for those).</param>
+/// <param name="ExpiresInSeconds" example="90">Delivery deadline, 5–600 seconds (default 90): a transaction the terminal has not received
+/// by then ends expired.</param>
+/// <param name="CallbackUrl" example="https://pos.example.com/relay/callbacks">Where to deliver this transaction's transaction.updated
+/// events (absolute http or https URL).</param>
 public sealed record CreateTransactionRequest(
     string? RegisterId,
     TransactionType? Type,
@@ -25,9 +30,11 @@ public sealed record CreateTransactionRequest(
 /// <param name="Id" example="0193a0b5-3333-7000-8000-000000000002">The transaction's id.</param>
 /// <param name="RegisterId" example="till-1">The register that asked for it.</param>
 /// <param name="TerminalId" example="0193a0b4-1111-7000-8000-00000000beef">The terminal it was sent to.</param>
-/// <param name="TerminalOnline" example="true">Whether that terminal is connected as this response is made: false tells "terminal offline" from "customer still deciding".</param>
+/// <param name="TerminalOnline" example="true">Whether that terminal is connected as this response is made: false tells "terminal offline"
+/// from "customer still deciding".</param>
 /// <param name="Type" example="purchase">The transaction type.</param>
-/// <param name="Status" example="approved">pending, delivered, in_progress, cancel_requested, approved, declined, cancelled, failed or expired.</param>
+/// <param name="Status" example="approved">pending, delivered, in_progress, cancel_requested, approved, declined, cancelled, failed or
+/// expired.</param>
 /// <param name="Amount" example="1250">Minor units.</param>
 /// <param name="Currency" example="NZD">ISO 4217.</param>
 /// <param name="CashOutAmount" example="null">Minor units.</param>
@@ -69,7 +76,8 @@ public sealed record TransactionResponse(
     TransactionResolution? Resolution);
 
 /// <param name="Outcome" example="declined">What the operator established happened: approved, declined, cancelled or failed.</param>
-/// <param name="Note" example="Checked the acquirer's report: not charged.">Why; recorded on the transaction (up to 500 characters).</param>
+/// <param name="Note" example="Checked the acquirer's report: not charged.">Why; recorded on the transaction (up to 500
+/// characters).</param>
 public sealed record ResolveTransactionRequest(TransactionOutcome? Outcome, string? Note);
 
 public static class TransactionMapping

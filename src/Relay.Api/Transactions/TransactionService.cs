@@ -7,7 +7,10 @@ using Relay.Api.Infrastructure;
 
 namespace Relay.Api.Transactions;
 
-/// <summary>The transaction logic shared by the REST API and the terminal hub. Transitions go through <see cref="TransactionStateMachine"/>.</summary>
+/// <summary>
+/// The transaction logic shared by the REST API and the terminal hub, in the domain's terms (refusals, not problems).
+/// Transitions and what follows them go through <see cref="TransactionStateMachine"/>.
+/// </summary>
 public sealed class TransactionService(
     RelayDbContext db,
     TransactionStateMachine states,
@@ -18,7 +21,8 @@ public sealed class TransactionService(
 {
     public const int DefaultExpiresInSeconds = 90;
 
-    /// <summary>Creates the transaction (or replays the key's); with <c>wait</c> (Prefer: wait), answers once it is final or the wait has passed.</summary>
+    /// <summary>Creates the transaction (or replays the key's); with <c>wait</c> (Prefer: wait), answers once it is final or the wait has
+    /// passed.</summary>
     public async Task<TransactionAnswer> CreateAsync(
         Guid accountId, string idempotencyKey, CreateTransactionRequest request, TimeSpan? wait, CancellationToken ct)
     {
@@ -34,7 +38,8 @@ public sealed class TransactionService(
         var requestHash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, RelayJson.Options)));
         // A retry is recognised when its insert meets the stored key (so a new payment makes no extra read), or, when it
         // would be refused first (the register unpaired since, say), by looking the key up before refusing.
-        async Task<TransactionAnswer> RefuseAsync(TransactionRefusal refusal) => await ReplayAsync(accountId, idempotencyKey, requestHash, ct) ?? refusal;
+        async Task<TransactionAnswer> RefuseAsync(TransactionRefusal refusal) =>
+            await ReplayAsync(accountId, idempotencyKey, requestHash, ct) ?? refusal;
 
         Guid? originalId = Guid.TryParse(request.OriginalTransactionId, out var original) ? original : null; // validated: none, or an id
         var now = clock.Now();
@@ -101,8 +106,10 @@ public sealed class TransactionService(
         }
 
         transaction = created.Transaction;
-        logger.LogInformation("Transaction {TransactionId} created for register {RegisterId} on terminal {TerminalId}: {Type} {Amount} {Currency}",
-            transaction.Id, transaction.RegisterId, transaction.TerminalId, WireEnum<TransactionType>.Name(transaction.Type), transaction.Amount, transaction.Currency);
+        logger.LogInformation("Transaction {TransactionId} created for register {RegisterId} on terminal {TerminalId}: "
+            + "{Type} {Amount} {Currency}",
+            transaction.Id, transaction.RegisterId, transaction.TerminalId, WireEnum<TransactionType>.Name(transaction.Type),
+            transaction.Amount, transaction.Currency);
         var response = created.ToResponse();
         return new(wait is null ? response : await WaitAsync(accountId, transaction.Id, wait.Value, ct, response, end));
 
@@ -145,7 +152,8 @@ public sealed class TransactionService(
     /// written it passes it as <paramref name="known"/>, with the <paramref name="change"/> signal taken before.
     /// </summary>
     public async Task<TransactionResponse?> WaitAsync(
-        Guid accountId, Guid id, TimeSpan wait, CancellationToken ct, TransactionResponse? known = null, Task<TransactionResponse?>? change = null)
+        Guid accountId, Guid id, TimeSpan wait, CancellationToken ct,
+        TransactionResponse? known = null, Task<TransactionResponse?>? change = null)
     {
         var deadline = clock.Now() + wait;
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
@@ -164,7 +172,8 @@ public sealed class TransactionService(
                 }
 
                 // Changes here and on other instances (LISTEN/NOTIFY) signal; the periodic re-read is the fallback for a lost notification.
-                await Task.WhenAny(change, Task.Delay(remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), clock, waiting.Token));
+                await Task.WhenAny(change,
+                    Task.Delay(remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), clock, waiting.Token));
                 ct.ThrowIfCancellationRequested();
                 known = change.IsCompletedSuccessfully ? change.Result : null; // the final transaction, when it ended here
                 change = null;
@@ -228,7 +237,8 @@ public sealed class TransactionService(
             return new(transaction, Transaction.IsFinal(transaction!.Status) ? TransactionRefusal.Final : TransactionRefusal.NotStranded);
         }
 
-        logger.LogWarning("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId} resolved by an operator as {Outcome}: {Note}",
+        logger.LogWarning("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId} "
+            + "resolved by an operator as {Outcome}: {Note}",
             id, resolved.Transaction.RegisterId, resolved.Transaction.TerminalId, outcome, note);
         return new(transaction);
     }
@@ -257,7 +267,8 @@ public sealed class TransactionService(
             Log(expired.Transaction, "expired before the terminal received it");
         }
 
-        logger.LogInformation("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId}: terminal told not to proceed ({Status})",
+        logger.LogInformation("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId}: "
+            + "terminal told not to proceed ({Status})",
             id, current?.RegisterId, terminalId, current?.Status);
         return false;
     }
@@ -270,15 +281,18 @@ public sealed class TransactionService(
             return TransactionStatus.InProgress;
         }
 
-        return await db.Transactions.Where(t => t.Id == id && t.TerminalId == terminalId).Select(t => (TransactionStatus?)t.Status).FirstOrDefaultAsync();
+        return await db.Transactions.Where(t => t.Id == id && t.TerminalId == terminalId)
+            .Select(t => (TransactionStatus?)t.Status).FirstOrDefaultAsync();
     }
 
     /// <summary>The terminal's result, accepted once; a repeat is acknowledged, a conflicting one refused and logged.</summary>
-    public async Task<(bool Accepted, TransactionStatus? Status)> CompleteAsync(Guid terminalId, Guid deviceId, Guid id, TransactionResult result)
+    public async Task<(bool Accepted, TransactionStatus? Status)> CompleteAsync(
+        Guid terminalId, Guid deviceId, Guid id, TransactionResult result)
     {
         if (await states.Complete(id, terminalId, deviceId, result, clock.Now()) is { } completed)
         {
-            logger.LogInformation("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId} {Status} (response {ResponseCode})",
+            logger.LogInformation("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId} "
+                + "{Status} (response {ResponseCode})",
                 id, completed.Transaction.RegisterId, terminalId, completed.Transaction.Status, result.ResponseCode);
             return (true, TransactionStateMachine.StatusOf(result.Outcome));
         }
@@ -297,19 +311,22 @@ public sealed class TransactionService(
 
         if (!Transaction.IsFinal(current.Status) && !TransactionStateMachine.Authorises(current, result))
         {
-            logger.LogError("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId}: result {Outcome} refused, it authorised {AmountAuthorised} "
-                + "of {Amount} (cash out {CashOutAmount}, tip {TipAmount}, surcharge {SurchargeAmount}); the terminal must reverse it. Operator attention needed",
+            logger.LogError("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId}: result {Outcome} refused, "
+                + "it authorised {AmountAuthorised} of {Amount} (cash out {CashOutAmount}, tip {TipAmount}, surcharge {SurchargeAmount}); "
+                + "the terminal must reverse it. Operator attention needed",
                 id, current.RegisterId, terminalId, result.Outcome, result.AmountAuthorised, current.Amount, current.CashOutAmount,
                 result.TipAmount ?? current.TipAmount, result.SurchargeAmount);
             return (false, current.Status);
         }
 
-        logger.LogError("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId}: result {Outcome} refused, the transaction is {Status}. Operator attention needed",
+        logger.LogError("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId}: "
+            + "result {Outcome} refused, the transaction is {Status}. Operator attention needed",
             id, current.RegisterId, terminalId, result.Outcome, current.Status);
         return (false, current.Status);
     }
 
-    /// <summary>What a terminal must get on connect: its pending work, and what this same device acknowledged and has not finished.</summary>
+    /// <summary>What a terminal must get on connect: its pending work, and what this same device acknowledged and has not
+    /// finished.</summary>
     public Task<List<Transaction>> OpenWorkAsync(Guid terminalId, Guid deviceId)
     {
         var now = clock.Now();

@@ -35,7 +35,8 @@ public sealed record TransactionSnapshot(Transaction Transaction, bool TerminalO
     /// <summary>The row of a new transaction, for <c>jsonb_populate_record(NULL::transactions, …)</c>.</summary>
     public static string RowJson(Transaction transaction) => JsonSerializer.Serialize(transaction, Columns);
 
-    /// <summary>The jsonb columns hold the wire format (<see cref="Data.JsonColumnConverter{T}"/>), camelCase inside a snake_case row.</summary>
+    /// <summary>The jsonb columns hold the wire format (<see cref="Data.JsonColumnConverter{T}"/>), camelCase inside a snake_case
+    /// row.</summary>
     private sealed class AsStored<T> : JsonConverter<T>
     {
         public override T? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>

@@ -62,7 +62,8 @@ public sealed class TransactionStateMachine(
                 CASE WHEN NOT EXISTS (SELECT 1 FROM pairing) THEN 'register_not_paired'
                      WHEN (SELECT removed FROM pairing) THEN 'terminal_removed'
                      WHEN NOT (SELECT known FROM original) THEN 'original_unknown' END AS refused
-            """, durable: true, returning: "", reader => reader.IsDBNull(1) ? null : WireEnum<TransactionRefusal>.Parse(reader.GetString(1)));
+            """, durable: true, returning: "",
+            reader => reader.IsDBNull(1) ? null : WireEnum<TransactionRefusal>.Parse(reader.GetString(1)));
         if (rows is not [(var created, var refused)])
         {
             throw new InvalidOperationException("The create statement returned no row.");
@@ -110,7 +111,8 @@ public sealed class TransactionStateMachine(
             WHERE id = {id} AND terminal_id = {terminalId}
               AND ((status IN ('delivered', 'in_progress', 'cancel_requested') AND delivered_device_id = {deviceId})
                    OR (status = 'pending' AND expires_at > {now}))
-              AND {authorised} <= COALESCE(amount, 0) + COALESCE(cash_out_amount, 0) + GREATEST(COALESCE(tip_amount, 0), {tip}) + {surcharge}
+              AND {authorised} <= COALESCE(amount, 0) + COALESCE(cash_out_amount, 0)
+                  + GREATEST(COALESCE(tip_amount, 0), {tip}) + {surcharge}
             """);
     }
 
@@ -206,7 +208,8 @@ public sealed class TransactionStateMachine(
         return rows;
     }
 
-    /// <summary>Runs a statement whose first column is the snapshot (null: no change), with what <paramref name="more"/> reads of each row.</summary>
+    /// <summary>Runs a statement whose first column is the snapshot (null: no change), with what <paramref name="more"/> reads of each
+    /// row.</summary>
     private async Task<List<(TransactionSnapshot? Snapshot, T More)>> Run<T>(
         FormattableString update, bool durable, string returning, Func<NpgsqlDataReader, T> more)
     {
@@ -215,7 +218,8 @@ public sealed class TransactionStateMachine(
         var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
         if (!durable && transaction is not null)
         {
-            throw new InvalidOperationException("A transition committed without a flush cannot run inside a caller's database transaction.");
+            throw new InvalidOperationException(
+                "A transition committed without a flush cannot run inside a caller's database transaction.");
         }
 
         // On the context's connection (and in its transaction, if any), as a plain statement: {n} becomes $n+1, once per

@@ -22,9 +22,11 @@ public static class TransactionsApi
 
     public static RouteGroupBuilder MapTransactions(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1").WithTags("Transactions").RequireAuthorization(AuthenticationSetup.Account).ProducesProblems(401);
+        var group = routes.MapGroup("/api/v1").WithTags("Transactions").RequireAuthorization(AuthenticationSetup.Account)
+            .ProducesProblems(401);
 
-        group.MapPost("/transactions", Create).ProducesProblems(400, 404, 409, 422).WithSummary("Start a transaction on the register's terminal")
+        group.MapPost("/transactions", Create).ProducesProblems(400, 404, 409, 422)
+            .WithSummary("Start a transaction on the register's terminal")
             .WithDescription("""
                 Requires `Idempotency-Key` (1–255 characters): the same key and body again answers 200 with the transaction as it stands
                 and `Idempotent-Replayed: true`; the same key with another body answers 422 idempotency-key-reused; concurrent requests
@@ -36,7 +38,8 @@ public static class TransactionsApi
             .WithDescription("Honours `Prefer: wait=N` like POST: holds the response until the transaction is final or N seconds pass.");
         group.MapGet("/transactions", List).ProducesProblems(400).WithSummary("List transactions, newest first")
             .WithDescription("Filters: registerId, terminalId, status, reference. Paged with limit (≤ 200) and cursor.");
-        group.MapGet("/registers/{registerId}/transactions/last", Last).ProducesProblems(404).WithSummary("The register's most recent transaction")
+        group.MapGet("/registers/{registerId}/transactions/last", Last).ProducesProblems(404)
+            .WithSummary("The register's most recent transaction")
             .WithDescription("For a POS that restarted mid-payment: find out how its last transaction ended.");
         group.MapPost("/transactions/{id:guid}/cancel", Cancel).ProducesProblems(404, 409).WithSummary("Cancel a transaction")
             .WithDescription("""
@@ -48,14 +51,15 @@ public static class TransactionsApi
         routes.MapPost("/api/v1/transactions/{id:guid}/resolve", Resolve).WithTags("Admin")
             .RequireAuthorization(AuthenticationSetup.Admin).ProducesProblems(400, 401, 404, 409)
             .WithSummary("Resolve a transaction stranded by a device swap (operator)")
-            .WithDescription("Only for a transaction acknowledged by a device that has since been replaced, so can no longer report. Recorded on the transaction as `resolution`.");
+            .WithDescription("Only for a transaction acknowledged by a device that has since been replaced, so can no longer report. " +
+                             "Recorded on the transaction as `resolution`.");
         return group;
     }
 
     private static async Task<Results<Created<TransactionResponse>, Ok<TransactionResponse>, ProblemHttpResult>> Create(
         CreateTransactionRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        [FromHeader(Name = "Prefer")] string? prefer, ClaimsPrincipal user, HttpContext http, TransactionService transactions, WebhookUrls urls,
-        CancellationToken ct)
+        [FromHeader(Name = "Prefer")] string? prefer, ClaimsPrincipal user, HttpContext http, TransactionService transactions,
+        WebhookUrls urls, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(idempotencyKey))
         {
@@ -65,7 +69,8 @@ public static class TransactionsApi
 
         if (idempotencyKey.Length > 255 || !TextRules.IsClean(idempotencyKey))
         {
-            return Problems.Validation("Idempotency-Key", "The Idempotency-Key header must be 1–255 characters, without control characters.");
+            return Problems.Validation("Idempotency-Key",
+                "The Idempotency-Key header must be 1–255 characters, without control characters.");
         }
 
         var errors = TransactionValidation.Validate(request);
@@ -170,16 +175,19 @@ public static class TransactionsApi
     }
 
     /// <summary>A refusal of the transaction service as the API says it.</summary>
-    private static ProblemHttpResult Problem(TransactionRefusal refusal, TransactionResponse? transaction, string? registerId = null) => refusal switch
+    private static ProblemHttpResult Problem(
+        TransactionRefusal refusal, TransactionResponse? transaction, string? registerId = null) => refusal switch
     {
         TransactionRefusal.NotFound => Problems.NotFound("transaction"),
         TransactionRefusal.RegisterNotPaired => Problems.Of(404, "register-not-paired", "The register is not paired",
             $"Pair register '{registerId}' with a terminal first."),
         TransactionRefusal.TerminalRemoved => Problems.Of(409, "terminal-removed", "The register's terminal was removed"),
-        TransactionRefusal.OriginalUnknown => Problems.Validation("originalTransactionId", "No transaction with that id exists in this account."),
+        TransactionRefusal.OriginalUnknown => Problems.Validation("originalTransactionId",
+            "No transaction with that id exists in this account."),
         TransactionRefusal.TerminalBusy => Problems.Of(409, "terminal-busy", "The terminal is busy",
             "It has another transaction that is not final yet; a terminal serves one at a time."),
-        TransactionRefusal.IdempotencyKeyReused => Problems.Of(422, "idempotency-key-reused", "The Idempotency-Key was used with a different request",
+        TransactionRefusal.IdempotencyKeyReused => Problems.Of(422, "idempotency-key-reused",
+            "The Idempotency-Key was used with a different request",
             "Use a new key for a new transaction; resend the identical body to get the original one."),
         TransactionRefusal.Final => Problems.Of(409, "transaction-final", "The transaction is already final",
             transaction is null ? null : $"It ended {WireEnum<TransactionStatus>.Name(transaction.Status)}."),

@@ -1,6 +1,7 @@
 namespace Relay.Api.Webhooks;
 
-/// <param name="Url" example="https://pos.example.com/relay/webhooks">Where to POST the events (absolute http or https URL on a public address).</param>
+/// <param name="Url" example="https://pos.example.com/relay/webhooks">Where to POST the events (absolute http or https URL on a public
+/// address).</param>
 /// <param name="Events" example="[&quot;transaction.updated&quot;]">The event types to deliver; empty or missing: all of them.</param>
 public sealed record CreateWebhookEndpointRequest(string? Url, string[]? Events);
 
@@ -11,7 +12,9 @@ public sealed record CreateWebhookEndpointRequest(string? Url, string[]? Events)
 /// <param name="Enabled" example="true">False once the receiver answered 410 Gone: nothing more is delivered.</param>
 /// <param name="DisabledReason" example="null">Why it was disabled.</param>
 /// <param name="CreatedAt" example="2026-11-24T09:38:00Z">When it was created.</param>
-public sealed record WebhookEndpointResponse(Guid Id, string Url, string[] Events, string? Secret, bool Enabled, string? DisabledReason, DateTimeOffset CreatedAt)
+public sealed record WebhookEndpointResponse(
+    Guid Id, string Url, string[] Events, string? Secret,
+    bool Enabled, string? DisabledReason, DateTimeOffset CreatedAt)
 {
     public static WebhookEndpointResponse From(WebhookEndpoint e, bool withSecret) =>
         new(e.Id, e.Url, e.Events, withSecret ? e.Secret : null, e.Enabled, e.DisabledReason, e.CreatedAt);

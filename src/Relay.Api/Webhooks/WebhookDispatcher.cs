@@ -14,25 +14,20 @@ namespace Relay.Api.Webhooks;
 /// runs out: at least once, always with the same webhook-id, so receivers dedupe.
 /// </summary>
 public sealed class WebhookDispatcher(
-    IServiceScopeFactory scopes, WebhookUrls urls, TimeProvider clock, IOptions<RelayOptions> options, ILogger<WebhookDispatcher> logger)
+    IServiceScopeFactory scopes, IHttpClientFactory clients, TimeProvider clock, IOptions<RelayOptions> options, ILogger<WebhookDispatcher> logger)
     : BackgroundService
 {
     private const int Batch = 32;
+
+    /// <summary>The webhook client (<see cref="WebhooksApi.AddWebhooks"/>): every connection checked by <see cref="WebhookUrls"/>.</summary>
+    public const string HttpClientName = "webhooks";
     private WebhookOptions Options => options.Value.Webhooks;
 
     private sealed record Claimed(Guid Id, Guid AccountId, Guid? EndpointId, string Url, long EventSequence, int AttemptCount);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var http = new HttpClient(new SocketsHttpHandler
-        {
-            ConnectCallback = urls.ConnectAsync,
-            AllowAutoRedirect = false, // a redirect could lead anywhere, private networks included
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-        })
-        { Timeout = Timeout.InfiniteTimeSpan };
-        http.DefaultRequestHeaders.UserAgent.ParseAdd("Relay-Webhooks/1");
-
+        var http = clients.CreateClient(HttpClientName);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -40,7 +35,8 @@ public sealed class WebhookDispatcher(
                 var claimed = await ClaimAsync(stoppingToken);
                 try
                 {
-                    await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stoppingToken },
+                    await Parallel.ForEachAsync(claimed,
+                        new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stoppingToken },
                         async (delivery, ct) => await SendAsync(http, delivery, ct));
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -89,7 +85,8 @@ public sealed class WebhookDispatcher(
         }
         catch (Exception e)
         {
-            logger.LogWarning("Could not release {Count} webhook deliveries on stopping ({Error}); they are sent after their lease", claimed.Count, e.Message);
+            logger.LogWarning("Could not release {Count} webhook deliveries on stopping ({Error}); they are sent after their lease",
+                claimed.Count, e.Message);
         }
     }
 
@@ -102,7 +99,8 @@ public sealed class WebhookDispatcher(
         var secret = delivery.EndpointId is { } endpointId
             ? await db.WebhookEndpoints.Where(e => e.Id == endpointId && e.Enabled).Select(e => e.Secret).FirstOrDefaultAsync(ct)
             : await db.CallbackSecretAsync(delivery.AccountId);
-        var row = await db.Events.AsNoTracking().FirstOrDefaultAsync(e => e.AccountId == delivery.AccountId && e.Sequence == delivery.EventSequence, ct);
+        var row = await db.Events.AsNoTracking()
+            .FirstOrDefaultAsync(e => e.AccountId == delivery.AccountId && e.Sequence == delivery.EventSequence, ct);
         if (secret is null || row is null)
         {
             await FinishAsync(db, delivery, "failed", null, ct);
@@ -152,7 +150,8 @@ public sealed class WebhookDispatcher(
         if (status is >= 200 and < 300)
         {
             await FinishAsync(db, delivery, "succeeded", number, ct);
-            logger.LogInformation("Webhook delivery {DeliveryId} of event {EventId} to endpoint {EndpointId}: {StatusCode} in {DurationMs} ms (attempt {Attempt})",
+            logger.LogInformation("Webhook delivery {DeliveryId} of event {EventId} to endpoint {EndpointId}: "
+                + "{StatusCode} in {DurationMs} ms (attempt {Attempt})",
                 delivery.Id, delivery.EventSequence, delivery.EndpointId, status, duration, number);
         }
         else if (status == (int)HttpStatusCode.Gone && delivery.EndpointId is { } gone)
@@ -163,20 +162,24 @@ public sealed class WebhookDispatcher(
                 .SetProperty(e => e.DisabledAt, now).SetProperty(e => e.DisabledReason, "The receiver answered 410 Gone."), ct);
             await db.WebhookDeliveries.Where(d => d.EndpointId == gone && d.Status == "pending")
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, "failed").SetProperty(d => d.CompletedAt, now), ct);
-            logger.LogWarning("Webhook endpoint {EndpointId} disabled: its receiver answered 410 Gone to delivery {DeliveryId}", gone, delivery.Id);
+            logger.LogWarning("Webhook endpoint {EndpointId} disabled: its receiver answered 410 Gone to delivery {DeliveryId}",
+                gone, delivery.Id);
         }
         else if (IsRetryable(status) && number <= delays.Length)
         {
             var next = clock.Now() + delays[number - 1];
             await db.WebhookDeliveries.Where(d => d.Id == delivery.Id && d.Status == "pending").ExecuteUpdateAsync(s => s
-                .SetProperty(d => d.AttemptCount, number).SetProperty(d => d.NextAttemptAt, next).SetProperty(d => d.LockedUntil, (DateTimeOffset?)null), ct);
-            logger.LogWarning("Webhook delivery {DeliveryId} of event {EventId} to endpoint {EndpointId}: {StatusCode} {Error} (attempt {Attempt}); next attempt at {NextAttemptAt}",
+                .SetProperty(d => d.AttemptCount, number).SetProperty(d => d.NextAttemptAt, next)
+                .SetProperty(d => d.LockedUntil, (DateTimeOffset?)null), ct);
+            logger.LogWarning("Webhook delivery {DeliveryId} of event {EventId} to endpoint {EndpointId}: "
+                + "{StatusCode} {Error} (attempt {Attempt}); next attempt at {NextAttemptAt}",
                 delivery.Id, delivery.EventSequence, delivery.EndpointId, status, error, number, next);
         }
         else
         {
             await FinishAsync(db, delivery, "failed", number, ct);
-            logger.LogWarning("Webhook delivery {DeliveryId} of event {EventId} to endpoint {EndpointId} failed for good: {StatusCode} {Error} (attempt {Attempt})",
+            logger.LogWarning("Webhook delivery {DeliveryId} of event {EventId} to endpoint {EndpointId} failed for good: "
+                + "{StatusCode} {Error} (attempt {Attempt})",
                 delivery.Id, delivery.EventSequence, delivery.EndpointId, status, error, number);
         }
     }
@@ -189,6 +192,7 @@ public sealed class WebhookDispatcher(
         var now = clock.Now();
         return db.WebhookDeliveries.Where(d => d.Id == delivery.Id && d.Status == "pending").ExecuteUpdateAsync(s => s
             .SetProperty(d => d.Status, status).SetProperty(d => d.CompletedAt, now)
-            .SetProperty(d => d.AttemptCount, attempts ?? delivery.AttemptCount).SetProperty(d => d.LockedUntil, (DateTimeOffset?)null), ct);
+            .SetProperty(d => d.AttemptCount, attempts ?? delivery.AttemptCount)
+            .SetProperty(d => d.LockedUntil, (DateTimeOffset?)null), ct);
     }
 }

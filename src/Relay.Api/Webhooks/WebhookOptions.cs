@@ -13,7 +13,9 @@ public sealed class WebhookOptions
     /// <summary>Allow URLs on loopback, private and link-local addresses (local development and tests only).</summary>
     public bool AllowPrivateNetworks { get; set; }
 
-    /// <summary>Waits before the 2nd, 3rd, … attempt; after the last one the delivery is failed. Unset: <see cref="DefaultRetryDelays"/>.</summary>
+    /// <summary>
+    /// Waits before the 2nd, 3rd, … attempt; after the last one the delivery is failed. Unset: <see cref="DefaultRetryDelays"/>.
+    /// </summary>
     public TimeSpan[]? RetryDelays { get; set; }
 
     /// <summary>How long one attempt may take before it counts as a timeout (and is retried).</summary>

@@ -14,7 +14,8 @@ public static class WebhookSigner
     /// <summary><c>v1,</c> + base64 HMAC-SHA256 of <c>{id}.{timestamp}.{body}</c> with the secret's decoded key.</summary>
     public static string Sign(string secret, string id, long timestamp, byte[] body)
     {
-        var key = Convert.FromBase64String(secret.StartsWith(SecretPrefix, StringComparison.Ordinal) ? secret[SecretPrefix.Length..] : secret);
+        var key = Convert.FromBase64String(
+            secret.StartsWith(SecretPrefix, StringComparison.Ordinal) ? secret[SecretPrefix.Length..] : secret);
         byte[] content = [.. Encoding.UTF8.GetBytes($"{id}.{timestamp}."), .. body];
         return "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, content));
     }

@@ -14,6 +14,20 @@ public static class WebhooksApi
 {
     public static IServiceCollection AddWebhooks(this IServiceCollection services) => services
         .AddSingleton<WebhookUrls>()
+        .AddHttpClient(WebhookDispatcher.HttpClientName, http =>
+        {
+            http.Timeout = Timeout.InfiniteTimeSpan; // each attempt has its own (Relay:Webhooks)
+            http.DefaultRequestHeaders.UserAgent.ParseAdd("Relay-Webhooks/1");
+        })
+        .ConfigurePrimaryHttpMessageHandler(s => new SocketsHttpHandler
+        {
+            ConnectCallback = s.GetRequiredService<WebhookUrls>().ConnectAsync, // the address each connection reaches is checked
+            AllowAutoRedirect = false, // a redirect could lead anywhere, private networks included
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        })
+        .SetHandlerLifetime(Timeout.InfiniteTimeSpan) // the handler renews its connections itself (PooledConnectionLifetime)
+        .RemoveAllLoggers() // each delivery is logged once, by the dispatcher
+        .Services
         .AddHostedService<WebhookDispatcher>()
         .AddHousekeeping("finished webhook deliveries", (db, options, now, ct) =>
             db.WebhookDeliveries.Where(d => d.CompletedAt < now - options.Events.Retention).ExecuteDeleteAsync(ct));
@@ -30,12 +44,15 @@ public static class WebhooksApi
                 loopback, private or link-local addresses are refused (unless the relay allows private networks).
                 """);
         group.MapGet("/webhook-endpoints", List).ProducesProblems(400).WithSummary("List webhook endpoints")
-            .WithDescription("Newest first, paged with limit (≤ 200) and cursor. Secrets are not listed; GET one endpoint for its secret.");
+            .WithDescription("Newest first, paged with limit (≤ 200) and cursor. " +
+                             "Secrets are not listed; GET one endpoint for its secret.");
         group.MapGet("/webhook-endpoints/{id:guid}", Get).ProducesProblems(404).WithSummary("Get a webhook endpoint, with its secret");
         group.MapDelete("/webhook-endpoints/{id:guid}", Delete).ProducesProblems(404).WithSummary("Delete a webhook endpoint")
             .WithDescription("Its pending deliveries are dropped with it.");
-        group.MapGet("/webhook-endpoints/{id:guid}/deliveries", Deliveries).ProducesProblems(400, 404).WithSummary("The endpoint's deliveries and their attempts")
-            .WithDescription("Newest first, paged with limit (≤ 200) and cursor; each delivery with every attempt's status code and duration.");
+        group.MapGet("/webhook-endpoints/{id:guid}/deliveries", Deliveries).ProducesProblems(400, 404)
+            .WithSummary("The endpoint's deliveries and their attempts")
+            .WithDescription("Newest first, paged with limit (≤ 200) and cursor; " +
+                             "each delivery with every attempt's status code and duration.");
         group.MapGet("/callback-secret", CallbackSecret).WithSummary("The secret that signs deliveries to transactions' callbackUrl")
             .WithDescription("Made on first use. Deliveries to a transaction's callbackUrl are signed like webhooks, with this secret.");
         group.MapPost("/callback-secret/rotate", RotateCallbackSecret).WithSummary("Replace the callback secret")
@@ -63,7 +80,8 @@ public static class WebhooksApi
         };
         db.WebhookEndpoints.Add(endpoint);
         await db.SaveChangesAsync(ct);
-        logger.LogInformation("Webhook endpoint {EndpointId} registered for account {AccountId}: {Url}", endpoint.Id, endpoint.AccountId, endpoint.Url);
+        logger.LogInformation("Webhook endpoint {EndpointId} registered for account {AccountId}: {Url}",
+            endpoint.Id, endpoint.AccountId, endpoint.Url);
         return TypedResults.Created($"/api/v1/webhook-endpoints/{endpoint.Id}", WebhookEndpointResponse.From(endpoint, withSecret: true));
     }
 
@@ -78,14 +96,18 @@ public static class WebhooksApi
         return TypedResults.Ok(Paging.Build(rows, size, e => e.Id.ToString(), e => WebhookEndpointResponse.From(e, withSecret: false)));
     }
 
-    private static async Task<Results<Ok<WebhookEndpointResponse>, ProblemHttpResult>> Get(Guid id, ClaimsPrincipal user, RelayDbContext db, CancellationToken ct)
+    private static async Task<Results<Ok<WebhookEndpointResponse>, ProblemHttpResult>> Get(
+        Guid id, ClaimsPrincipal user, RelayDbContext db, CancellationToken ct)
     {
         var accountId = user.GetAccountId();
         var endpoint = await db.WebhookEndpoints.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id && e.AccountId == accountId, ct);
-        return endpoint is null ? Problems.NotFound("webhook endpoint") : TypedResults.Ok(WebhookEndpointResponse.From(endpoint, withSecret: true));
+        return endpoint is null
+            ? Problems.NotFound("webhook endpoint")
+            : TypedResults.Ok(WebhookEndpointResponse.From(endpoint, withSecret: true));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, ClaimsPrincipal user, RelayDbContext db, ILogger<WebhookEndpoint> logger)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        Guid id, ClaimsPrincipal user, RelayDbContext db, ILogger<WebhookEndpoint> logger)
     {
         var accountId = user.GetAccountId();
         if (await db.WebhookEndpoints.Where(e => e.Id == id && e.AccountId == accountId).ExecuteDeleteAsync() == 0)
@@ -102,7 +124,8 @@ public static class WebhooksApi
     {
         if (!Paging.TryRead(limit, cursor, out var size, out var after, out var errors)) return Problems.Validation(errors);
         var accountId = user.GetAccountId();
-        if (!await db.WebhookEndpoints.AnyAsync(e => e.Id == id && e.AccountId == accountId, ct)) return Problems.NotFound("webhook endpoint");
+        if (!await db.WebhookEndpoints.AnyAsync(e => e.Id == id && e.AccountId == accountId, ct))
+            return Problems.NotFound("webhook endpoint");
 
         var query = db.WebhookDeliveries.AsNoTracking().Where(d => d.EndpointId == id);
         if (after is not null && long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var afterSequence))
@@ -112,17 +135,21 @@ public static class WebhooksApi
 
         var rows = await query.OrderByDescending(d => d.EventSequence).Take(size + 1).ToListAsync(ct);
         var ids = rows.Select(d => d.Id).ToList();
-        var attempts = (await db.WebhookAttempts.AsNoTracking().Where(a => ids.Contains(a.DeliveryId)).OrderBy(a => a.Number).ToListAsync(ct))
+        var attempts = (await db.WebhookAttempts.AsNoTracking().Where(a => ids.Contains(a.DeliveryId))
+                .OrderBy(a => a.Number).ToListAsync(ct))
             .ToLookup(a => a.DeliveryId);
-        return TypedResults.Ok(Paging.Build(rows, size, d => d.EventSequence.ToString(CultureInfo.InvariantCulture), d => new WebhookDeliveryResponse(
-            d.Id, d.EventSequence, d.EventType, d.Status, d.AttemptCount, d.NextAttemptAt, d.CreatedAt, d.CompletedAt,
-            attempts[d.Id].Select(a => new WebhookAttemptResponse(a.Number, a.AttemptedAt, a.StatusCode, a.DurationMs, a.Error)).ToList())));
+        return TypedResults.Ok(Paging.Build(rows, size, d => d.EventSequence.ToString(CultureInfo.InvariantCulture),
+            d => new WebhookDeliveryResponse(
+                d.Id, d.EventSequence, d.EventType, d.Status, d.AttemptCount, d.NextAttemptAt, d.CreatedAt, d.CompletedAt,
+                attempts[d.Id].Select(a => new WebhookAttemptResponse(a.Number, a.AttemptedAt, a.StatusCode, a.DurationMs, a.Error))
+                    .ToList())));
     }
 
     private static async Task<Ok<CallbackSecretResponse>> CallbackSecret(ClaimsPrincipal user, RelayDbContext db) =>
         TypedResults.Ok(new CallbackSecretResponse(await db.CallbackSecretAsync(user.GetAccountId())));
 
-    private static async Task<Ok<CallbackSecretResponse>> RotateCallbackSecret(ClaimsPrincipal user, RelayDbContext db, ILogger<WebhookEndpoint> logger)
+    private static async Task<Ok<CallbackSecretResponse>> RotateCallbackSecret(
+        ClaimsPrincipal user, RelayDbContext db, ILogger<WebhookEndpoint> logger)
     {
         var accountId = user.GetAccountId();
         var secret = WebhookSigner.NewSecret();
@@ -136,7 +163,8 @@ public static class WebhooksApi
     {
         var fresh = WebhookSigner.NewSecret();
         return (await db.Database.SqlQuery<string>($"""
-            UPDATE accounts SET callback_secret = COALESCE(callback_secret, {fresh}) WHERE id = {accountId} RETURNING callback_secret AS "Value"
+            UPDATE accounts SET callback_secret = COALESCE(callback_secret, {fresh}) WHERE id = {accountId}
+            RETURNING callback_secret AS "Value"
             """).ToListAsync()).Single();
     }
 }

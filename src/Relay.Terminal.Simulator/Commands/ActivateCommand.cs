@@ -13,7 +13,10 @@ internal static class ActivateCommand
         var serial = new Option<string>("--serial") { Description = "Serial number to report", DefaultValueFactory = _ => "SIM-0001" };
         var model = new Option<string>("--model") { Description = "Model to report", DefaultValueFactory = _ => "Simulator" };
 
-        var command = new Command("activate", "Activate this simulated terminal with a one-time activation code") { relay, code, state, serial, model };
+        var command = new Command("activate", "Activate this simulated terminal with a one-time activation code")
+        {
+            relay, code, state, serial, model
+        };
         command.SetAction((parse, ct) => RunAsync(
             parse.GetRequiredValue(relay),
             parse.GetRequiredValue(code),
@@ -24,7 +27,8 @@ internal static class ActivateCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(string relay, string code, string stateDirectory, string serial, string model, CancellationToken ct)
+    private static async Task<int> RunAsync(
+        string relay, string code, string stateDirectory, string serial, string model, CancellationToken ct)
     {
         if (!Uri.TryCreate(relay, UriKind.Absolute, out var relayUrl) || relayUrl.Scheme is not ("http" or "https"))
         {
@@ -42,7 +46,8 @@ internal static class ActivateCommand
         {
             var hint = ex.Code switch
             {
-                "activation-code-invalid" => " The code is unknown, used or expired: create a new one (POST /api/v1/terminals/{id}/activation-code).",
+                "activation-code-invalid" =>
+                    " The code is unknown, used or expired: create a new one (POST /api/v1/terminals/{id}/activation-code).",
                 "rate-limited" => ex.RetryAfter is { } wait ? $" Try again in {Math.Ceiling(wait.TotalSeconds)} s." : " Try again shortly.",
                 _ => "",
             };

@@ -35,8 +35,12 @@ internal static class RunCommand
             }
         });
 
-        var command = new Command("run", "Connect to the relay and behave like a card terminal until Ctrl+C") { state, delay, signatureTimeout };
-        command.SetAction((parse, ct) => RunAsync(parse.GetRequiredValue(state), parse.GetValue(delay), parse.GetValue(signatureTimeout), ct));
+        var command = new Command("run", "Connect to the relay and behave like a card terminal until Ctrl+C")
+        {
+            state, delay, signatureTimeout
+        };
+        command.SetAction((parse, ct) =>
+            RunAsync(parse.GetRequiredValue(state), parse.GetValue(delay), parse.GetValue(signatureTimeout), ct));
         return command;
     }
 
