@@ -12,7 +12,7 @@ namespace Relay.Api.Cluster;
 /// </summary>
 public sealed class InstanceHeartbeat(
     IServiceScopeFactory scopes, ThisInstance instance, Peers peers, TimeProvider clock, IOptions<RelayOptions> options,
-    ILogger<InstanceHeartbeat> logger) : BackgroundService
+    ILogger<InstanceHeartbeat> logger) : PeriodicWork(clock, logger)
 {
     private ClusterOptions Options => options.Value.Cluster;
 
@@ -31,21 +31,11 @@ public sealed class InstanceHeartbeat(
         await base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Options.HeartbeatInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await BeatAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning("Heartbeat failed ({Error}); retrying at the next tick", e.Message);
-            }
-        }
-    }
+    protected override TimeSpan Interval => Options.HeartbeatInterval;
+
+    protected override string What => "Heartbeat";
+
+    protected override Task RunAsync(CancellationToken ct) => BeatAsync(ct);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -67,7 +57,7 @@ public sealed class InstanceHeartbeat(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
-        var now = clock.Now();
+        var now = Clock.Now();
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO relay_instances (id, name, started_at, heartbeat_at) VALUES ({instance.Id}, {instance.Name}, {now}, {now})
             ON CONFLICT (id) DO UPDATE SET heartbeat_at = EXCLUDED.heartbeat_at

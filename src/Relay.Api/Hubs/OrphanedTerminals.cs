@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Relay.Api.Cluster;
 using Relay.Api.Data;
+using Relay.Api.Infrastructure;
 using Relay.Api.Terminals;
 
 namespace Relay.Api.Hubs;
@@ -15,7 +16,8 @@ namespace Relay.Api.Hubs;
 /// terminals.</remarks>
 public sealed class OrphanedTerminals(
     IServiceScopeFactory scopes, ThisInstance instance, TerminalConnections connections, IHostApplicationLifetime lifetime,
-    TimeProvider clock, IOptions<RelayOptions> options, ILogger<OrphanedTerminals> logger) : BackgroundService
+    TimeProvider clock, IOptions<RelayOptions> options, ILogger<OrphanedTerminals> logger)
+    : PeriodicWork(clock, logger)
 {
     private ClusterOptions Options => options.Value.Cluster;
 
@@ -30,28 +32,21 @@ public sealed class OrphanedTerminals(
         return base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => Options.HeartbeatInterval;
+
+    protected override string What => "Looking for terminals of stopped instances";
+
+    protected override async Task RunAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(Options.HeartbeatInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
+        var deadline = Clock.GetUtcNow() - Options.DeadAfter;
+        var alive = db.Instances.Where(i => i.HeartbeatAt >= deadline).Select(i => (Guid?)i.Id);
+        var stranded = db.Terminals.Where(t => t.ConnectionId != null && (t.InstanceId == null || !alive.Contains(t.InstanceId)));
+        var marked = await MarkOfflineAsync(scope, stranded, deadline);
+        if (marked > 0)
         {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
-                var deadline = clock.GetUtcNow() - Options.DeadAfter;
-                var alive = db.Instances.Where(i => i.HeartbeatAt >= deadline).Select(i => (Guid?)i.Id);
-                var stranded = db.Terminals.Where(t => t.ConnectionId != null && (t.InstanceId == null || !alive.Contains(t.InstanceId)));
-                var marked = await MarkOfflineAsync(scope, stranded, deadline);
-                if (marked > 0)
-                {
-                    logger.LogWarning("{Count} terminals shown offline: the relay instance holding them stopped beating", marked);
-                }
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning("Looking for terminals of stopped instances failed ({Error}); retrying at the next tick", e.Message);
-            }
+            logger.LogWarning("{Count} terminals shown offline: the relay instance holding them stopped beating", marked);
         }
     }
 

@@ -13,46 +13,45 @@ public sealed record HousekeepingJob(string What, Func<RelayDbContext, RelayOpti
 /// </summary>
 public sealed class Housekeeping(
     IEnumerable<HousekeepingJob> jobs, IServiceScopeFactory scopes, TimeProvider clock, IOptions<RelayOptions> options,
-    ILogger<Housekeeping> logger) : BackgroundService
+    ILogger<Housekeeping> logger) : PeriodicWork(clock, logger)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan Every = TimeSpan.FromMinutes(1);
+    private DateTimeOffset _next = DateTimeOffset.MinValue;
     private long _lastRunTicks;
 
     /// <summary>When the last run finished, by the relay's clock.</summary>
     public DateTimeOffset LastRunAt => new(Interlocked.Read(ref _lastRunTicks), TimeSpan.Zero);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // Runs at the sweep interval, cleans up when a minute of the relay's clock has passed: a clock moved forward counts.
+    protected override TimeSpan Interval => options.Value.SweepInterval;
+
+    protected override string What => "Housekeeping";
+
+    protected override async Task RunAsync(CancellationToken ct)
     {
-        // Ticks at the sweep interval, runs when a minute of the relay's clock has passed: a clock moved forward counts.
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
-        var next = DateTimeOffset.MinValue;
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        var now = Clock.Now();
+        if (now < _next)
         {
-            var now = clock.Now();
-            if (now < next)
-            {
-                continue;
-            }
-
-            next = now + Interval;
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
-            foreach (var job in jobs)
-            {
-                try
-                {
-                    var removed = await job.Run(db, options.Value, now, stoppingToken);
-                    logger.Log(removed > 0 ? LogLevel.Information : LogLevel.Debug, "Housekeeping removed {Count} {What}",
-                        removed, job.What);
-                }
-                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-                {
-                    logger.LogWarning("Housekeeping of {What} failed ({Error}); trying again at the next run", job.What, e.Message);
-                }
-            }
-
-            Interlocked.Exchange(ref _lastRunTicks, now.UtcTicks);
+            return;
         }
+
+        _next = now + Every;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
+        foreach (var job in jobs)
+        {
+            try
+            {
+                var removed = await job.Run(db, options.Value, now, ct);
+                logger.Log(removed > 0 ? LogLevel.Information : LogLevel.Debug, "Housekeeping removed {Count} {What}", removed, job.What);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                logger.LogWarning("Housekeeping of {What} failed ({Error}); trying again at the next run", job.What, e.Message);
+            }
+        }
+
+        Interlocked.Exchange(ref _lastRunTicks, now.UtcTicks);
     }
 }
 

@@ -7,24 +7,16 @@ namespace Relay.Api.Transactions;
 /// Ends transactions that no terminal received by their deadline (only those: an acknowledged transaction is only ever
 /// ended by its terminal).
 /// </summary>
-public sealed class ExpirySweeper(
-    IServiceScopeFactory scopes, TimeProvider clock, IOptions<RelayOptions> options, ILogger<ExpirySweeper> logger)
-    : BackgroundService
+public sealed class ExpirySweeper(IServiceScopeFactory scopes, TimeProvider clock, IOptions<RelayOptions> options, ILogger<ExpirySweeper> logger)
+    : PeriodicWork(clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => options.Value.SweepInterval;
+
+    protected override string What => "Expiry sweep";
+
+    protected override async Task RunAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<TransactionService>().ExpireDueAsync();
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Expiry sweep failed; retrying at the next tick");
-            }
-        }
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<TransactionService>().ExpireDueAsync();
     }
 }
