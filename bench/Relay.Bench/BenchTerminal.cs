@@ -26,12 +26,16 @@ public sealed class BenchTerminal(string token)
 
     public async Task ConnectAsync(Uri baseUrl, CancellationToken ct)
     {
-        var hub = new UriBuilder(baseUrl) { Scheme = "ws", Path = "/hubs/terminal", Query = "access_token=" + Uri.EscapeDataString(token) }.Uri;
+        var hub = new UriBuilder(baseUrl)
+        {
+            Scheme = "ws", Path = "/hubs/terminal", Query = "access_token=" + Uri.EscapeDataString(token)
+        }.Uri;
         Connection = await HubClient.ConnectAsync(hub, OnInvocation, ct);
     }
 
     /// <summary>A round trip through the hub, answered only once the relay has finished connecting the terminal.</summary>
-    public Task ReadyAsync() => Connection!.InvokeAsync("TransactionStarted", [Guid.Empty.ToString()], CallTimeout); // no such transaction: "unknown"
+    public Task ReadyAsync() =>
+        Connection!.InvokeAsync("TransactionStarted", [Guid.Empty.ToString()], CallTimeout); // no such transaction: "unknown"
 
     private void OnInvocation(HubClient hub, string target, JsonElement arguments)
     {
@@ -52,7 +56,8 @@ public sealed class BenchTerminal(string token)
             await hub.InvokeAsync("TransactionStarted", [id], CallTimeout);
             steps.Started = Stopwatch.GetTimestamp();
             await hub.InvokeAsync("CompleteTransaction",
-                [new { transactionId = id, outcome = "approved", responseCode = "00", authCode = "A1B2C3", cardScheme = "visa", maskedPan = "**** 4242" }],
+                [new { transactionId = id, outcome = "approved", responseCode = "00", authCode = "A1B2C3",
+                    cardScheme = "visa", maskedPan = "**** 4242" }],
                 CallTimeout);
         }
         catch (Exception)

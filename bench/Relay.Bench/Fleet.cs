@@ -72,7 +72,9 @@ public sealed class Fleet(IReadOnlyList<BenchTerminal> terminals) : IAsyncDispos
         {
             const int slices = 150; // 15 s in 100 ms ticks
             using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-            for (var tick = 0; await timer.WaitForNextTickAsync(_stop.Token).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result); tick++)
+            for (var tick = 0;
+                await timer.WaitForNextTickAsync(_stop.Token).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result);
+                tick++)
             {
                 for (var i = tick % slices; i < terminals.Count; i += slices)
                 {

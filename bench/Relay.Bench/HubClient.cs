@@ -29,7 +29,8 @@ public sealed class HubClient : IAsyncDisposable
 
     public bool IsOpen => _socket.State == WebSocketState.Open && !_closed.Task.IsCompleted;
 
-    /// <summary>Connects, completes the handshake and starts receiving. <paramref name="onInvocation"/> runs on the receive loop: keep it short.</summary>
+    /// <summary>Connects, completes the handshake and starts receiving. <paramref name="onInvocation"/> runs on the receive loop:
+    /// keep it short.</summary>
     public static async Task<HubClient> ConnectAsync(Uri hub, Action<HubClient, string, JsonElement> onInvocation, CancellationToken ct)
     {
         var client = new HubClient(onInvocation);
@@ -63,7 +64,8 @@ public sealed class HubClient : IAsyncDisposable
         _calls[id] = call;
         try
         {
-            await SendAsync([.. JsonSerializer.SerializeToUtf8Bytes(new Invocation(1, id, target, arguments), BenchJson.Options), RecordSeparator]);
+            await SendAsync(
+                [.. JsonSerializer.SerializeToUtf8Bytes(new Invocation(1, id, target, arguments), BenchJson.Options), RecordSeparator]);
             return await call.Task.WaitAsync(timeout);
         }
         finally

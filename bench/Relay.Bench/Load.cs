@@ -19,7 +19,8 @@ public sealed record Latency(double P50, double P90, double P99, double Max)
 
 /// <summary>What a fixed-rate run of payments came to.</summary>
 public sealed record LoopResult(
-    double TargetRate, double AchievedRate, int Sent, int Approved, int Failed, int NoFreeTerminal, Latency Latency, double CpuPercent, long RssBytes)
+    double TargetRate, double AchievedRate, int Sent, int Approved, int Failed, int NoFreeTerminal, Latency Latency, double CpuPercent,
+    long RssBytes)
 {
     /// <summary>Database transactions (pg_stat_database.xact_commit: every statement outside one counts) per payment.</summary>
     public double? CommitsPerPayment { get; init; }
@@ -41,7 +42,8 @@ public sealed record LoopResult(
 /// </summary>
 public sealed record Phases(double Push, double Received, double Started, double Answer)
 {
-    public override string ToString() => $"push {Push:F2} + received {Received:F2} + started {Started:F2} + result to answer {Answer:F2} ms";
+    public override string ToString() =>
+        $"push {Push:F2} + received {Received:F2} + started {Started:F2} + result to answer {Answer:F2} ms";
 
     public static Phases? Of(IReadOnlyCollection<(double Push, double Received, double Started, double Answer)> samples) =>
         samples.Count == 0 ? null : new(Median(samples.Select(s => s.Push)), Median(samples.Select(s => s.Received)),
@@ -116,7 +118,8 @@ public sealed class PosLoad(Uri baseUrl, string apiKey)
         var otherCpu = other is null ? (double?)null : ProcessSample.CpuPercent(otherBefore!.Value, other.Sample());
         progress.End();
         return new LoopResult(rate, tasks.Count / sending.TotalSeconds, tasks.Count, approved, failed, noTerminal,
-            Latency.Of(latencies), ProcessSample.CpuPercent(before, after), after.RssBytes) { OtherInstanceCpuPercent = otherCpu, Phases = Phases.Of(phases) };
+            Latency.Of(latencies), ProcessSample.CpuPercent(before, after), after.RssBytes)
+            { OtherInstanceCpuPercent = otherCpu, Phases = Phases.Of(phases) };
 
         static double Ms(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
     }

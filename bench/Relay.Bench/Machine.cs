@@ -7,7 +7,8 @@ public sealed record Machine(string Cpu, int Cores, string Memory, string Os, st
 {
     public static async Task<Machine> DescribeAsync()
     {
-        var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
+        var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))
+            ?.Split(':', 2)[1].Trim() ?? "unknown";
         var memKb = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
         string postgres;

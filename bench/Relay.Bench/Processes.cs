@@ -15,7 +15,8 @@ public sealed class Postgres : IAsyncDisposable
     {
         // RELAY_BENCH_PG_SETTINGS adds settings while profiling, e.g. "shared_preload_libraries=pg_stat_statements".
         var extra = Environment.GetEnvironmentVariable("RELAY_BENCH_PG_SETTINGS") ?? "";
-        var output = await Repo.BashAsync($"pg_start '{_dir}' {56000 + Random.Shared.Next(900)} max_connections=400 shared_buffers=256MB {extra} && echo \"port=$PG_PORT\"");
+        var output = await Repo.BashAsync($"pg_start '{_dir}' {56000 + Random.Shared.Next(900)} max_connections=400 shared_buffers=256MB " +
+            $"{extra} && echo \"port=$PG_PORT\"");
         Port = int.Parse(output.Split('\n').Single(l => l.StartsWith("port=", StringComparison.Ordinal))[5..]);
     }
 
@@ -33,7 +34,8 @@ public sealed class Postgres : IAsyncDisposable
 }
 
 /// <summary>A server under test (the relay or the floor) as its own process on a loopback port.</summary>
-public sealed class ServerProcess(string name, string dll, int port, Dictionary<string, string> environment, string logFile) : IAsyncDisposable
+public sealed class ServerProcess(string name, string dll, int port, Dictionary<string, string> environment, string logFile)
+    : IAsyncDisposable
 {
     private Process? _process;
 

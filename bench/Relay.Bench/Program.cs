@@ -25,8 +25,12 @@ var machine = await Machine.DescribeAsync();
 Console.WriteLine($"machine: {machine}");
 
 var progress = new Progress();
-var floor = settings.Only is null or "floor" ? await Scenarios.RunAsync(new FloorTarget(), settings, logDirectory, progress) : new TargetResults("floor");
-var relay = settings.Only is null or "relay" ? await Scenarios.RunAsync(new RelayTarget(), settings, logDirectory, progress) : new TargetResults("relay");
+var floor = settings.Only is null or "floor"
+    ? await Scenarios.RunAsync(new FloorTarget(), settings, logDirectory, progress)
+    : new TargetResults("floor");
+var relay = settings.Only is null or "relay"
+    ? await Scenarios.RunAsync(new RelayTarget(), settings, logDirectory, progress)
+    : new TargetResults("relay");
 
 var report = new Report(settings, machine, relay, floor, DateTimeOffset.UtcNow);
 Console.WriteLine();
@@ -37,10 +41,13 @@ if (Environment.GetEnvironmentVariable("RELAY_BENCH_KEEP_LOGS") is null) Directo
 // The exit code says whether the harness worked and nothing was lost, never whether a target was met.
 var lost = relay.ApprovedInDatabase is { } kept && kept < relay.ApprovedAnswers;
 if (lost) Console.WriteLine($"LOST: {relay.ApprovedAnswers} approved answers but {relay.ApprovedInDatabase} approved in the database");
-return (settings.Only is null or "relay" ? relay.Complete : true) && (settings.Only is null or "floor" ? floor.Complete : true) && !lost ? 0 : 1;
+return (settings.Only is null or "relay" ? relay.Complete : true) && (settings.Only is null or "floor" ? floor.Complete : true)
+    && !lost ? 0 : 1;
 
 /// <summary>The run's size: full (the targets') or quick (CI's check that the harness works).</summary>
-public sealed record Settings(string Mode, int Terminals, int Paired, TimeSpan LoopTime, TimeSpan StepTime, double[] Rates, TimeSpan IdleTime, string OutputDirectory, string? Only = null)
+public sealed record Settings(
+    string Mode, int Terminals, int Paired, TimeSpan LoopTime, TimeSpan StepTime, double[] Rates, TimeSpan IdleTime, string OutputDirectory,
+    string? Only = null)
 {
     public bool Quick => Mode == "quick";
 
@@ -48,19 +55,26 @@ public sealed record Settings(string Mode, int Terminals, int Paired, TimeSpan L
     {
         var quick = args.Contains("--quick");
         var settings = quick
-            ? new Settings("quick", 500, 100, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(3), [200, 400], TimeSpan.FromSeconds(3), Path.Combine(Repo.Root, "bench", "results"))
+            ? new Settings("quick", 500, 100, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(3), [200, 400], TimeSpan.FromSeconds(3),
+                Path.Combine(Repo.Root, "bench", "results"))
             : new Settings("full", 10_000, 500, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(10),
-                [200, 400, 600, 800, 1000, 1200, 1400, 1600, 2000, 2400, 3000], TimeSpan.FromSeconds(10), Path.Combine(Repo.Root, "bench", "results"));
+                [200, 400, 600, 800, 1000, 1200, 1400, 1600, 2000, 2400, 3000], TimeSpan.FromSeconds(10),
+                Path.Combine(Repo.Root, "bench", "results"));
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--quick": break;
-                case "--terminals" when i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n > 0: settings = settings with { Terminals = n }; i++; break;
-                case "--paired" when i + 1 < args.Length && int.TryParse(args[i + 1], out var p) && p > 0: settings = settings with { Paired = p }; i++; break;
-                case "--only" when i + 1 < args.Length && args[i + 1] is "relay" or "floor": settings = settings with { Only = args[i + 1] }; i++; break;
-                case "--rates" when i + 1 < args.Length && ParseRates(args[i + 1]) is { } rates: settings = settings with { Rates = rates }; i++; break;
-                case "--out" when i + 1 < args.Length: settings = settings with { OutputDirectory = Path.GetFullPath(args[i + 1]) }; i++; break;
+                case "--terminals" when i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n > 0:
+                    settings = settings with { Terminals = n }; i++; break;
+                case "--paired" when i + 1 < args.Length && int.TryParse(args[i + 1], out var p) && p > 0:
+                    settings = settings with { Paired = p }; i++; break;
+                case "--only" when i + 1 < args.Length && args[i + 1] is "relay" or "floor":
+                    settings = settings with { Only = args[i + 1] }; i++; break;
+                case "--rates" when i + 1 < args.Length && ParseRates(args[i + 1]) is { } rates:
+                    settings = settings with { Rates = rates }; i++; break;
+                case "--out" when i + 1 < args.Length:
+                    settings = settings with { OutputDirectory = Path.GetFullPath(args[i + 1]) }; i++; break;
                 default: return null;
             }
         }
@@ -70,7 +84,9 @@ public sealed record Settings(string Mode, int Terminals, int Paired, TimeSpan L
 
     private static double[]? ParseRates(string list)
     {
-        var rates = list.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => double.TryParse(r, System.Globalization.CultureInfo.InvariantCulture, out var rate) && rate > 0 ? rate : -1).ToArray();
+        var rates = list.Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(r => double.TryParse(r, System.Globalization.CultureInfo.InvariantCulture, out var rate) && rate > 0 ? rate : -1)
+            .ToArray();
         return rates.Length > 0 && rates.All(r => r > 0) ? rates : null;
     }
 }

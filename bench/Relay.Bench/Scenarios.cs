@@ -47,7 +47,8 @@ public static class Scenarios
             // payments so that it is not the JIT's warm-up.
             await Task.Delay(TimeSpan.FromSeconds(2));
             var before = target.Server.Sample();
-            results.ConnectSeconds = (await fleet.ConnectAsync(terminals, target.Server.Url, 100, progress, $"connecting {terminals.Count} terminals")).TotalSeconds;
+            results.ConnectSeconds = (await fleet.ConnectAsync(terminals, target.Server.Url, 100, progress,
+                $"connecting {terminals.Count} terminals")).TotalSeconds;
             await Task.Delay(TimeSpan.FromSeconds(settings.Quick ? 2 : 5));
             var connected = target.Server.Sample();
             results.RssBeforeBytes = before.RssBytes;
@@ -63,11 +64,13 @@ public static class Scenarios
             var quiet = target.Server.Sample();
             await Task.Delay(settings.IdleTime);
             results.IdleCpuPercent = ProcessSample.CpuPercent(quiet, target.Server.Sample());
-            Console.WriteLine($"  idle: {terminals.Count} connected in {results.ConnectSeconds:F1} s; {results.KiBPerConnection:F1} KiB per connection; idle CPU {results.IdleCpuPercent:F1}% of a core");
+            Console.WriteLine($"  idle: {terminals.Count} connected in {results.ConnectSeconds:F1} s; " +
+                $"{results.KiBPerConnection:F1} KiB per connection; idle CPU {results.IdleCpuPercent:F1}% of a core");
 
             // Reconnect storm: every connection dropped at once, every terminal straight back.
             fleet.AbortAll(terminals);
-            results.StormSeconds = (await fleet.ConnectAsync(terminals, target.Server.Url, terminals.Count, progress, "reconnect storm")).TotalSeconds;
+            results.StormSeconds = (await fleet.ConnectAsync(terminals, target.Server.Url, terminals.Count, progress,
+                "reconnect storm")).TotalSeconds;
             Console.WriteLine($"  reconnect storm: {terminals.Count} back in {results.StormSeconds:F1} s");
             await Task.Delay(TimeSpan.FromSeconds(settings.Quick ? 2 : 5)); // the dropped connections' aftermath
 
@@ -76,7 +79,11 @@ public static class Scenarios
             var loop = await pos.RunAsync("full loop at 100/s", paired, 100, settings.LoopTime, target.Server, progress);
             var countersAfter = await target.DatabaseCountersAsync();
             results.Loop100 = countersBefore is { } b && countersAfter is { } a
-                ? loop with { CommitsPerPayment = (double)(a.Transactions - b.Transactions) / loop.Sent, WalFlushesPerPayment = (double)(a.WalFlushes - b.WalFlushes) / loop.Sent }
+                ? loop with
+                {
+                    CommitsPerPayment = (double)(a.Transactions - b.Transactions) / loop.Sent,
+                    WalFlushesPerPayment = (double)(a.WalFlushes - b.WalFlushes) / loop.Sent
+                }
                 : loop;
             results.ApprovedAnswers += loop.Approved;
             Print("full loop at 100/s", results.Loop100);
@@ -92,7 +99,8 @@ public static class Scenarios
                 var sustained = step.Failed == 0 && step.NoFreeTerminal == 0 && step.AchievedRate >= 0.95 * rate;
                 if (!sustained || step.Latency.P99 > 20 * KneeP99Ms) break;
                 results.SustainedRate = rate;
-                if (step.Latency.P99 <= KneeP99Ms && results.KneeRate == results.Steps.SkipLast(1).LastOrDefault()?.TargetRate) results.KneeRate = rate;
+                if (step.Latency.P99 <= KneeP99Ms && results.KneeRate == results.Steps.SkipLast(1).LastOrDefault()?.TargetRate)
+                    results.KneeRate = rate;
             }
 
             // Cross-instance: the POS on one relay instance, the terminals on another (the floor has one instance: same loop).
@@ -104,11 +112,13 @@ public static class Scenarios
                 await fleet.ConnectAsync(paired, second.Url, 100, progress, "moving the paired terminals to instance b");
                 results.Loop200CrossInstance = true;
                 // Instance b has just started: its code is still being compiled (tiered JIT). A running instance is warm.
-                var warmUpB = await pos.RunAsync("warm-up across instances", paired, settings.Quick ? 100 : 200, TimeSpan.FromSeconds(settings.Quick ? 2 : 15), target.Server, progress, second);
+                var warmUpB = await pos.RunAsync("warm-up across instances", paired, settings.Quick ? 100 : 200,
+                    TimeSpan.FromSeconds(settings.Quick ? 2 : 15), target.Server, progress, second);
                 results.ApprovedAnswers += warmUpB.Approved;
             }
 
-            results.Loop200 = await pos.RunAsync("loop at 200/s" + (results.Loop200CrossInstance ? " across instances" : ""), paired, 200, settings.LoopTime, target.Server, progress, second);
+            results.Loop200 = await pos.RunAsync("loop at 200/s" + (results.Loop200CrossInstance ? " across instances" : ""),
+                paired, 200, settings.LoopTime, target.Server, progress, second);
             results.ApprovedAnswers += results.Loop200.Approved;
             Print(results.Loop200CrossInstance ? "cross-instance at 200/s" : "loop at 200/s", results.Loop200);
 
@@ -130,9 +140,13 @@ public static class Scenarios
     }
 
     private static void Print(string label, LoopResult r) =>
-        Console.WriteLine($"  {label}: {r.Sent} payments at {r.AchievedRate:F0}/s, {r.Approved} approved, {r.Failed} failed, {r.NoFreeTerminal} no free terminal; " +
-                          $"p50 {r.Latency.P50:F2} ms, p90 {r.Latency.P90:F2}, p99 {r.Latency.P99:F2}, max {r.Latency.Max:F1}; CPU {r.CpuPercent:F0}%" +
+        Console.WriteLine($"  {label}: {r.Sent} payments at {r.AchievedRate:F0}/s, {r.Approved} approved, {r.Failed} failed, " +
+                          $"{r.NoFreeTerminal} no free terminal; " +
+                          $"p50 {r.Latency.P50:F2} ms, p90 {r.Latency.P90:F2}, p99 {r.Latency.P99:F2}, " +
+                          $"max {r.Latency.Max:F1}; CPU {r.CpuPercent:F0}%" +
                           (r.OtherInstanceCpuPercent is { } b ? $" (instance b: {b:F0}%)" : "") +
-                          (r.CommitsPerPayment is { } c ? $"; per payment {c:F1} database transactions, {r.WalFlushesPerPayment:F1} WAL flushes" : "") +
+                          (r.CommitsPerPayment is { } c
+                              ? $"; per payment {c:F1} database transactions, {r.WalFlushesPerPayment:F1} WAL flushes"
+                              : "") +
                           (r.Phases is { } p ? $"; medians: {p}" : ""));
 }

@@ -40,7 +40,8 @@ public sealed class FloorTarget() : Target("floor")
 {
     public override async Task StartAsync(string logDirectory)
     {
-        Server = new ServerProcess("floor", Repo.Dll("bench/Relay.Floor"), ServerProcess.FreePort(), [], Path.Combine(logDirectory, "floor.log"));
+        Server = new ServerProcess("floor", Repo.Dll("bench/Relay.Floor"), ServerProcess.FreePort(), [],
+            Path.Combine(logDirectory, "floor.log"));
         await Server.StartAsync();
         ApiKey = "floor";
     }
@@ -107,7 +108,8 @@ public sealed class RelayTarget() : Target("relay")
         {
             var created = await Json(await pos.PostAsJsonAsync("/api/v1/terminals", new { label = $"Bench {i + 1}" }));
             var activated = await Json(await pos.PostAsJsonAsync("/api/v1/terminal-activations",
-                new { activationCode = created.GetProperty("activationCode").GetString(), serialNumber = $"BENCH-{i + 1:D5}", model = "Bench" }));
+                new { activationCode = created.GetProperty("activationCode").GetString(), serialNumber = $"BENCH-{i + 1:D5}",
+                    model = "Bench" }));
             terminals[i] = new BenchTerminal(activated.GetProperty("deviceToken").GetString()!);
             Interlocked.Increment(ref done);
         });
@@ -124,7 +126,8 @@ public sealed class RelayTarget() : Target("relay")
         {
             var code = await terminals[i].Connection!.InvokeAsync("RequestPairingCode", [], TimeSpan.FromSeconds(30));
             var register = $"till-{i + 1}";
-            await Json(await pos.PostAsJsonAsync("/api/v1/pairings", new { pairingCode = code.GetProperty("code").GetString(), registerId = register }));
+            await Json(await pos.PostAsJsonAsync("/api/v1/pairings",
+                new { pairingCode = code.GetProperty("code").GetString(), registerId = register }));
             terminals[i].RegisterId = register;
             Interlocked.Increment(ref done);
         });
@@ -155,12 +158,14 @@ public sealed class RelayTarget() : Target("relay")
     }
 
     private HttpClient Client(string key) =>
-        new() { BaseAddress = Server.Url, DefaultRequestHeaders = { { "Authorization", "Bearer " + key } }, Timeout = TimeSpan.FromSeconds(60) };
+        new() { BaseAddress = Server.Url, DefaultRequestHeaders = { { "Authorization", "Bearer " + key } },
+            Timeout = TimeSpan.FromSeconds(60) };
 
     private static async Task<JsonElement> Json(HttpResponseMessage response)
     {
         var body = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{(int)response.StatusCode} from {response.RequestMessage?.RequestUri}: {body}");
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"{(int)response.StatusCode} from {response.RequestMessage?.RequestUri}: {body}");
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 }

@@ -26,13 +26,16 @@ app.MapPost("/api/v1/transactions", async (FloorPayment request, HttpContext htt
     if (string.IsNullOrEmpty(http.Request.Headers["Idempotency-Key"])) return Results.BadRequest();
     if (request.RegisterId is null || !floor.Connections.TryGetValue(request.RegisterId, out var connectionId)) return Results.NotFound();
 
-    var transaction = new FloorTransaction(Guid.CreateVersion7(), request.RegisterId, request.Type ?? "purchase", request.Amount, request.Currency, "pending");
+    var transaction = new FloorTransaction(Guid.CreateVersion7(), request.RegisterId, request.Type ?? "purchase", request.Amount,
+        request.Currency, "pending");
     var done = new TaskCompletionSource<FloorTransaction>(TaskCreationOptions.RunContinuationsAsynchronously);
     floor.Open[transaction.Id] = done;
     try
     {
         await hub.Clients.Client(connectionId).SendAsync("StartTransaction", transaction);
-        var wait = http.Request.Headers["Prefer"].ToString().StartsWith("wait=", StringComparison.Ordinal) ? TimeSpan.FromSeconds(30) : TimeSpan.Zero;
+        var wait = http.Request.Headers["Prefer"].ToString().StartsWith("wait=", StringComparison.Ordinal)
+            ? TimeSpan.FromSeconds(30)
+            : TimeSpan.Zero;
         var result = await done.Task.WaitAsync(wait).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : transaction);
         return Results.Created($"/api/v1/transactions/{transaction.Id}", result);
     }
@@ -72,7 +75,8 @@ internal sealed class FloorHub(Floor floor) : Hub
 
     public FloorAck TransactionReceived(string transactionId) => new(floor.Open.ContainsKey(Guid.Parse(transactionId)), null, null);
 
-    public FloorAck TransactionStarted(string transactionId) => new(null, null, Guid.TryParse(transactionId, out _) ? "in_progress" : "unknown");
+    public FloorAck TransactionStarted(string transactionId) =>
+        new(null, null, Guid.TryParse(transactionId, out _) ? "in_progress" : "unknown");
 
     public FloorAck CompleteTransaction(FloorResult result)
     {

@@ -25,7 +25,8 @@ public sealed class Pos(Uri baseAddress, string apiKey)
             {
                 var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/transactions")
                 {
-                    Content = JsonContent.Create(new { registerId, type = "purchase", amount, currency = "NZD", reference = key, expiresInSeconds = 120 }),
+                    Content = JsonContent.Create(
+                        new { registerId, type = "purchase", amount, currency = "NZD", reference = key, expiresInSeconds = 120 }),
                     Headers = { { "Idempotency-Key", key } },
                 };
                 using var response = await _http.SendAsync(request, ct);
@@ -36,7 +37,8 @@ public sealed class Pos(Uri baseAddress, string apiKey)
 
                 if ((int)response.StatusCode is >= 400 and < 500)
                 {
-                    throw new InvalidOperationException($"the relay refused the payment: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+                    throw new InvalidOperationException(
+                        $"the relay refused the payment: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
                 }
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)

@@ -24,7 +24,8 @@ try
     {
         var row = await runner.RunAsync(scenario);
         rows.Add(row);
-        Console.WriteLine($"{row.Scenario,-56} {row.Payments,8} {row.Lost,5} {row.Doubled,8} {row.Wrong,6} {row.Missed,7} {row.Took.TotalSeconds,8:F1}");
+        Console.WriteLine($"{row.Scenario,-56} {row.Payments,8} {row.Lost,5} {row.Doubled,8} {row.Wrong,6} {row.Missed,7} " +
+            $"{row.Took.TotalSeconds,8:F1}");
     }
 }
 catch (Exception e)

@@ -51,7 +51,8 @@ public sealed class Payment(SimulatorProcess terminal, string registerId, long a
     public string Expected => amount % 100 == 51 ? "declined" : "approved";
 }
 
-/// <param name="Missed">Rounds where the payments never reached the fault's point in time: the fault struck elsewhere, so the row would not show what it claims.</param>
+/// <param name="Missed">Rounds where the payments never reached the fault's point in time: the fault struck elsewhere,
+/// so the row would not show what it claims.</param>
 public sealed record Row(string Scenario, int Payments, int Lost, int Doubled, int Wrong, int Missed, TimeSpan Took)
 {
     public bool Passed => Payments > 0 && Lost == 0 && Doubled == 0 && Wrong == 0 && Missed == 0;
@@ -80,7 +81,8 @@ public sealed class ScenarioRunner(Topology topology, int rounds, int delayMs, A
             payments.AddRange(batch);
 
             using var createTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await Task.WhenAll(batch.Select(p => scenario.Fault == Fault.RetryStorm ? StormAsync(p, createTimeout.Token) : CreateAsync(p, createTimeout.Token)));
+            await Task.WhenAll(batch.Select(p =>
+                scenario.Fault == Fault.RetryStorm ? StormAsync(p, createTimeout.Token) : CreateAsync(p, createTimeout.Token)));
             await InjectAsync(scenario, batch);
             await SettleAsync(batch, TimeSpan.FromSeconds(90));
         }
@@ -93,9 +95,11 @@ public sealed class ScenarioRunner(Topology topology, int rounds, int delayMs, A
         var lost = payments.Count(p => p.FinalStatus is null);
         var doubled = payments.Count(p => p.Doubled);
         var wrong = payments.Count(p => p.FinalStatus is not null && (p.FinalStatus != p.Expected || p.ResultOutcome != p.FinalStatus));
-        foreach (var p in payments.Where(p => p.FinalStatus is null || p.Doubled || p.FinalStatus != p.Expected || p.ResultOutcome != p.FinalStatus))
+        foreach (var p in payments.Where(p =>
+            p.FinalStatus is null || p.Doubled || p.FinalStatus != p.Expected || p.ResultOutcome != p.FinalStatus))
         {
-            log($"  ! {p.Id ?? "(no id)"} on {p.Terminal.Name}: expected {p.Expected}, got {p.FinalStatus ?? "nothing"} (result {p.ResultOutcome ?? "none"}), doubled {p.Doubled}");
+            log($"  ! {p.Id ?? "(no id)"} on {p.Terminal.Name}: expected {p.Expected}, " +
+                $"got {p.FinalStatus ?? "nothing"} (result {p.ResultOutcome ?? "none"}), doubled {p.Doubled}");
         }
 
         return new Row(scenario.Name, payments.Count, lost, doubled, wrong, _missed, clock.Elapsed);
@@ -116,7 +120,8 @@ public sealed class ScenarioRunner(Topology topology, int rounds, int delayMs, A
     /// <summary>Twenty impatient retries of one payment at once, half to each instance: one transaction must come of it.</summary>
     private async Task StormAsync(Payment p, CancellationToken ct)
     {
-        var ids = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => topology.DirectPos[i % 2].PurchaseAsync(p.RegisterId, p.Amount, p.Key, ct)));
+        var ids = await Task.WhenAll(Enumerable.Range(0, 20)
+            .Select(i => topology.DirectPos[i % 2].PurchaseAsync(p.RegisterId, p.Amount, p.Key, ct)));
         p.Id = ids[0];
         p.Doubled = ids.Distinct().Count() != 1;
     }
@@ -140,7 +145,8 @@ public sealed class ScenarioRunner(Topology topology, int rounds, int delayMs, A
             await Until(async () =>
             {
                 statuses = await topology.StatusesAsync(batch.Where(p => p.Id is not null).Select(p => p.Id!));
-                return batch.All(p => p.Terminal.HasUnacknowledgedResult || (p.Id is not null && Final.Contains(statuses.GetValueOrDefault(p.Id))));
+                return batch.All(p => p.Terminal.HasUnacknowledgedResult
+                    || (p.Id is not null && Final.Contains(statuses.GetValueOrDefault(p.Id))));
             }, TimeSpan.FromSeconds(30), "the terminals sent their results");
             switch (scenario.Fault)
             {
@@ -188,7 +194,9 @@ public sealed class ScenarioRunner(Topology topology, int rounds, int delayMs, A
     /// <summary>Waits until every payment got at least to <paramref name="status"/> (or past it).</summary>
     private async Task ReachAsync(List<Payment> batch, string status)
     {
-        string[] atOrPast = status == "delivered" ? ["delivered", "in_progress", "cancel_requested", .. Final] : ["in_progress", "cancel_requested", .. Final];
+        string[] atOrPast = status == "delivered"
+            ? ["delivered", "in_progress", "cancel_requested", .. Final]
+            : ["in_progress", "cancel_requested", .. Final];
         await Until(async () =>
         {
             var statuses = await topology.StatusesAsync(batch.Where(p => p.Id is not null).Select(p => p.Id!));
@@ -204,7 +212,8 @@ public sealed class ScenarioRunner(Topology topology, int rounds, int delayMs, A
         {
             while (!cts.IsCancellationRequested)
             {
-                var transaction = await topology.Pos.GetAsync(p.Id!, cts.Token).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null);
+                var transaction = await topology.Pos.GetAsync(p.Id!, cts.Token)
+                    .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null);
                 var status = (string?)transaction?["status"];
                 if (status is not null && Final.Contains(status))
                 {

@@ -20,8 +20,9 @@ public sealed partial class SimulatorProcess(string name, string logDirectory) :
 
     public async Task ActivateAsync(string relayUrl, string activationCode)
     {
-        var info = new ProcessStartInfo("dotnet", [Repo.Dll("src/Relay.Terminal.Simulator"), "activate", "--relay", relayUrl, "--code", activationCode,
-            "--serial", "SIM-" + name, "--state", _stateDirectory]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo("dotnet", [Repo.Dll("src/Relay.Terminal.Simulator"), "activate", "--relay", relayUrl,
+            "--code", activationCode, "--serial", "SIM-" + name, "--state", _stateDirectory])
+            { RedirectStandardOutput = true, RedirectStandardError = true };
         using var activate = Process.Start(info)!;
         var output = await activate.StandardOutput.ReadToEndAsync() + await activate.StandardError.ReadToEndAsync();
         await activate.WaitForExitAsync();
@@ -31,7 +32,8 @@ public sealed partial class SimulatorProcess(string name, string logDirectory) :
 
     public void Start(int delayMs)
     {
-        var info = new ProcessStartInfo("dotnet", [Repo.Dll("src/Relay.Terminal.Simulator"), "run", "--state", _stateDirectory, "--delay-ms", delayMs.ToString()])
+        var info = new ProcessStartInfo("dotnet",
+            [Repo.Dll("src/Relay.Terminal.Simulator"), "run", "--state", _stateDirectory, "--delay-ms", delayMs.ToString()])
         {
             RedirectStandardOutput = true, RedirectStandardError = true,
         };
@@ -73,7 +75,8 @@ public sealed partial class SimulatorProcess(string name, string logDirectory) :
 
     /// <summary>A result saved in the outbox and not yet acknowledged by the relay.</summary>
     public bool HasUnacknowledgedResult =>
-        Directory.Exists(Path.Combine(_stateDirectory, "outbox")) && Directory.EnumerateFiles(Path.Combine(_stateDirectory, "outbox"), "*.json").Any();
+        Directory.Exists(Path.Combine(_stateDirectory, "outbox"))
+            && Directory.EnumerateFiles(Path.Combine(_stateDirectory, "outbox"), "*.json").Any();
 
     /// <summary>SIGKILL: the terminal app dies mid-transaction; its outbox stays on disk.</summary>
     public void Kill()

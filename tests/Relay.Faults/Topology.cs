@@ -40,13 +40,22 @@ public sealed class Topology : IAsyncDisposable
         var postgres = new Postgres(FreePort());
         await postgres.StartAsync();
         var connectionString = postgres.ConnectionString("relay");
-        var relays = new[] { new RelayProcess("a", FreePort(), connectionString, AdminKey, logDirectory), new RelayProcess("b", FreePort(), connectionString, AdminKey, logDirectory) };
+        var relays = new[]
+        {
+            new RelayProcess("a", FreePort(), connectionString, AdminKey, logDirectory),
+            new RelayProcess("b", FreePort(), connectionString, AdminKey, logDirectory)
+        };
         await relays[0].StartAsync(); // migrates the new database
         await relays[1].StartAsync();
-        var topology = new Topology(postgres, relays, new TcpBalancer(relays[0].Port, relays[1].Port), new TcpBalancer(relays[0].Port, relays[1].Port), logDirectory);
+        var topology = new Topology(postgres, relays, new TcpBalancer(relays[0].Port, relays[1].Port),
+            new TcpBalancer(relays[0].Port, relays[1].Port), logDirectory);
 
-        using var admin = new HttpClient { BaseAddress = Url(topology.PosLb.Port), DefaultRequestHeaders = { { "Authorization", "Bearer " + AdminKey } } };
-        var account = await (await admin.PostAsJsonAsync("/api/v1/accounts", new { name = "Fault suite" })).Content.ReadFromJsonAsync<JsonNode>();
+        using var admin = new HttpClient
+        {
+            BaseAddress = Url(topology.PosLb.Port), DefaultRequestHeaders = { { "Authorization", "Bearer " + AdminKey } }
+        };
+        var account = await (await admin.PostAsJsonAsync("/api/v1/accounts", new { name = "Fault suite" }))
+            .Content.ReadFromJsonAsync<JsonNode>();
         var apiKey = (string)account!["apiKey"]!;
         topology.Pos = new Pos(Url(topology.PosLb.Port), apiKey);
         topology.DirectPos = relays.Select(r => new Pos(Url(r.Port), apiKey)).ToArray();
@@ -70,7 +79,8 @@ public sealed class Topology : IAsyncDisposable
     public async Task<List<RelayProcess>> HoldersAsync(IEnumerable<SimulatorProcess> terminals)
     {
         await using var command = Database.CreateCommand(
-            "SELECT DISTINCT i.name FROM terminals t JOIN relay_instances i ON i.id = t.instance_id WHERE t.id = ANY($1) AND t.connection_id IS NOT NULL");
+            "SELECT DISTINCT i.name FROM terminals t JOIN relay_instances i ON i.id = t.instance_id " +
+            "WHERE t.id = ANY($1) AND t.connection_id IS NOT NULL");
         command.Parameters.Add(new() { Value = terminals.Select(t => Guid.Parse(t.TerminalId)).ToArray() });
         var pids = new List<int>();
         await using (var reader = await command.ExecuteReaderAsync())

@@ -71,7 +71,8 @@ public sealed class AdminTests(RelayFixture relay) : IClassFixture<RelayFixture>
         var pages = 0;
         do
         {
-            var page = await admin.GetAsync("/api/v1/accounts?limit=2" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}")).Expect(200);
+            var page = await admin.GetAsync("/api/v1/accounts?limit=2"
+                + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}")).Expect(200);
             var items = page["items"]!.AsArray().Select(a => a!.Str("id")).ToList();
             cursor = (string?)page["nextCursor"];
             Assert.True(items.Count == 2 || cursor is null, $"only the last page may be short: {page.ToJsonString()}");

@@ -29,7 +29,8 @@ public sealed class AuthenticationTests(RelayFixture relay) : IClassFixture<Rela
         var request = new HttpRequestMessage(new HttpMethod(method), url);
         if (method == "POST")
         {
-            request.Content = new StringContent("""{"name":"x","registerId":"till-1","type":"purchase","amount":100,"currency":"NZD","pairingCode":"123456"}""",
+            request.Content = new StringContent(
+                """{"name":"x","registerId":"till-1","type":"purchase","amount":100,"currency":"NZD","pairingCode":"123456"}""",
                 Encoding.UTF8, "application/json");
             request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
         }
@@ -75,7 +76,8 @@ public sealed class AuthenticationTests(RelayFixture relay) : IClassFixture<Rela
         }
 
         await Client("Bearer " + merchant.ApiKey).GetAsync($"/api/v1/accounts/{merchant.AccountId}").ExpectUnauthenticated();
-        await Client("Bearer " + merchant.ApiKey).PostAsync($"/api/v1/accounts/{merchant.AccountId}/api-keys", null).ExpectUnauthenticated();
+        await Client("Bearer " + merchant.ApiKey).PostAsync($"/api/v1/accounts/{merchant.AccountId}/api-keys", null)
+            .ExpectUnauthenticated();
         await relay.Admin().GetAsync($"/api/v1/accounts/{merchant.AccountId}").Expect(200);
     }
 
@@ -137,11 +139,13 @@ public sealed class AuthenticationTests(RelayFixture relay) : IClassFixture<Rela
         var merchant = await relay.NewMerchantAsync();
         var activation = await ActivateAsync(merchant);
 
-        foreach (var header in new[] { "Bearer rdt_not-a-real-token", "Bearer " + merchant.ApiKey, "Bearer " + RelayFactory.AdminKey, "Basic " + activation.DeviceToken })
+        foreach (var header in new[] { "Bearer rdt_not-a-real-token", "Bearer " + merchant.ApiKey, "Bearer " + RelayFactory.AdminKey,
+            "Basic " + activation.DeviceToken })
         {
             var client = relay.Factory.Server.CreateWebSocketClient();
             client.ConfigureRequest = r => r.Headers.Authorization = header;
-            var error = await Assert.ThrowsAnyAsync<Exception>(() => client.ConnectAsync(new Uri("ws://localhost/hubs/terminal"), CancellationToken.None));
+            var error = await Assert.ThrowsAnyAsync<Exception>(() =>
+                client.ConnectAsync(new Uri("ws://localhost/hubs/terminal"), CancellationToken.None));
             Assert.Contains("401", error.Message);
         }
 
@@ -182,12 +186,14 @@ public sealed class AuthenticationTests(RelayFixture relay) : IClassFixture<Rela
 
         using var socket = await client.ConnectAsync(
             new Uri($"ws://localhost/hubs/terminal?access_token={Uri.EscapeDataString(activation.DeviceToken)}"), cts.Token);
-        await socket.SendAsync(Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e"), WebSocketMessageType.Text, true, cts.Token);
+        await socket.SendAsync(Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e"),
+            WebSocketMessageType.Text, true, cts.Token);
         var buffer = new byte[1024];
         var received = await socket.ReceiveAsync(buffer, cts.Token);
 
         Assert.Equal("{}\u001e", Encoding.UTF8.GetString(buffer, 0, received.Count));
-        await Scenario.Eventually(async () => (bool)(await merchant.Http.GetAsync($"/api/v1/terminals/{activation.TerminalId}").Expect(200))["online"]!,
+        await Scenario.Eventually(
+            async () => (bool)(await merchant.Http.GetAsync($"/api/v1/terminals/{activation.TerminalId}").Expect(200))["online"]!,
             "the terminal shows online");
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, cts.Token);
     }
@@ -199,7 +205,8 @@ public sealed class AuthenticationTests(RelayFixture relay) : IClassFixture<Rela
         var client = relay.Factory.Server.CreateWebSocketClient();
 
         var error = await Assert.ThrowsAnyAsync<Exception>(() =>
-            client.ConnectAsync(new Uri($"ws://localhost/hubs/terminal?access_token={Uri.EscapeDataString(merchant.ApiKey)}"), CancellationToken.None));
+            client.ConnectAsync(new Uri($"ws://localhost/hubs/terminal?access_token={Uri.EscapeDataString(merchant.ApiKey)}"),
+                CancellationToken.None));
         Assert.Contains("401", error.Message);
     }
 
@@ -210,7 +217,8 @@ public sealed class AuthenticationTests(RelayFixture relay) : IClassFixture<Rela
         var activation = await ActivateAsync(merchant);
 
         await Client(null).GetAsync($"/api/v1/terminals?access_token={Uri.EscapeDataString(merchant.ApiKey)}").ExpectUnauthenticated();
-        await Client(null).GetAsync($"/api/v1/terminals?access_token={Uri.EscapeDataString(activation.DeviceToken)}").ExpectUnauthenticated();
+        await Client(null).GetAsync($"/api/v1/terminals?access_token={Uri.EscapeDataString(activation.DeviceToken)}")
+            .ExpectUnauthenticated();
     }
 
     private async Task<ActivationResult> ActivateAsync(Merchant merchant) =>

@@ -88,7 +88,8 @@ public sealed class CancelTests(RelayFixture relay) : IClassFixture<RelayFixture
         await using var terminal = await relay.NewTerminalAsync(merchant);
         await merchant.PairAsync(terminal, "till-1");
         var id = (await merchant.PurchaseAsync("till-1", 1253).Expect(201)).Str("id");
-        await Scenario.Eventually(async () => (await merchant.GetTransactionAsync(id)).Str("status") == "in_progress", "the card prompt shows");
+        await Scenario.Eventually(async () => (await merchant.GetTransactionAsync(id)).Str("status") == "in_progress",
+            "the card prompt shows");
 
         Assert.Equal("cancel_requested", (await merchant.PostCancelAsync(id).Expect(202)).Str("status"));
 

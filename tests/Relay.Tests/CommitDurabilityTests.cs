@@ -28,7 +28,8 @@ public sealed class CommitDurabilityTests(RelayFixture relay) : IClassFixture<Re
         var started = await states.Start(id, Guid.Parse(terminal.TerminalId), device, DateTimeOffset.UtcNow);
 
         Assert.Equal(TransactionStatus.InProgress, started?.Transaction.Status);
-        Assert.Equal("on", await db.Database.SqlQuery<string>($"""SELECT current_setting('synchronous_commit') AS "Value" """).SingleAsync());
+        Assert.Equal("on",
+            await db.Database.SqlQuery<string>($"""SELECT current_setting('synchronous_commit') AS "Value" """).SingleAsync());
         Assert.Equal("in_progress", (await merchant.GetTransactionAsync(id.ToString())).Str("status"));
     }
 }

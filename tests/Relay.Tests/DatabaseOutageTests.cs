@@ -53,7 +53,8 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.Fixture relay) : ICl
             relay.Proxy.Restore();
         }
 
-        await Scenario.Eventually(async () => (await merchant.Http.GetAsync("/health/ready")).IsSuccessStatusCode, "the relay is ready again", seconds: 30);
+        await Scenario.Eventually(async () => (await merchant.Http.GetAsync("/health/ready")).IsSuccessStatusCode,
+            "the relay is ready again", seconds: 30);
         // The POS retries with the same key: the failed attempt left nothing behind, so this creates the one transaction.
         var transaction = await merchant.PurchaseAsync("till-1", 1250, wait: 30, key: key).Expect(201);
         Assert.Equal("approved", transaction.Str("status"));

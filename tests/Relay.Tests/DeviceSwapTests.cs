@@ -20,7 +20,8 @@ public sealed class DeviceSwapTests(RelayFixture relay) : IClassFixture<RelayFix
         Assert.Equal(deviceA.TerminalId, activation.Str("terminalId"));
         await Scenario.Eventually(() => Task.FromResult(!deviceA.Client.IsConnected), "device A's connection is closed");
         Assert.False(await relay.HubAcceptsAsync(deviceA.DeviceToken), "the hub still accepts device A's token");
-        Assert.False(await relay.SdkConnectsWithinAsync(deviceA.DeviceToken, TimeSpan.FromSeconds(2)), "device A connected again with its old token");
+        Assert.False(await relay.SdkConnectsWithinAsync(deviceA.DeviceToken, TimeSpan.FromSeconds(2)),
+            "device A connected again with its old token");
 
         await using var deviceB = await relay.ConnectAsync(deviceA.TerminalId, activation.Str("deviceToken"), simulate: false);
         await merchant.WaitForPresenceAsync(deviceA.TerminalId, online: true); // recorded just after the handshake
@@ -37,7 +38,8 @@ public sealed class DeviceSwapTests(RelayFixture relay) : IClassFixture<RelayFix
         var start = await deviceB.NextStart();
         Assert.Equal(purchase.Str("id"), start.Id);
         Assert.True(await deviceB.Client.TransactionReceivedAsync(start.Id));
-        var ack = await deviceB.Client.CompleteTransactionAsync(new TerminalResult(start.Id, TransactionOutcome.Approved) { ResponseCode = "00" });
+        var ack = await deviceB.Client.CompleteTransactionAsync(
+            new TerminalResult(start.Id, TransactionOutcome.Approved) { ResponseCode = "00" });
         Assert.True(ack.Accepted);
         Assert.Equal("approved", (await merchant.GetTransactionAsync(start.Id)).Str("status"));
     }
@@ -78,7 +80,8 @@ public sealed class DeviceSwapTests(RelayFixture relay) : IClassFixture<RelayFix
         await merchant.PurchaseAsync("till-1", 100).ExpectProblem(409, "terminal-busy");
 
         var note = "Acquirer report checked: not charged.";
-        await merchant.Http.PostJson($"/api/v1/transactions/{id}/resolve", new { outcome = "declined", note }).ExpectProblem(401, "unauthenticated");
+        await merchant.Http.PostJson($"/api/v1/transactions/{id}/resolve", new { outcome = "declined", note })
+            .ExpectProblem(401, "unauthenticated");
         Assert.Equal("delivered", (await merchant.GetTransactionAsync(id)).Str("status"));
 
         var resolved = await relay.Admin().PostJson($"/api/v1/transactions/{id}/resolve", new { outcome = "declined", note }).Expect(200);
@@ -119,7 +122,8 @@ public sealed class DeviceSwapTests(RelayFixture relay) : IClassFixture<RelayFix
         var transaction = await merchant.GetTransactionAsync(id);
         Assert.Equal("delivered", transaction.Str("status"));
         Assert.Null(transaction["resolution"]);
-        var ack = await terminal.Client.CompleteTransactionAsync(new TerminalResult(id, TransactionOutcome.Approved) { ResponseCode = "00" });
+        var ack = await terminal.Client.CompleteTransactionAsync(
+            new TerminalResult(id, TransactionOutcome.Approved) { ResponseCode = "00" });
         Assert.True(ack.Accepted);
     }
 
@@ -147,7 +151,8 @@ public sealed class DeviceSwapTests(RelayFixture relay) : IClassFixture<RelayFix
             .ExpectProblem(404, "not-found");
     }
 
-    /// <summary>Moves the terminal to a new device: a new activation code, activated and connected as device B; device A is cut off.</summary>
+    /// <summary>Moves the terminal to a new device: a new activation code, activated and connected as device B;
+    /// device A is cut off.</summary>
     private async Task<TestTerminal> SwapAsync(Merchant merchant, TestTerminal deviceA)
     {
         var code = await merchant.Http.PostAsync($"/api/v1/terminals/{deviceA.TerminalId}/activation-code", null).Expect(201);

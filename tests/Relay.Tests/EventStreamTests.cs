@@ -74,7 +74,8 @@ public sealed class EventStreamTests(RelayFixture relay) : IClassFixture<RelayFi
         var missed = await resumed.UntilAsync(e => e.Type == "transaction.updated" && e.Data.Str("status") == "approved");
         Assert.Equal(lastSeen + 1, missed[0].Id);
         AssertConsecutive(missed);
-        Assert.Equal(["delivered", "in_progress", "approved"], missed.Where(e => e.Type == "transaction.updated").Select(e => e.Data.Str("status")));
+        Assert.Equal(["delivered", "in_progress", "approved"],
+            missed.Where(e => e.Type == "transaction.updated").Select(e => e.Data.Str("status")));
         Assert.True(await resumed.QuietForAsync(TimeSpan.FromMilliseconds(500)), "an event was repeated or invented after the story ended");
     }
 
@@ -170,7 +171,8 @@ public sealed class EventStreamTests(RelayFixture relay) : IClassFixture<RelayFi
         Assert.Equal(Enumerable.Range(1, history.Count).Select(i => (long)i), history.Select(e => (long)e!["id"]!));
         Assert.True(await theirStream.QuietForAsync(TimeSpan.FromMilliseconds(300)), "another account's events leaked into this stream");
         Assert.Empty((await theirs.Http.GetAsync("/api/v1/events?after=0").Expect(200))["items"]!.AsArray());
-        Assert.Empty((await theirs.Http.GetAsync($"/api/v1/events?after=0&terminalId={terminal.TerminalId}").Expect(200))["items"]!.AsArray());
+        Assert.Empty((await theirs.Http.GetAsync($"/api/v1/events?after=0&terminalId={terminal.TerminalId}").Expect(200))["items"]!
+            .AsArray());
     }
 
     [Fact]
@@ -192,8 +194,10 @@ public sealed class EventStreamTests(RelayFixture relay) : IClassFixture<RelayFi
             (await merchant.PurchaseAsync($"till-{i}", 1000 + i, wait: 30).Expect(201)).Str("id")));
 
         var approved = 0;
-        var streamed = await stream.UntilAsync(e => e.Type == "transaction.updated" && e.Data.Str("status") == "approved" && ++approved == 6);
-        var history = (await merchant.Http.GetAsync("/api/v1/events?after=0&limit=200").Expect(200))["items"]!.AsArray().Select(e => e!).ToList();
+        var streamed = await stream.UntilAsync(e =>
+            e.Type == "transaction.updated" && e.Data.Str("status") == "approved" && ++approved == 6);
+        var history = (await merchant.Http.GetAsync("/api/v1/events?after=0&limit=200").Expect(200))["items"]!.AsArray()
+            .Select(e => e!).ToList();
 
         var numbers = history.Select(e => (long)e["id"]!).ToList();
         Assert.Equal(Enumerable.Range(1, numbers.Count).Select(n => (long)n), numbers);
@@ -201,7 +205,8 @@ public sealed class EventStreamTests(RelayFixture relay) : IClassFixture<RelayFi
         Assert.Equal(numbers.SkipWhile(n => n < streamed[0].Id).Take(streamed.Count), streamed.Select(e => e.Id));
         foreach (var id in ids)
         {
-            var statuses = history.Where(e => e.Str("type") == "transaction.updated" && e["data"]!.Str("id") == id).Select(e => e["data"]!.Str("status"));
+            var statuses = history.Where(e => e.Str("type") == "transaction.updated" && e["data"]!.Str("id") == id)
+                .Select(e => e["data"]!.Str("status"));
             Assert.Equal(["pending", "delivered", "in_progress", "approved"], statuses);
         }
 
@@ -217,7 +222,8 @@ public sealed class EventStreamTests(RelayFixture relay) : IClassFixture<RelayFi
         await merchant.PurchaseAsync("till-1", 1250, wait: 30).Expect(201);
         await merchant.PurchaseAsync("till-1", 1300, wait: 30).Expect(201);
 
-        var all = (await merchant.Http.GetAsync("/api/v1/events?after=0&limit=200").Expect(200))["items"]!.AsArray().Select(e => (long)e!["id"]!).ToList();
+        var all = (await merchant.Http.GetAsync("/api/v1/events?after=0&limit=200").Expect(200))["items"]!.AsArray()
+            .Select(e => (long)e!["id"]!).ToList();
         var paged = new List<long>();
         var url = "/api/v1/events?limit=3";
         while (true)

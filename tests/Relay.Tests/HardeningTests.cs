@@ -58,7 +58,8 @@ public sealed class HardeningTests(RelayFixture relay) : IClassFixture<RelayFixt
     public async Task BodyInAnUnknownCharsetIsUnsupportedMediaType(string path)
     {
         var merchant = await relay.NewMerchantAsync();
-        var content = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"registerId":"till-1","type":"purchase","amount":100,"currency":"NZD"}"""));
+        var content = new ByteArrayContent(
+            Encoding.UTF8.GetBytes("""{"registerId":"till-1","type":"purchase","amount":100,"currency":"NZD"}"""));
         content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=nope");
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
@@ -74,7 +75,8 @@ public sealed class HardeningTests(RelayFixture relay) : IClassFixture<RelayFixt
         await merchant.PairAsync(terminal, "till-1");
 
         await merchant.Http.PostJson("/api/v1/transactions",
-                new { registerId = "till-1", type = "purchase", amount = 100, currency = "NZD", originalTransactionId = "" }, Guid.NewGuid().ToString())
+                new { registerId = "till-1", type = "purchase", amount = 100, currency = "NZD", originalTransactionId = "" },
+                Guid.NewGuid().ToString())
             .ExpectValidationFailed("originalTransactionId");
     }
 
@@ -95,7 +97,8 @@ public sealed class HardeningTests(RelayFixture relay) : IClassFixture<RelayFixt
         }
 
         var ack = await hub.InvokeAsync<JsonObject>("CompleteTransaction",
-            new JsonObject { ["transactionId"] = id, ["outcome"] = "approved", ["responseText"] = "APPROVED", ["customerReceipt"] = "PAID\n\tThank you" });
+            new JsonObject { ["transactionId"] = id, ["outcome"] = "approved", ["responseText"] = "APPROVED",
+                ["customerReceipt"] = "PAID\n\tThank you" });
 
         Assert.True((bool)ack["accepted"]!);
         Assert.Equal("approved", (string?)ack["status"]);
@@ -142,9 +145,12 @@ public sealed class HardeningTests(RelayFixture relay) : IClassFixture<RelayFixt
         var (hub, id) = await StartedPaymentAsync();
         await using var _ = hub;
 
-        Assert.Contains("result is required", (await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<JsonObject>("CompleteTransaction", (object?)null))).Message);
-        Assert.Contains("transactionId", (await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<JsonObject>("TransactionReceived", (object?)null))).Message);
-        Assert.Contains("transactionId", (await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<JsonObject>("TransactionStarted", "not-an-id"))).Message);
+        Assert.Contains("result is required", (await Assert.ThrowsAsync<HubException>(() =>
+            hub.InvokeAsync<JsonObject>("CompleteTransaction", (object?)null))).Message);
+        Assert.Contains("transactionId", (await Assert.ThrowsAsync<HubException>(() =>
+            hub.InvokeAsync<JsonObject>("TransactionReceived", (object?)null))).Message);
+        Assert.Contains("transactionId", (await Assert.ThrowsAsync<HubException>(() =>
+            hub.InvokeAsync<JsonObject>("TransactionStarted", "not-an-id"))).Message);
         Assert.Contains("outcome", (await Assert.ThrowsAsync<HubException>(() =>
             hub.InvokeAsync<JsonObject>("CompleteTransaction", new JsonObject { ["transactionId"] = id }))).Message);
 
@@ -180,7 +186,8 @@ public sealed class HardeningTests(RelayFixture relay) : IClassFixture<RelayFixt
 
         // With the tip chosen on the terminal and its surcharge, the same amount is within what was allowed.
         var within = await hub.InvokeAsync<JsonObject>("CompleteTransaction",
-            new JsonObject { ["transactionId"] = id, ["outcome"] = "approved", ["amountAuthorised"] = 1250, ["tipAmount"] = 200, ["surchargeAmount"] = 50 });
+            new JsonObject { ["transactionId"] = id, ["outcome"] = "approved", ["amountAuthorised"] = 1250, ["tipAmount"] = 200,
+                ["surchargeAmount"] = 50 });
         Assert.True((bool)within["accepted"]!);
         Assert.Equal("approved", (string?)within["status"]);
     }
@@ -204,7 +211,8 @@ public sealed class HardeningTests(RelayFixture relay) : IClassFixture<RelayFixt
         }
 
         Assert.Contains(startUp, e => e.Message.StartsWith("Database ready", StringComparison.Ordinal));
-        Assert.True(!startUp.Any(e => e.Level >= LogLevel.Error), string.Join("\n", startUp.Where(e => e.Level >= LogLevel.Error).Select(e => e.Message)));
+        Assert.True(!startUp.Any(e => e.Level >= LogLevel.Error),
+            string.Join("\n", startUp.Where(e => e.Level >= LogLevel.Error).Select(e => e.Message)));
     }
 
     /// <summary>A payment on a terminal connected through the official SignalR client alone, received and started.</summary>

@@ -40,7 +40,8 @@ public sealed class IdempotencyTests(RelayFixture relay) : IClassFixture<RelayFi
         Assert.Equal("approved", now["result"]!.Str("outcome"));
 
         Assert.Equal([id], await merchant.Http.ListIds($"{Transactions}?registerId=till-1"));
-        Assert.True(await terminal.NoStartWithin(TimeSpan.FromMilliseconds(300)), "a replay must not send the transaction to the terminal again");
+        Assert.True(await terminal.NoStartWithin(TimeSpan.FromMilliseconds(300)),
+            "a replay must not send the transaction to the terminal again");
     }
 
     [Fact]
@@ -102,7 +103,8 @@ public sealed class IdempotencyTests(RelayFixture relay) : IClassFixture<RelayFi
         await using var terminal = await relay.NewTerminalAsync(merchant, simulate: false);
         await merchant.PairAsync(terminal, "till-1");
 
-        await merchant.Http.PostJson(Transactions, Purchase("till-1", 1250), new string('k', 256)).ExpectValidationFailed("Idempotency-Key");
+        await merchant.Http.PostJson(Transactions, Purchase("till-1", 1250), new string('k', 256))
+            .ExpectValidationFailed("Idempotency-Key");
         Assert.Empty(await merchant.Http.ListIds(Transactions));
 
         // 255 is still allowed, and stored whole: replaying it finds the same transaction.

@@ -21,7 +21,8 @@ public sealed class JavaScriptClientInteropTests(KestrelRelayFixture relay) : IC
         await terminal.Next("connected");
         var code = (await terminal.Next("pairing-code")).Str("code");
 
-        var pairing = await merchant.PostJson("/api/v1/pairings", new { pairingCode = code, registerId = "till-1", registerName = "Till 1" }).Expect(201);
+        var pairing = await merchant.PostJson("/api/v1/pairings",
+            new { pairingCode = code, registerId = "till-1", registerName = "Till 1" }).Expect(201);
         Assert.Equal(terminalId, pairing.Str("terminalId"));
         var change = await terminal.Next("pairing-changed");
         Assert.Equal("till-1", change.Str("registerId"));
@@ -105,7 +106,8 @@ public sealed class JavaScriptClientInteropTests(KestrelRelayFixture relay) : IC
 
     private async Task<HttpClient> NewMerchantAsync()
     {
-        var account = await relay.Admin().PostJson("/api/v1/accounts", new { name = "JS interop " + Guid.NewGuid().ToString("N")[..6] }).Expect(201);
+        var account = await relay.Admin().PostJson("/api/v1/accounts", new { name = "JS interop " + Guid.NewGuid().ToString("N")[..6] })
+            .Expect(201);
         return relay.Client(account.Str("apiKey"));
     }
 
@@ -113,7 +115,8 @@ public sealed class JavaScriptClientInteropTests(KestrelRelayFixture relay) : IC
     {
         var created = await merchant.PostJson("/api/v1/terminals", new { label = "JS terminal" }).Expect(201);
         var activation = await relay.Client().PostJson("/api/v1/terminal-activations",
-            new { activationCode = created.Str("activationCode"), serialNumber = "JS-" + Guid.NewGuid().ToString("N")[..8], model = "node", appVersion = "interop" })
+            new { activationCode = created.Str("activationCode"), serialNumber = "JS-" + Guid.NewGuid().ToString("N")[..8], model = "node",
+                appVersion = "interop" })
             .Expect(200);
         Assert.Equal(created.Str("id"), activation.Str("terminalId"));
         Assert.Equal("/hubs/terminal", activation.Str("hubPath"));
@@ -121,5 +124,6 @@ public sealed class JavaScriptClientInteropTests(KestrelRelayFixture relay) : IC
     }
 
     private static Task<HttpResponseMessage> Purchase(HttpClient merchant, string registerId, long amount, int? wait = null) =>
-        merchant.PostJson("/api/v1/transactions", new { registerId, type = "purchase", amount, currency = "NZD" }, Guid.NewGuid().ToString(), wait);
+        merchant.PostJson("/api/v1/transactions", new { registerId, type = "purchase", amount, currency = "NZD" },
+            Guid.NewGuid().ToString(), wait);
 }

@@ -24,7 +24,8 @@ public sealed class LoneInstanceTests(LoneInstanceFixture relay) : IClassFixture
         {
             var id = (await merchant.PurchaseAsync("till-1", 1000).Expect(201)).Str("id");
             await terminal.AcceptNextAsync();
-            var ack = await terminal.Client.CompleteTransactionAsync(new TerminalResult(id, TransactionOutcome.Approved) { ResponseCode = "00" });
+            var ack = await terminal.Client.CompleteTransactionAsync(
+                new TerminalResult(id, TransactionOutcome.Approved) { ResponseCode = "00" });
             Assert.True(ack.Accepted);
             return (await channel.UntilMarkerAsync()).Contains("t:" + id);
         }
@@ -79,7 +80,10 @@ public sealed class LoneInstanceTests(LoneInstanceFixture relay) : IClassFixture
         {
             await using var other = new NpgsqlConnection(_connection.ConnectionString);
             await other.OpenAsync();
-            await using var notify = new NpgsqlCommand("SELECT pg_notify('relay', $1)", other) { Parameters = { new() { Value = payload } } };
+            await using var notify = new NpgsqlCommand("SELECT pg_notify('relay', $1)", other)
+            {
+                Parameters = { new() { Value = payload } }
+            };
             await notify.ExecuteNonQueryAsync();
         }
 

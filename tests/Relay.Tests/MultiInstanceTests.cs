@@ -65,7 +65,8 @@ public sealed class MultiInstanceTests(TwoRelaysFixture relays) : IClassFixture<
         var merchant = await relays.NewMerchantAsync();
         var onSecond = relays.OnSecond(merchant);
         await onSecond.Http.GetAsync("/api/v1/terminals").Expect(200); // B has checked (and remembers) the key
-        var keyId = (await relays.Admin().GetAsync($"/api/v1/accounts/{merchant.AccountId}/api-keys").Expect(200)).AsArray().Single()!.Str("id");
+        var keyId = (await relays.Admin().GetAsync($"/api/v1/accounts/{merchant.AccountId}/api-keys").Expect(200)).AsArray().Single()!
+            .Str("id");
 
         await relays.Admin().DeleteAsync($"/api/v1/accounts/{merchant.AccountId}/api-keys/{keyId}").Expect(204); // on A
 
@@ -97,13 +98,15 @@ public sealed class MultiInstanceTests(TwoRelaysFixture relays) : IClassFixture<
             var dead = Guid.NewGuid();
             await using var transaction = await db.BeginTransactionAsync();
             await using (var instance = new NpgsqlCommand(
-                "INSERT INTO relay_instances (id, name, started_at, heartbeat_at) VALUES ($1, 'dead', now() - interval '1 hour', now() + interval '5 seconds')", db))
+                "INSERT INTO relay_instances (id, name, started_at, heartbeat_at) " +
+                "VALUES ($1, 'dead', now() - interval '1 hour', now() + interval '5 seconds')", db))
             {
                 instance.Parameters.Add(new() { Value = dead });
                 await instance.ExecuteNonQueryAsync();
             }
 
-            await using (var held = new NpgsqlCommand("UPDATE terminals SET connection_id = 'conn-on-dead', instance_id = $1 WHERE id = $2", db))
+            await using (var held = new NpgsqlCommand(
+                "UPDATE terminals SET connection_id = 'conn-on-dead', instance_id = $1 WHERE id = $2", db))
             {
                 held.Parameters.Add(new() { Value = dead });
                 held.Parameters.Add(new() { Value = Guid.Parse(terminal.TerminalId) });

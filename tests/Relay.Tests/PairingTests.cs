@@ -12,7 +12,8 @@ public sealed class PairingTests(RelayFixture relay) : IClassFixture<RelayFixtur
         await using var terminal = await relay.NewTerminalAsync(merchant, simulate: false);
         var code = await terminal.Client.RequestPairingCodeAsync();
 
-        var response = await merchant.Http.PostJson("/api/v1/pairings", new { pairingCode = code.Code, registerId = "till-1", registerName = "Till 1" });
+        var response = await merchant.Http.PostJson("/api/v1/pairings",
+            new { pairingCode = code.Code, registerId = "till-1", registerName = "Till 1" });
         var pairing = await Task.FromResult(response).Expect(201);
 
         Assert.Equal("till-1", pairing.Str("registerId"));
@@ -199,7 +200,8 @@ public sealed class PairingTests(RelayFixture relay) : IClassFixture<RelayFixtur
         await merchant.Http.PostJson("/api/v1/pairings", new { pairingCode = previous.Code, registerId = "till-1" })
             .ExpectProblem(400, "pairing-code-invalid");
 
-        var pairing = await merchant.Http.PostJson("/api/v1/pairings", new { pairingCode = current.Code, registerId = "till-1" }).Expect(201);
+        var pairing = await merchant.Http.PostJson("/api/v1/pairings", new { pairingCode = current.Code, registerId = "till-1" })
+            .Expect(201);
         Assert.Equal(terminal.TerminalId, pairing.Str("terminalId"));
     }
 
@@ -210,7 +212,8 @@ public sealed class PairingTests(RelayFixture relay) : IClassFixture<RelayFixtur
         await using var terminal = await relay.NewTerminalAsync(merchant, simulate: false);
         var code = await terminal.Client.RequestPairingCodeAsync();
 
-        var problem = await merchant.Http.PostJson("/api/v1/pairings", new { pairingCode = code.Code }).ExpectProblem(400, "validation-failed");
+        var problem = await merchant.Http.PostJson("/api/v1/pairings", new { pairingCode = code.Code })
+            .ExpectProblem(400, "validation-failed");
 
         Assert.NotNull(problem["errors"]?["registerId"]);
         // The refused request did not use up the code.

@@ -42,7 +42,8 @@ public sealed class PaymentLoopTests(RelayFixture relay) : IClassFixture<RelayFi
         // The answer is built from the snapshot the result's statement returned (TransactionSnapshot, no second read); GET reads
         // it through EF. Every field set, so a column either reader misses shows up as a difference.
         var answer = await merchant.Http.PostJson("/api/v1/transactions",
-            new { registerId = "till-1", type = "purchase", amount = 2000, currency = "NZD", cashOutAmount = 500, tipAmount = 150, reference = "order-77" },
+            new { registerId = "till-1", type = "purchase", amount = 2000, currency = "NZD", cashOutAmount = 500, tipAmount = 150,
+                reference = "order-77" },
             Guid.NewGuid().ToString(), 30).Expect(201);
         Assert.True(answer.Str("status") == "approved", terminal.Output.ToString());
         Assert.Equal(500, (long)answer["cashOutAmount"]!);

@@ -49,7 +49,8 @@ public sealed class PairingRateLimitTests(LowRateLimitFixture relay) : IClassFix
         var wrong = ((int.Parse(code) + 1) % 1_000_000).ToString("D6");
         for (var i = 0; i < LowRateLimitFixture.PairingsPerMinute; i++)
         {
-            await busy.PostJson("/api/v1/pairings", new { pairingCode = wrong, registerId = "till-1" }).ExpectProblem(400, "pairing-code-invalid");
+            await busy.PostJson("/api/v1/pairings", new { pairingCode = wrong, registerId = "till-1" })
+                .ExpectProblem(400, "pairing-code-invalid");
         }
 
         var limited = await busy.PostJson("/api/v1/pairings", new { pairingCode = code, registerId = "till-1" });

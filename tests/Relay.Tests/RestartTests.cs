@@ -121,7 +121,8 @@ public sealed class RestartTests(RelayFixture relay) : IClassFixture<RelayFixtur
         Assert.Equal("A1B2C3", done["result"]!.Str("authCode"));
         // The relay re-sends the transaction on connect, but the saved result answers it: the card is not asked for again.
         Assert.True(await next.NoStartWithin(TimeSpan.FromSeconds(1)), "the terminal app was asked to run a transaction it had finished");
-        await Scenario.Eventually(() => Task.FromResult(!Directory.EnumerateFiles(next.OutboxDirectory, "*.json").Any()), "the outbox empties");
+        await Scenario.Eventually(() => Task.FromResult(!Directory.EnumerateFiles(next.OutboxDirectory, "*.json").Any()),
+            "the outbox empties");
     }
 
     [Fact]

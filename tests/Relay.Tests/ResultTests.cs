@@ -62,7 +62,8 @@ public sealed class ResultTests(RelayFixture relay) : IClassFixture<RelayFixture
         await terminal.Client.CompleteTransactionAsync(DeliveryScript.ApprovedResult(transaction.Id, 1250));
         var before = await merchant.GetTransactionAsync(transaction.Id);
 
-        var ack = await terminal.Client.CompleteTransactionAsync(new TerminalResult(transaction.Id, TransactionOutcome.Declined) { ResponseCode = "51" });
+        var ack = await terminal.Client.CompleteTransactionAsync(
+            new TerminalResult(transaction.Id, TransactionOutcome.Declined) { ResponseCode = "51" });
 
         Assert.Equal(new CompletionAck(false, "approved"), ack);
         var after = await merchant.GetTransactionAsync(transaction.Id);

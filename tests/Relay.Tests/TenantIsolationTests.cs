@@ -28,7 +28,8 @@ public sealed class TenantIsolationTests(RelayFixture relay) : IClassFixture<Rel
         var forUnknown = await call(unknownId).ExpectProblem(status, code);
         Assert.Equal((string?)forUnknown["title"], (string?)forOthers["title"]);
         // A detail may quote the id it was given; apart from that it must not differ.
-        Assert.Equal(((string?)forUnknown["detail"])?.Replace(unknownId, "{id}"), ((string?)forOthers["detail"])?.Replace(othersId, "{id}"));
+        Assert.Equal(((string?)forUnknown["detail"])?.Replace(unknownId, "{id}"),
+            ((string?)forOthers["detail"])?.Replace(othersId, "{id}"));
     }
 
     [Fact]
@@ -110,7 +111,8 @@ public sealed class TenantIsolationTests(RelayFixture relay) : IClassFixture<Rel
         var (a, b) = (world.A, world.B);
         var code = await world.TerminalA.Client.RequestPairingCodeAsync();
 
-        await b.Http.PostJson("/api/v1/pairings", new { pairingCode = code.Code, registerId = "till-b" }).ExpectProblem(400, "pairing-code-invalid");
+        await b.Http.PostJson("/api/v1/pairings", new { pairingCode = code.Code, registerId = "till-b" })
+            .ExpectProblem(400, "pairing-code-invalid");
 
         Assert.Empty(await b.Http.ListIds("/api/v1/pairings", "registerId"));
         var paired = await a.Http.PostJson("/api/v1/pairings", new { pairingCode = code.Code, registerId = "till-a2" }).Expect(201);
@@ -147,9 +149,11 @@ public sealed class TenantIsolationTests(RelayFixture relay) : IClassFixture<Rel
         await b.PairAsync(terminalB, "till-b");
 
         var others = await b.Http.PostJson("/api/v1/transactions",
-            new { registerId = "till-b", type = "void", originalTransactionId = world.TransactionId }, Guid.NewGuid().ToString()).ExpectValidationFailed("originalTransactionId");
+            new { registerId = "till-b", type = "void", originalTransactionId = world.TransactionId }, Guid.NewGuid().ToString())
+            .ExpectValidationFailed("originalTransactionId");
         var unknown = await b.Http.PostJson("/api/v1/transactions",
-            new { registerId = "till-b", type = "void", originalTransactionId = Guid.NewGuid() }, Guid.NewGuid().ToString()).ExpectValidationFailed("originalTransactionId");
+            new { registerId = "till-b", type = "void", originalTransactionId = Guid.NewGuid() }, Guid.NewGuid().ToString())
+            .ExpectValidationFailed("originalTransactionId");
 
         Assert.Equal(unknown["errors"]!.ToJsonString(), others["errors"]!.ToJsonString());
     }

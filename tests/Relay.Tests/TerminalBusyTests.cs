@@ -49,7 +49,8 @@ public sealed class TerminalBusyTests(RelayFixture relay) : IClassFixture<RelayF
         await merchant.PurchaseAsync("till-1", 2000).ExpectProblem(409, "terminal-busy");
 
         await terminal.NextCancel();
-        var ack = await terminal.Client.CompleteTransactionAsync(new Relay.Terminal.TerminalResult(id, Relay.Terminal.TransactionOutcome.Cancelled));
+        var ack = await terminal.Client.CompleteTransactionAsync(
+            new Relay.Terminal.TerminalResult(id, Relay.Terminal.TransactionOutcome.Cancelled));
         Assert.Equal("cancelled", ack.Status);
         await merchant.PurchaseAsync("till-1", 2000).Expect(201);
     }

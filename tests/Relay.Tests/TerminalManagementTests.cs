@@ -125,7 +125,8 @@ public sealed class TerminalManagementTests(RelayFixture relay) : IClassFixture<
         string? cursor = null;
         do
         {
-            var page = await merchant.Http.GetAsync("/api/v1/terminals?limit=2" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}")).Expect(200);
+            var page = await merchant.Http.GetAsync("/api/v1/terminals?limit=2"
+                + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}")).Expect(200);
             var items = page["items"]!.AsArray();
             pageSizes.Add(items.Count);
             seen.AddRange(items.Select(t => t!.Str("id")));

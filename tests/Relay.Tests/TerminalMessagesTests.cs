@@ -5,7 +5,8 @@ using Relay.Tests.Infrastructure;
 
 namespace Relay.Tests;
 
-/// <summary>The terminal's screen, printer, device events and questions reach the POS as events, and its answers reach the terminal.</summary>
+/// <summary>The terminal's screen, printer, device events and questions reach the POS as events,
+/// and its answers reach the terminal.</summary>
 public sealed class TerminalMessagesTests(RelayFixture relay) : IClassFixture<RelayFixture>
 {
     [Fact]
@@ -42,8 +43,10 @@ public sealed class TerminalMessagesTests(RelayFixture relay) : IClassFixture<Re
         await terminal.Client.NotifyAsync(new TerminalNotification("maintenance_required", new { code = 7, part = "printer" }));
         await terminal.Client.PrintAsync(null, ReceiptKind.Merchant, "END OF DAY\nTOTAL 0.00");
 
-        var events = await History(merchant, $"terminalId={terminal.TerminalId}&type=terminal.display&type=terminal.event&type=terminal.print");
-        Assert.Equal(["terminal.display Welcome", "terminal.event maintenance_required", "terminal.print merchant"], events.Select(Describe));
+        var events = await History(merchant,
+            $"terminalId={terminal.TerminalId}&type=terminal.display&type=terminal.event&type=terminal.print");
+        Assert.Equal(["terminal.display Welcome", "terminal.event maintenance_required", "terminal.print merchant"],
+            events.Select(Describe));
         Assert.All(events, e => Assert.Null(e["transactionId"]));
         Assert.Equal(7, (int)events[1]["data"]!["data"]!["code"]!);
         Assert.Equal("END OF DAY\nTOTAL 0.00", events[2]["data"]!.Str("text"));
@@ -62,8 +65,10 @@ public sealed class TerminalMessagesTests(RelayFixture relay) : IClassFixture<Re
         await Assert.ThrowsAsync<HubException>(() => terminal.Client.DisplayAsync("not-an-id", "Present card"));
         await Assert.ThrowsAsync<HubException>(() => terminal.Client.DisplayAsync(null, new string('x', 1001)));
         await Assert.ThrowsAsync<HubException>(() => terminal.Client.NotifyAsync(new TerminalNotification("Card Inserted!")));
-        await Assert.ThrowsAsync<HubException>(() => terminal.Client.RequestInputAsync(othersTransaction, new InputRequest("q", InputKind.Confirm, "OK?")));
-        Assert.Empty(await History(merchant, $"terminalId={terminal.TerminalId}&type=terminal.display&type=terminal.event&type=terminal.input_requested"));
+        await Assert.ThrowsAsync<HubException>(() =>
+            terminal.Client.RequestInputAsync(othersTransaction, new InputRequest("q", InputKind.Confirm, "OK?")));
+        Assert.Empty(await History(merchant,
+            $"terminalId={terminal.TerminalId}&type=terminal.display&type=terminal.event&type=terminal.input_requested"));
     }
 
     [Theory]
@@ -91,7 +96,8 @@ public sealed class TerminalMessagesTests(RelayFixture relay) : IClassFixture<Re
         Assert.Equal(responseText, done["result"]!.Str("responseText"));
         var answer = Assert.Single(await History(merchant, "type=terminal.input_answered"));
         Assert.Equal(answered.Str("value"), answer["data"]!.Str("value"));
-        await merchant.Http.PostJson($"/api/v1/transactions/{id}/inputs/signature", new { value = "yes" }).ExpectProblem(409, "input-answered");
+        await merchant.Http.PostJson($"/api/v1/transactions/{id}/inputs/signature", new { value = "yes" })
+            .ExpectProblem(409, "input-answered");
     }
 
     [Fact]
@@ -107,7 +113,8 @@ public sealed class TerminalMessagesTests(RelayFixture relay) : IClassFixture<Re
 
         Assert.Equal("declined", done.Str("status"));
         Assert.Equal("Signature not confirmed", done["result"]!.Str("responseText"));
-        await merchant.Http.PostJson($"/api/v1/transactions/{id}/inputs/signature", new { value = "yes" }).ExpectProblem(409, "input-expired");
+        await merchant.Http.PostJson($"/api/v1/transactions/{id}/inputs/signature", new { value = "yes" })
+            .ExpectProblem(409, "input-expired");
     }
 
     [Fact]
@@ -120,14 +127,16 @@ public sealed class TerminalMessagesTests(RelayFixture relay) : IClassFixture<Re
         var id = (await merchant.PurchaseAsync("till-1", 1250).Expect(201)).Str("id");
         await terminal.AcceptNextAsync();
         await terminal.Client.RequestInputAsync(id, new InputRequest("tip", InputKind.Text, "Tip amount?", 120));
-        await terminal.Client.RequestInputAsync(id, new InputRequest("tip", InputKind.Text, "Tip amount?", 120)); // a resend is the same question
+        await terminal.Client.RequestInputAsync(id,
+            new InputRequest("tip", InputKind.Text, "Tip amount?", 120)); // a resend is the same question
         Assert.Single(await History(merchant, "type=terminal.input_requested"));
 
         await merchant.Http.PostJson($"/api/v1/transactions/{id}/inputs/nope", new { value = "5" }).ExpectProblem(404, "not-found");
         await stranger.Http.PostJson($"/api/v1/transactions/{id}/inputs/tip", new { value = "5" }).ExpectProblem(404, "not-found");
         await merchant.Http.PostJson($"/api/v1/transactions/{id}/inputs/tip", new { value = "" }).ExpectProblem(400, "validation-failed");
         await merchant.Http.PostJson($"/api/v1/transactions/{id}/inputs/tip", new { }).ExpectProblem(400, "validation-failed");
-        await merchant.Http.PostJson($"/api/v1/transactions/{id}/inputs/tip", new { value = new string('9', 501) }).ExpectProblem(400, "validation-failed");
+        await merchant.Http.PostJson($"/api/v1/transactions/{id}/inputs/tip", new { value = new string('9', 501) })
+            .ExpectProblem(400, "validation-failed");
         await merchant.Http.PostRaw($"/api/v1/transactions/{id}/inputs/tip", "{\"value\":").ExpectProblem(400, "validation-failed");
 
         var received = new TaskCompletionSource<InputResponse>();
@@ -157,14 +166,16 @@ public sealed class TerminalMessagesTests(RelayFixture relay) : IClassFixture<Re
         JsonNode? question = null;
         await Scenario.Eventually(async () =>
         {
-            question = (await History(merchant, "type=terminal.input_requested")).FirstOrDefault(e => e.Str("transactionId") == transactionId);
+            question = (await History(merchant, "type=terminal.input_requested"))
+                .FirstOrDefault(e => e.Str("transactionId") == transactionId);
             return question is not null;
         }, "the terminal asked its question");
         return question!;
     }
 
     private static async Task<List<JsonNode>> History(Merchant merchant, string query) =>
-        (await merchant.Http.GetAsync($"/api/v1/events?after=0&limit=200&{query}").Expect(200))["items"]!.AsArray().Select(e => e!).ToList();
+        (await merchant.Http.GetAsync($"/api/v1/events?after=0&limit=200&{query}").Expect(200))["items"]!.AsArray()
+            .Select(e => e!).ToList();
 
     private static string Describe(JsonNode e) => e.Str("type") switch
     {

@@ -41,7 +41,8 @@ public sealed class TerminalPresenceTests(RelayFixture relay) : IClassFixture<Re
         foreach (var terminal in first)
         {
             var events = await merchant.Http.GetAsync($"/api/v1/events?after=0&terminalId={terminal.TerminalId}").Expect(200);
-            Assert.Equal(["terminal.online", "terminal.offline", "terminal.online"], events["items"]!.AsArray().Select(e => e!.Str("type")));
+            Assert.Equal(["terminal.online", "terminal.offline", "terminal.online"],
+                events["items"]!.AsArray().Select(e => e!.Str("type")));
         }
 
         Assert.Equal(first.Select(t => t.TerminalId).Order(), (await OnlineAsync(merchant)).Order());

@@ -28,7 +28,8 @@ public sealed class TerminalRemovalTests(RelayFixture relay) : IClassFixture<Rel
         Assert.Empty((await merchant.Http.GetAsync($"/api/v1/pairings?terminalId={terminal.TerminalId}").Expect(200))["items"]!.AsArray());
         await Scenario.Eventually(() => Task.FromResult(!terminal.Client.IsConnected), "the removed terminal's connection is closed");
         Assert.False(await relay.HubAcceptsAsync(terminal.DeviceToken), "the hub still accepts the removed terminal's token");
-        Assert.False(await relay.SdkConnectsWithinAsync(terminal.DeviceToken, TimeSpan.FromSeconds(2)), "the removed terminal connected again");
+        Assert.False(await relay.SdkConnectsWithinAsync(terminal.DeviceToken, TimeSpan.FromSeconds(2)),
+            "the removed terminal connected again");
         await merchant.PurchaseAsync("till-1", 1000).ExpectProblem(404, "register-not-paired");
     }
 
@@ -63,7 +64,8 @@ public sealed class TerminalRemovalTests(RelayFixture relay) : IClassFixture<Rel
         Assert.True(await relay.HubAcceptsAsync(terminal.DeviceToken), "the refused removal revoked the token");
 
         // The device is still the terminal: its result is taken, and then the removal goes through.
-        var ack = await terminal.Client.CompleteTransactionAsync(new TerminalResult(id, TransactionOutcome.Approved) { ResponseCode = "00" });
+        var ack = await terminal.Client.CompleteTransactionAsync(
+            new TerminalResult(id, TransactionOutcome.Approved) { ResponseCode = "00" });
         Assert.True(ack.Accepted);
         Assert.Equal("approved", (await merchant.GetTransactionAsync(id)).Str("status"));
         await merchant.Http.DeleteAsync($"/api/v1/terminals/{terminal.TerminalId}").Expect(204);

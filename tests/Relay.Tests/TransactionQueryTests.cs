@@ -77,7 +77,8 @@ public sealed class TransactionQueryTests(RelayFixture relay) : IClassFixture<Re
         string? cursor = null;
         do
         {
-            var page = await merchant.Http.GetAsync("/api/v1/transactions?limit=2" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))).Expect(200);
+            var page = await merchant.Http.GetAsync("/api/v1/transactions?limit=2"
+                + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))).Expect(200);
             var items = page["items"]!.AsArray();
             Assert.InRange(items.Count, 1, 2);
             seen.AddRange(items.Select(t => t!.Str("id")));

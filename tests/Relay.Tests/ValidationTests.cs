@@ -67,7 +67,8 @@ public sealed class ValidationTests(RelayFixture relay) : IClassFixture<RelayFix
         var merchant = await relay.NewMerchantAsync();
         var body = new JsonObject
         {
-            ["registerId"] = "till-1", ["type"] = "purchase", ["amount"] = 100, ["currency"] = "NZD", ["reference"] = new string('x', 2 * 1024 * 1024),
+            ["registerId"] = "till-1", ["type"] = "purchase", ["amount"] = 100, ["currency"] = "NZD",
+            ["reference"] = new string('x', 2 * 1024 * 1024),
         }.ToJsonString();
 
         var response = await merchant.Http.PostRaw(Transactions, body, Guid.NewGuid().ToString());
@@ -84,7 +85,8 @@ public sealed class ValidationTests(RelayFixture relay) : IClassFixture<RelayFix
         var merchant = await relay.NewMerchantAsync();
         var request = new HttpRequestMessage(HttpMethod.Post, Transactions)
         {
-            Content = new StringContent("""{"registerId":"till-1","type":"purchase","amount":100,"currency":"NZD"}""", Encoding.UTF8, "text/plain"),
+            Content = new StringContent(
+                """{"registerId":"till-1","type":"purchase","amount":100,"currency":"NZD"}""", Encoding.UTF8, "text/plain"),
         };
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
 
@@ -105,9 +107,10 @@ public sealed class ValidationTests(RelayFixture relay) : IClassFixture<RelayFix
 
         foreach (var original in new[] { Guid.NewGuid().ToString(), othersId })
         {
-            await merchant.Http.PostJson(Transactions, new { registerId = "till-1", type = "void", originalTransactionId = original }, Guid.NewGuid().ToString())
-                .ExpectValidationFailed("originalTransactionId");
-            await merchant.Http.PostJson(Transactions, new { registerId = "till-1", type = "capture", amount = 100, currency = "NZD", originalTransactionId = original },
+            await merchant.Http.PostJson(Transactions, new { registerId = "till-1", type = "void", originalTransactionId = original },
+                Guid.NewGuid().ToString()).ExpectValidationFailed("originalTransactionId");
+            await merchant.Http.PostJson(Transactions,
+                new { registerId = "till-1", type = "capture", amount = 100, currency = "NZD", originalTransactionId = original },
                 Guid.NewGuid().ToString()).ExpectValidationFailed("originalTransactionId");
         }
 
@@ -126,13 +129,15 @@ public sealed class ValidationTests(RelayFixture relay) : IClassFixture<RelayFix
         await merchant.Http.PostJson(Transactions, new { registerId = "till-1", type = "purchase", amount = -1, currency = "NZD" }, key)
             .ExpectValidationFailed("amount");
         // Refused later, after the service already looked the key and the register up.
-        await merchant.Http.PostJson(Transactions, new { registerId = "till-1", type = "void", originalTransactionId = Guid.NewGuid() }, key)
+        await merchant.Http.PostJson(Transactions,
+                new { registerId = "till-1", type = "void", originalTransactionId = Guid.NewGuid() }, key)
             .ExpectValidationFailed("originalTransactionId");
         await merchant.Http.PostJson(Transactions, new { registerId = "till-9", type = "purchase", amount = 100, currency = "NZD" }, key)
             .ExpectProblem(404, "register-not-paired");
         Assert.Empty(await merchant.Http.ListIds(Transactions));
 
-        var created = await merchant.Http.PostJson(Transactions, new { registerId = "till-1", type = "purchase", amount = 100, currency = "NZD" }, key).Expect(201);
+        var created = await merchant.Http.PostJson(Transactions,
+            new { registerId = "till-1", type = "purchase", amount = 100, currency = "NZD" }, key).Expect(201);
 
         Assert.Equal([created.Str("id")], await merchant.Http.ListIds(Transactions));
         Assert.Equal(created.Str("id"), (await terminal.NextStart()).Id);
@@ -146,7 +151,8 @@ public sealed class ValidationTests(RelayFixture relay) : IClassFixture<RelayFix
         await using var terminal = await relay.NewTerminalAsync(merchant, simulate: false);
         await merchant.PairAsync(terminal, "till-1");
 
-        var logon = await merchant.Http.PostJson(Transactions, new { registerId = "till-1", type = "logon" }, Guid.NewGuid().ToString()).Expect(201);
+        var logon = await merchant.Http.PostJson(Transactions, new { registerId = "till-1", type = "logon" }, Guid.NewGuid().ToString())
+            .Expect(201);
 
         Assert.Equal("logon", logon.Str("type"));
         Assert.Null(logon["amount"]);
@@ -199,7 +205,8 @@ public sealed class ValidationTests(RelayFixture relay) : IClassFixture<RelayFix
     // PostgreSQL text cannot hold U+0000: a NUL that reaches a query is a database error, which must not become a 500.
     [Theory]
     [InlineData("/api/v1/transactions", "{'registerId':'till\\u00001','type':'purchase','amount':100,'currency':'NZD'}", "registerId")]
-    [InlineData("/api/v1/transactions", "{'registerId':'till-1','type':'purchase','amount':100,'currency':'NZD','reference':'a\\u0000b'}", "reference")]
+    [InlineData("/api/v1/transactions",
+        "{'registerId':'till-1','type':'purchase','amount':100,'currency':'NZD','reference':'a\\u0000b'}", "reference")]
     [InlineData("/api/v1/terminals", "{'label':'a\\u0000b'}", "label")]
     public async Task NulCharacterInATextFieldIsAValidationError(string url, string body, string field)
     {
@@ -217,7 +224,8 @@ public sealed class ValidationTests(RelayFixture relay) : IClassFixture<RelayFix
         await using var terminal = await relay.NewTerminalAsync(merchant, simulate: false);
         var code = await terminal.Client.RequestPairingCodeAsync();
 
-        await merchant.Http.PostRaw("/api/v1/pairings", $$"""{"pairingCode":"{{code.Code}}","registerId":"till\u00001"}""").ExpectValidationFailed("registerId");
+        await merchant.Http.PostRaw("/api/v1/pairings", $$"""{"pairingCode":"{{code.Code}}","registerId":"till\u00001"}""")
+            .ExpectValidationFailed("registerId");
     }
 
     [Fact]
@@ -249,7 +257,8 @@ public sealed class ValidationTests(RelayFixture relay) : IClassFixture<RelayFix
         await merchant.PairAsync(terminal, "till-1");
 
         var response = await merchant.Http.PostRaw(Transactions,
-            """{"registerId":"till-1","type":"purchase","amount":100,"currency":"NZD","reference":"a\ud800b"}""", Guid.NewGuid().ToString());
+            """{"registerId":"till-1","type":"purchase","amount":100,"currency":"NZD","reference":"a\ud800b"}""",
+            Guid.NewGuid().ToString());
 
         var body = await response.Content.ReadAsStringAsync();
         Assert.True((int)response.StatusCode is 201 or 400, $"{(int)response.StatusCode}: {body}");

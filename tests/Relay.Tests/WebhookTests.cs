@@ -39,7 +39,8 @@ public sealed class WebhookTests(WebhookTests.Fixture relay) : IClassFixture<Web
         var id = (await merchant.PurchaseAsync("till-1", 1250, wait: 30).Expect(201)).Str("id");
 
         var hooks = await ReceivedAsync("/payments", 4);
-        Assert.All(hooks, h => Assert.True(StandardWebhooks.Verify(endpoint.Str("secret"), h, DateTimeOffset.UtcNow), $"signature does not verify: {h}"));
+        Assert.All(hooks, h => Assert.True(StandardWebhooks.Verify(endpoint.Str("secret"), h, DateTimeOffset.UtcNow),
+            $"signature does not verify: {h}"));
         var events = hooks.Select(h => JsonNode.Parse(h.Body)!).OrderBy(e => (long)e["id"]!).ToList();
         Assert.All(events, e => Assert.Equal("transaction.updated", e.Str("type")));
         Assert.All(events, e => Assert.Equal(id, e.Str("transactionId")));
@@ -48,7 +49,8 @@ public sealed class WebhookTests(WebhookTests.Fixture relay) : IClassFixture<Web
         // The body is the event exactly as the history serves it.
         var history = (await merchant.Http.GetAsync("/api/v1/events?type=transaction.updated").Expect(200))["items"]!.AsArray();
         Assert.True(JsonNode.DeepEquals(history[^1], events[^1]));
-        Assert.False(StandardWebhooks.Verify("whsec_" + Convert.ToBase64String(new byte[32]), hooks[0], DateTimeOffset.UtcNow), "any key verifies");
+        Assert.False(StandardWebhooks.Verify("whsec_" + Convert.ToBase64String(new byte[32]), hooks[0], DateTimeOffset.UtcNow),
+            "any key verifies");
     }
 
     [Fact]
@@ -69,7 +71,8 @@ public sealed class WebhookTests(WebhookTests.Fixture relay) : IClassFixture<Web
         JsonNode delivery = null!;
         await Scenario.Eventually(async () =>
         {
-            delivery = (await merchant.Http.GetAsync($"/api/v1/webhook-endpoints/{endpoint.Str("id")}/deliveries").Expect(200))["items"]![0]!;
+            delivery = (await merchant.Http.GetAsync($"/api/v1/webhook-endpoints/{endpoint.Str("id")}/deliveries")
+                .Expect(200))["items"]![0]!;
             return delivery.Str("status") == "succeeded";
         }, "the delivery is recorded as succeeded");
         Assert.Equal(hooks[0].Id, delivery.Str("id"));
@@ -90,7 +93,8 @@ public sealed class WebhookTests(WebhookTests.Fixture relay) : IClassFixture<Web
         await ReceivedAsync("/gone", 1);
 
         await Scenario.Eventually(async () =>
-            !(bool)(await merchant.Http.GetAsync($"/api/v1/webhook-endpoints/{endpoint.Str("id")}").Expect(200))["enabled"]!, "the endpoint is disabled");
+            !(bool)(await merchant.Http.GetAsync($"/api/v1/webhook-endpoints/{endpoint.Str("id")}").Expect(200))["enabled"]!,
+            "the endpoint is disabled");
         await using var second = await relay.NewTerminalAsync(merchant, simulate: false);
         await Task.Delay(500); // time for a delivery that should not happen
         Assert.Single(_receiver.At("/gone"));
@@ -125,7 +129,8 @@ public sealed class WebhookTests(WebhookTests.Fixture relay) : IClassFixture<Web
         await merchant.PairAsync(terminal, "till-1");
 
         var id = (await merchant.Http.PostJson("/api/v1/transactions",
-            new { registerId = "till-1", type = "purchase", amount = 1250, currency = "NZD", callbackUrl = _receiver.BaseUrl + "/callback" },
+            new { registerId = "till-1", type = "purchase", amount = 1250, currency = "NZD",
+                callbackUrl = _receiver.BaseUrl + "/callback" },
             Guid.NewGuid().ToString(), wait: 30).Expect(201)).Str("id");
 
         var hooks = await ReceivedAsync("/callback", 4);
@@ -135,7 +140,8 @@ public sealed class WebhookTests(WebhookTests.Fixture relay) : IClassFixture<Web
         var rotated = (await merchant.Http.PostAsync("/api/v1/callback-secret/rotate", null).Expect(200)).Str("secret");
         Assert.NotEqual(secret, rotated);
         await merchant.Http.PostJson("/api/v1/transactions",
-            new { registerId = "till-1", type = "purchase", amount = 1300, currency = "NZD", callbackUrl = _receiver.BaseUrl + "/callback" },
+            new { registerId = "till-1", type = "purchase", amount = 1300, currency = "NZD",
+                callbackUrl = _receiver.BaseUrl + "/callback" },
             Guid.NewGuid().ToString(), wait: 30).Expect(201);
         var next = (await ReceivedAsync("/callback", 8)).Skip(4).ToList();
         Assert.All(next, h => Assert.True(StandardWebhooks.Verify(rotated, h, DateTimeOffset.UtcNow)));
@@ -152,7 +158,8 @@ public sealed class WebhookTests(WebhookTests.Fixture relay) : IClassFixture<Web
 
         Assert.Equal(0, RunVerifier(endpoint.Str("secret"), hook, out var output));
         Assert.Equal($"verified {JsonNode.Parse(hook.Body)!["id"]} terminal.online", output.Trim());
-        Assert.Equal(1, RunVerifier(endpoint.Str("secret"), hook with { Body = hook.Body.Replace("terminal.online", "terminal.offline") }, out _));
+        Assert.Equal(1, RunVerifier(endpoint.Str("secret"),
+            hook with { Body = hook.Body.Replace("terminal.online", "terminal.offline") }, out _));
     }
 
     [Fact]
@@ -160,9 +167,12 @@ public sealed class WebhookTests(WebhookTests.Fixture relay) : IClassFixture<Web
     {
         var merchant = await relay.NewMerchantAsync();
         var stranger = await relay.NewMerchantAsync();
-        await merchant.Http.PostJson("/api/v1/webhook-endpoints", new { url = "ftp://example.com/x" }).ExpectProblem(400, "validation-failed");
-        await merchant.Http.PostJson("/api/v1/webhook-endpoints", new { events = new[] { "transaction.updated" } }).ExpectProblem(400, "validation-failed");
-        var problem = await merchant.Http.PostJson("/api/v1/webhook-endpoints", new { url = _receiver.BaseUrl + "/x", events = new[] { "transaction.exploded" } })
+        await merchant.Http.PostJson("/api/v1/webhook-endpoints", new { url = "ftp://example.com/x" })
+            .ExpectProblem(400, "validation-failed");
+        await merchant.Http.PostJson("/api/v1/webhook-endpoints", new { events = new[] { "transaction.updated" } })
+            .ExpectProblem(400, "validation-failed");
+        var problem = await merchant.Http.PostJson("/api/v1/webhook-endpoints",
+                new { url = _receiver.BaseUrl + "/x", events = new[] { "transaction.exploded" } })
             .ExpectProblem(400, "validation-failed");
         Assert.NotNull(problem["errors"]!["events"]);
 
@@ -188,7 +198,8 @@ public sealed class WebhookTests(WebhookTests.Fixture relay) : IClassFixture<Web
 
     private async Task<IReadOnlyList<ReceivedWebhook>> ReceivedAsync(string path, int count)
     {
-        await Scenario.Eventually(() => Task.FromResult(_receiver.At(path).Count >= count), $"{count} deliveries reached {path}", seconds: 20);
+        await Scenario.Eventually(() => Task.FromResult(_receiver.At(path).Count >= count), $"{count} deliveries reached {path}",
+            seconds: 20);
         return _receiver.At(path);
     }
 
@@ -197,13 +208,17 @@ public sealed class WebhookTests(WebhookTests.Fixture relay) : IClassFixture<Web
         var file = Path.GetTempFileName();
         File.WriteAllText(file, new JsonObject
         {
-            ["headers"] = new JsonObject { ["webhook-id"] = hook.Id, ["webhook-timestamp"] = hook.Timestamp, ["webhook-signature"] = hook.Signature },
+            ["headers"] = new JsonObject
+            {
+                ["webhook-id"] = hook.Id, ["webhook-timestamp"] = hook.Timestamp, ["webhook-signature"] = hook.Signature
+            },
             ["body"] = hook.Body,
         }.ToJsonString());
         try
         {
             var library = Path.Combine(NodeTerminal.InteropDirectory, "node_modules", "standardwebhooks", "package.json");
-            Assert.True(File.Exists(library), "run `npm ci --prefix tests/interop` (scripts/test.sh does) for the Standard Webhooks library");
+            Assert.True(File.Exists(library),
+                "run `npm ci --prefix tests/interop` (scripts/test.sh does) for the Standard Webhooks library");
             var info = new ProcessStartInfo("node", [Path.Combine(NodeTerminal.InteropDirectory, "verify-webhook.mjs"), secret, file])
             {
                 RedirectStandardOutput = true, WorkingDirectory = NodeTerminal.InteropDirectory,

@@ -31,7 +31,8 @@ public sealed partial class ApiFuzzTests(KestrelRelayFixture relay, ITestOutputH
         var sent = 0;
         var statuses = new ConcurrentDictionary<int, int>();
 
-        await Parallel.ForEachAsync(operations.Select((op, index) => (op, index)), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (item, _) =>
+        await Parallel.ForEachAsync(operations.Select((op, index) => (op, index)),
+            new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (item, _) =>
         {
             using var http = relay.Client();
             for (var i = 0; i < RequestsPerOperation; i++)
@@ -50,7 +51,8 @@ public sealed partial class ApiFuzzTests(KestrelRelayFixture relay, ITestOutputH
         var fiveHundreds = statuses.Where(s => s.Key >= 500).Sum(s => s.Value);
         output.WriteLine($"{sent} requests over {operations.Count} operations; {fiveHundreds} answered 5xx; by status: "
             + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}")));
-        Assert.True(failures.IsEmpty, $"{failures.Count} of {sent} answers broke the rules, such as:\n" + string.Join("\n", failures.Take(15)));
+        Assert.True(failures.IsEmpty,
+            $"{failures.Count} of {sent} answers broke the rules, such as:\n" + string.Join("\n", failures.Take(15)));
     }
 
     private static async Task<int> SendAsync(
@@ -90,7 +92,8 @@ public sealed partial class ApiFuzzTests(KestrelRelayFixture relay, ITestOutputH
             {
                 failures.Enqueue($"{what}: {status} {Truncated(body)}");
             }
-            else if (status >= 400 && (mediaType != "application/problem+json" || !HasCode(body)) && !RefusedByKestrel(request, status, body))
+            else if (status >= 400 && (mediaType != "application/problem+json" || !HasCode(body))
+                && !RefusedByKestrel(request, status, body))
             {
                 failures.Enqueue($"{what}: {status} as {mediaType ?? "no content type"} without a code: {Truncated(body)}");
             }
@@ -121,7 +124,8 @@ public sealed partial class ApiFuzzTests(KestrelRelayFixture relay, ITestOutputH
     }
 
     // A stack frame, an exception or framework type, or SQL text.
-    [GeneratedRegex(@"\bat [A-Z][\w.]+\(|Exception\b|\bSystem\.[A-Z]|Npgsql|Microsoft\.[A-Z]|\bSELECT\b|\bINSERT INTO\b|\bUPDATE \w+ SET\b|\bWHERE\b")]
+    [GeneratedRegex(@"\bat [A-Z][\w.]+\(|Exception\b|\bSystem\.[A-Z]|Npgsql|Microsoft\.[A-Z]|" +
+        @"\bSELECT\b|\bINSERT INTO\b|\bUPDATE \w+ SET\b|\bWHERE\b")]
     private static partial Regex Leak();
 
     private static string Truncated(string body) => body.Length > 300 ? body[..300] + "…" : body;

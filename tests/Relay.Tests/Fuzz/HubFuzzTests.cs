@@ -78,7 +78,8 @@ public sealed class HubFuzzTests(RelayFixture relay, ITestOutputHelper output) :
             }
         }
 
-        output.WriteLine($"{answered + refused + failures.Count} hub calls: {answered} answered, {refused} refused with a HubException, {failures.Count} failed");
+        output.WriteLine($"{answered + refused + failures.Count} hub calls: {answered} answered, " +
+            $"{refused} refused with a HubException, {failures.Count} failed");
         Assert.True(failures.Count == 0, string.Join("\n", failures));
 
         // Still usable, and nothing moved: the other terminal's payment is as it left it, this terminal's is still pending.

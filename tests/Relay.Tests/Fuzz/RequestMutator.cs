@@ -14,7 +14,10 @@ public sealed record FuzzWorld(string AccountKey, string AdminKey, string Revoke
 public sealed class RequestMutator(OpenApiOperations api, FuzzWorld world)
 {
     private static readonly string[] Accepts =
-        ["application/json", "text/event-stream", "text/html", "application/xml", "*/*", "text/plain", "application/problem+json", "garbage/;;;", ""];
+    [
+        "application/json", "text/event-stream", "text/html", "application/xml", "*/*", "text/plain", "application/problem+json",
+        "garbage/;;;", ""
+    ];
 
     private static readonly string?[] ContentTypes =
     [
@@ -37,7 +40,10 @@ public sealed class RequestMutator(OpenApiOperations api, FuzzWorld world)
     ];
 
     private static readonly string[] BadNumbers =
-        ["-1", "0", "1.5", "-0", "1e308", "1e400", "9223372036854775807", "9223372036854775808", "-9223372036854775809", "99999999999999999999", "NaN", "0x10"];
+    [
+        "-1", "0", "1.5", "-0", "1e308", "1e400", "9223372036854775807", "9223372036854775808", "-9223372036854775809",
+        "99999999999999999999", "NaN", "0x10"
+    ];
 
     public (HttpRequestMessage Request, string Description) Build(Operation op, Random random)
     {
@@ -102,7 +108,10 @@ public sealed class RequestMutator(OpenApiOperations api, FuzzWorld world)
                 {
                     0 => null, 1 => "", 2 => new string('k', 300), 3 => "k\tey", 4 => "%00", _ => Guid.NewGuid().ToString(),
                 },
-                "Prefer" => random.Next(6) switch { 0 => "wait=0", 1 => "wait=abc", 2 => "wait=-5", 3 => "wait", 4 => "respond-async, wait=0", _ => null },
+                "Prefer" => random.Next(6) switch
+                {
+                    0 => "wait=0", 1 => "wait=abc", 2 => "wait=-5", 3 => "wait", 4 => "respond-async, wait=0", _ => null
+                },
                 _ => Pick(random, BadStrings),
             };
             if (value is not null)
@@ -197,12 +206,14 @@ public sealed class RequestMutator(OpenApiOperations api, FuzzWorld world)
                 byte[] invalid = random.Next(3) switch { 0 => [0xC3, 0x28], 1 => [0xFF, 0xFE], _ => [0xED, 0xA0, 0x80] };
                 return ([.. bytes[..at], .. invalid, .. bytes[(at + 4)..]], $"invalid UTF-8 in {target}");
             case 10:
-                var raw = Pick(random, new[] { "{", "", "null", "[]", "123", "\"str\"", "{\"a\":", "{'single':'quotes'}", "\u0000", "true" });
+                var raw = Pick(random,
+                    new[] { "{", "", "null", "[]", "123", "\"str\"", "{\"a\":", "{'single':'quotes'}", "\u0000", "true" });
                 return (Encoding.UTF8.GetBytes(raw), $"raw {Shown(raw)}");
             case 11:
                 var duplicated = Member();
                 var once = sample.ToJsonString();
-                return (Encoding.UTF8.GetBytes(once.TrimEnd('}') + (once.Length > 2 ? "," : "") + $"\"{duplicated}\":\"again\"}}"), $"{duplicated} twice");
+                return (Encoding.UTF8.GetBytes(once.TrimEnd('}') + (once.Length > 2 ? "," : "") + $"\"{duplicated}\":\"again\"}}"),
+                    $"{duplicated} twice");
             case 12:
                 return (Encoding.UTF8.GetBytes("{\"x\":\"" + new string('y', 900_000) + "\"}"), "900 KB");
             case 13:
@@ -219,5 +230,7 @@ public sealed class RequestMutator(OpenApiOperations api, FuzzWorld world)
     private static T Pick<T>(Random random, IReadOnlyList<T> values) => values[random.Next(values.Count)];
 
     private static string Shown(string value) =>
-        value.Length > 40 ? $"<{value.Length} chars>" : "'" + string.Concat(value.Select(c => c < ' ' || c > '~' ? $"\\u{(int)c:x4}" : c.ToString())) + "'";
+        value.Length > 40
+            ? $"<{value.Length} chars>"
+            : "'" + string.Concat(value.Select(c => c < ' ' || c > '~' ? $"\\u{(int)c:x4}" : c.ToString())) + "'";
 }

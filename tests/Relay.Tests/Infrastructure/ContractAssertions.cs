@@ -3,7 +3,8 @@ using Relay.Terminal;
 
 namespace Relay.Tests.Infrastructure;
 
-/// <summary>Assertions on the error contract and small drivers shared by the idempotency, validation, authentication and isolation tests.</summary>
+/// <summary>Assertions on the error contract and small drivers shared by the idempotency, validation, authentication
+/// and isolation tests.</summary>
 public static class ContractAssertions
 {
     /// <summary>Asserts 400 <c>validation-failed</c> whose <c>errors</c> names <paramref name="field"/>; returns the problem.</summary>

@@ -5,7 +5,8 @@ namespace Relay.Tests.Infrastructure;
 /// <summary>A terminal that was activated and paired, then went away: what it needs to come back.</summary>
 public sealed record OfflineTerminal(string TerminalId, string DeviceToken);
 
-/// <summary>Steps the delivery, cancel, result and restart tests share: offline terminals, presence, cancels, a terminal driven by hand.</summary>
+/// <summary>Steps the delivery, cancel, result and restart tests share: offline terminals, presence, cancels,
+/// a terminal driven by hand.</summary>
 public static class DeliveryScript
 {
     /// <summary>Creates, activates and pairs a terminal, then disconnects it and waits until the relay sees it offline.</summary>
@@ -30,7 +31,8 @@ public static class DeliveryScript
     public static Task<HttpResponseMessage> PostCancelAsync(this Merchant merchant, string transactionId) =>
         merchant.Http.PostAsync($"/api/v1/transactions/{transactionId}/cancel", null);
 
-    /// <summary>The merchant's client for the relay that runs now (after <see cref="RelayFixture.RestartAsync"/> the old one points at a stopped host).</summary>
+    /// <summary>The merchant's client for the relay that runs now (after <see cref="RelayFixture.RestartAsync"/> the old one points
+    /// at a stopped host).</summary>
     public static Merchant OnCurrentRelay(this Merchant merchant, RelayFixture relay) =>
         merchant with { Http = relay.Factory.CreateClient().WithKey(merchant.ApiKey) };
 

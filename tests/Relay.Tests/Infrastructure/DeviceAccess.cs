@@ -3,7 +3,8 @@ using Relay.Terminal;
 
 namespace Relay.Tests.Infrastructure;
 
-/// <summary>A device's credentials as the relay sees them: activation over plain HTTP, and whether a device token still gets onto the hub.</summary>
+/// <summary>A device's credentials as the relay sees them: activation over plain HTTP, and whether a device token
+/// still gets onto the hub.</summary>
 public static class DeviceAccess
 {
     /// <summary>POST /api/v1/terminal-activations without any account key, as a device sends it.</summary>

@@ -13,7 +13,8 @@ public static class Http
         return client;
     }
 
-    public static Task<HttpResponseMessage> PostJson(this HttpClient client, string url, object body, string? idempotencyKey = null, int? wait = null)
+    public static Task<HttpResponseMessage> PostJson(this HttpClient client, string url, object body, string? idempotencyKey = null,
+        int? wait = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
@@ -23,7 +24,10 @@ public static class Http
 
     public static Task<HttpResponseMessage> PostRaw(this HttpClient client, string url, string body, string? idempotencyKey = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json")
+        };
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
         return client.SendAsync(request);
     }
@@ -60,5 +64,6 @@ public static class Http
         return problem;
     }
 
-    public static string Str(this JsonNode node, string name) => (string?)node[name] ?? throw new InvalidOperationException($"no {name} in {node}");
+    public static string Str(this JsonNode node, string name) =>
+        (string?)node[name] ?? throw new InvalidOperationException($"no {name} in {node}");
 }

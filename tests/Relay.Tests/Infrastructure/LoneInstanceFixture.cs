@@ -1,6 +1,7 @@
 namespace Relay.Tests.Infrastructure;
 
-/// <summary>One relay with fast heartbeats, over its own database: it is alone five seconds after the last sign of another instance.</summary>
+/// <summary>One relay with fast heartbeats, over its own database: it is alone five seconds after the last sign
+/// of another instance.</summary>
 public sealed class LoneInstanceFixture() : RelayFixture(new Dictionary<string, string>
 {
     ["Relay:Cluster:HeartbeatInterval"] = "00:00:00.250",

@@ -21,7 +21,8 @@ public sealed class LowRateLimitFixture() : RelayFixture(new Dictionary<string, 
     /// <summary>A new account's client (with its API key).</summary>
     public async Task<HttpClient> NewMerchantAsync() => (await Scenario.NewMerchantAsync(this)).Http;
 
-    /// <summary>Creates, activates (one activation attempt) and connects a terminal with the SDK, so it can ask for pairing codes.</summary>
+    /// <summary>Creates, activates (one activation attempt) and connects a terminal with the SDK,
+    /// so it can ask for pairing codes.</summary>
     public async Task<RelayTerminalClient> NewTerminalAsync(HttpClient merchant)
     {
         var created = await merchant.PostJson("/api/v1/terminals", new { label = "Till" }).Expect(201);

@@ -27,8 +27,8 @@ public sealed class NodeTerminal : IAsyncDisposable
     {
         var client = Path.Combine(InteropDirectory, "node_modules", "@microsoft", "signalr", "package.json");
         Assert.True(File.Exists(client),
-            $"The interop test needs the SignalR JavaScript client in {InteropDirectory}/node_modules: run `npm ci --prefix tests/interop` " +
-            "(scripts/test.sh does it before the tests).");
+            $"The interop test needs the SignalR JavaScript client in {InteropDirectory}/node_modules: " +
+            "run `npm ci --prefix tests/interop` (scripts/test.sh does it before the tests).");
 
         var info = new ProcessStartInfo("node")
         {

@@ -14,7 +14,8 @@ public static class Scenario
 
     public static async Task<Merchant> NewMerchantAsync(this RelayFixture relay)
     {
-        var account = await relay.Admin().PostJson("/api/v1/accounts", new { name = "Merchant " + Guid.NewGuid().ToString("N")[..6] }).Expect(201);
+        var account = await relay.Admin().PostJson("/api/v1/accounts", new { name = "Merchant " + Guid.NewGuid().ToString("N")[..6] })
+            .Expect(201);
         return new Merchant(relay.Factory.CreateClient().WithKey(account.Str("apiKey")), account.Str("id"), account.Str("apiKey"));
     }
 
@@ -24,16 +25,20 @@ public static class Scenario
         return terminal.Str("activationCode");
     }
 
-    /// <summary>Creates, activates and connects a terminal (with the simulator driving it unless <paramref name="simulate"/> is false).</summary>
-    public static async Task<TestTerminal> NewTerminalAsync(this RelayFixture relay, Merchant merchant, bool simulate = true, TimeSpan? delay = null,
-        TimeSpan? signatureTimeout = null)
+    /// <summary>Creates, activates and connects a terminal (with the simulator driving it unless
+    /// <paramref name="simulate"/> is false).</summary>
+    public static async Task<TestTerminal> NewTerminalAsync(this RelayFixture relay, Merchant merchant, bool simulate = true,
+        TimeSpan? delay = null, TimeSpan? signatureTimeout = null)
     {
         var code = await merchant.NewActivationCodeAsync();
-        var activation = await TerminalActivation.ActivateAsync(relay.Factory.CreateClient(), relay.Factory.Server.BaseAddress, code, "SN-" + Guid.NewGuid().ToString("N")[..8]);
-        return await relay.ConnectAsync(activation.TerminalId, activation.DeviceToken, simulate: simulate, delay: delay, signatureTimeout: signatureTimeout);
+        var activation = await TerminalActivation.ActivateAsync(relay.Factory.CreateClient(), relay.Factory.Server.BaseAddress, code,
+            "SN-" + Guid.NewGuid().ToString("N")[..8]);
+        return await relay.ConnectAsync(activation.TerminalId, activation.DeviceToken, simulate: simulate, delay: delay,
+            signatureTimeout: signatureTimeout);
     }
 
-    /// <summary>Connects a terminal with the SDK; the WebSocket always goes to the relay that runs now, so restarts are seen as reconnects.</summary>
+    /// <summary>Connects a terminal with the SDK; the WebSocket always goes to the relay that runs now,
+    /// so restarts are seen as reconnects.</summary>
     public static async Task<TestTerminal> ConnectAsync(this RelayFixture relay, string terminalId, string deviceToken,
         string? outboxDirectory = null, bool simulate = true, TimeSpan? delay = null, TimeSpan? signatureTimeout = null)
     {
@@ -62,19 +67,24 @@ public static class Scenario
     }
 
     /// <summary>Pairs a register with the terminal the way a cashier does: code from the terminal, typed into the POS.</summary>
-    public static async Task<JsonNode> PairAsync(this Merchant merchant, TestTerminal terminal, string registerId, string? registerName = null)
+    public static async Task<JsonNode> PairAsync(this Merchant merchant, TestTerminal terminal, string registerId,
+        string? registerName = null)
     {
         var code = await terminal.Client.RequestPairingCodeAsync();
-        return await merchant.Http.PostJson("/api/v1/pairings", new { pairingCode = code.Code, registerId, registerName = registerName ?? registerId }).Expect(201);
+        return await merchant.Http.PostJson("/api/v1/pairings",
+            new { pairingCode = code.Code, registerId, registerName = registerName ?? registerId }).Expect(201);
     }
 
-    public static Task<HttpResponseMessage> PurchaseAsync(this Merchant merchant, string registerId, long amount, int? wait = null, string? key = null, int? expiresInSeconds = null) =>
+    public static Task<HttpResponseMessage> PurchaseAsync(this Merchant merchant, string registerId, long amount, int? wait = null,
+        string? key = null, int? expiresInSeconds = null) =>
         merchant.Http.PostJson("/api/v1/transactions",
             new { registerId, type = "purchase", amount, currency = "NZD", expiresInSeconds },
             key ?? Guid.NewGuid().ToString(), wait);
 
     public static async Task<JsonNode> GetTransactionAsync(this Merchant merchant, string id, int? wait = null) =>
-        await (wait is null ? merchant.Http.GetAsync($"/api/v1/transactions/{id}") : merchant.Http.GetWaiting($"/api/v1/transactions/{id}", wait.Value)).Expect(200);
+        await (wait is null
+            ? merchant.Http.GetAsync($"/api/v1/transactions/{id}")
+            : merchant.Http.GetWaiting($"/api/v1/transactions/{id}", wait.Value)).Expect(200);
 
     /// <summary>Polls until the condition holds (state that settles asynchronously, such as presence), failing after the timeout.</summary>
     public static async Task Eventually(Func<Task<bool>> condition, string what, int seconds = 10)

@@ -59,8 +59,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var body = await reader.ReadToEndAsync();
         var path = context.Request.Path.Value ?? "/";
         var status = AnswerAll ?? (_scripts.TryGetValue(path, out var queue) && queue.TryDequeue(out var scripted) ? scripted : 200);
-        _received.Enqueue(new ReceivedWebhook(path, context.Request.Headers["webhook-id"].ToString(), context.Request.Headers["webhook-timestamp"].ToString(),
-            context.Request.Headers["webhook-signature"].ToString(), body, status));
+        _received.Enqueue(new ReceivedWebhook(path, context.Request.Headers["webhook-id"].ToString(),
+            context.Request.Headers["webhook-timestamp"].ToString(), context.Request.Headers["webhook-signature"].ToString(),
+            body, status));
         context.Response.StatusCode = status;
     }
 

@@ -11,7 +11,8 @@ public sealed class HubErrorsTests
     public void OnlyTheDispatchersCopyOfARefusalIsDropped()
     {
         LogEvent Event(string source, Exception exception) => new(DateTimeOffset.UtcNow, LogEventLevel.Error, exception,
-            new MessageTemplateParser().Parse("Failed to invoke hub method"), [new LogEventProperty("SourceContext", new ScalarValue(source))]);
+            new MessageTemplateParser().Parse("Failed to invoke hub method"),
+            [new LogEventProperty("SourceContext", new ScalarValue(source))]);
         const string dispatcher = "Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher";
 
         Assert.True(HubErrors.IsDispatcherCopy(Event(dispatcher, new HubException("outcome is required"))));

@@ -9,7 +9,8 @@ public sealed class SecretsTests
     {
         var code = Secrets.NewActivationCode();
         Assert.Matches("^[2-9A-HJKMNP-TV-Z]{5}-[2-9A-HJKMNP-TV-Z]{5}$", code);
-        Assert.Equal(Secrets.Hash(Secrets.NormalizeCode(code)), Secrets.Hash(Secrets.NormalizeCode(" " + code.ToLowerInvariant().Replace("-", " ") + " ")));
+        Assert.Equal(Secrets.Hash(Secrets.NormalizeCode(code)),
+            Secrets.Hash(Secrets.NormalizeCode(" " + code.ToLowerInvariant().Replace("-", " ") + " ")));
     }
 
     [Fact]

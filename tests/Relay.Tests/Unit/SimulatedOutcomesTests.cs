@@ -6,7 +6,8 @@ namespace Relay.Tests.Unit;
 public sealed class SimulatedOutcomesTests
 {
     private static TerminalTransaction Purchase(long amount) =>
-        new(Guid.NewGuid().ToString(), TransactionType.Purchase, "till-1", DateTimeOffset.UtcNow.AddMinutes(1)) { Amount = amount, Currency = "NZD" };
+        new(Guid.NewGuid().ToString(), TransactionType.Purchase, "till-1", DateTimeOffset.UtcNow.AddMinutes(1))
+            { Amount = amount, Currency = "NZD" };
 
     [Theory]
     [InlineData(1250, TransactionOutcome.Approved, "00")]
