@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # Runs the test suites. The last line of output is always the summary: "tests: N passed, N failed[, N skipped]".
 #   RELAY_TEST_DB       admin connection string to a PostgreSQL where the tests create and drop their databases.
-#                       Unset: a throwaway cluster is started in a temp dir on a free port and deleted afterwards.
+#                       Unset: the tests start one postgres:15 container for the run (Testcontainers) and remove it;
+#                       this script first makes a Docker engine and the image available (scripts/postgres-image.sh:
+#                       an engine already running is used and the image pulled; without one, as root, dockerd is
+#                       installed and started for the run and stopped afterwards; without a registry the image is
+#                       built here once and kept).
 #   RELAY_TEST_RESULTS  directory for the TRX files (kept). Unset: a temp dir, deleted afterwards.
 # Extra arguments go to `dotnet test`, e.g. scripts/test.sh --filter FullyQualifiedName~Pairing
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
-# shellcheck source=scripts/postgres.sh
-source scripts/postgres.sh
+# shellcheck source=scripts/postgres-image.sh
+source scripts/postgres-image.sh
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
-PG_TMP='' RESULTS_TMP=''
+RESULTS_TMP='' TEST_CONTAINERS=0
 # shellcheck disable=SC2317  # called from traps and at the end
 cleanup() {
   set +e
-  if [ -n "$PG_TMP" ]; then pg_stop "$PG_TMP"; rm -rf "$PG_TMP"; PG_TMP=''; fi
+  # The tests remove their container; this is for a test host that crashed or was killed.
+  if [ "$TEST_CONTAINERS" = 1 ]; then docker_remove_run_containers "$RELAY_TEST_RUN"; TEST_CONTAINERS=0; fi
+  docker_engine_down   # only if this script started dockerd
   if [ -n "$RESULTS_TMP" ]; then rm -rf "$RESULTS_TMP"; RESULTS_TMP=''; fi
 }
 trap cleanup EXIT
@@ -27,13 +33,17 @@ summary() {   # the closing line; cleanup first so nothing prints after it
 }
 
 if [ -z "${RELAY_TEST_DB:-}" ]; then
-  PG_TMP=$(mktemp -d)
-  if ! pg_start "$PG_TMP" $((55500 + RANDOM % 1000)) fsync=off synchronous_commit=off full_page_writes=off; then
-    echo "test.sh: could not start a PostgreSQL for the tests (or set RELAY_TEST_DB)." >&2
+  unset RELAY_TEST_DB   # set but empty counts as unset, in the tests too
+  setup_start=$SECONDS
+  if ! docker_engine_up || ! pg_image_ensure postgres:15; then
+    echo "test.sh: could not prepare a Docker engine and the postgres:15 image for the tests' PostgreSQL container" \
+      "(reason above); or set RELAY_TEST_DB to an admin connection string." >&2
     summary 0 1 0; exit 1
   fi
-  export RELAY_TEST_DB="Host=127.0.0.1;Port=$PG_PORT;Username=relay;Database=postgres"
-  echo "test.sh: throwaway PostgreSQL on 127.0.0.1:$PG_PORT (pid $PG_PID)"
+  # The tests label their container with this; cleanup removes it if the test host could not.
+  RELAY_TEST_RUN="test-sh-$$-$(date +%s)"; export RELAY_TEST_RUN
+  TEST_CONTAINERS=1
+  echo "test.sh: Docker engine and postgres:15 ready in $((SECONDS - setup_start)) s; the tests start their PostgreSQL container"
 else
   echo "test.sh: using the PostgreSQL in RELAY_TEST_DB"
 fi

@@ -2,11 +2,13 @@ using Npgsql;
 
 namespace Relay.Tests.Infrastructure;
 
-/// <summary>A database of a test fixture's own (<c>relay_test_&lt;guid&gt;</c>) on the server in RELAY_TEST_DB; the relay creates and migrates it.</summary>
+/// <summary>
+/// A database of a test fixture's own (<c>relay_test_&lt;guid&gt;</c>) on the server of <see cref="TestPostgres"/> (RELAY_TEST_DB,
+/// or the test run's PostgreSQL container); the relay creates and migrates it.
+/// </summary>
 public sealed class TestDatabase
 {
-    private readonly string _adminConnectionString = Environment.GetEnvironmentVariable("RELAY_TEST_DB")
-        ?? throw new InvalidOperationException("RELAY_TEST_DB is not set: run the tests with scripts/test.sh, which starts a throwaway PostgreSQL.");
+    private readonly string _adminConnectionString = TestPostgres.AdminConnectionString;
 
     private readonly string _name = "relay_test_" + Guid.NewGuid().ToString("N");
 
