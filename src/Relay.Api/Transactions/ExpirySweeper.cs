@@ -7,7 +7,8 @@ namespace Relay.Api.Transactions;
 /// Ends transactions that no terminal received by their deadline (only those: an acknowledged transaction is only ever
 /// ended by its terminal).
 /// </summary>
-public sealed class ExpirySweeper(IServiceScopeFactory scopes, TimeProvider clock, IOptions<RelayOptions> options, ILogger<ExpirySweeper> logger)
+public sealed class ExpirySweeper(
+    IServiceScopeFactory scopes, TimeProvider clock, IOptions<RelayOptions> options, ILogger<ExpirySweeper> logger)
     : PeriodicWork(clock, logger)
 {
     protected override TimeSpan Interval => options.Value.SweepInterval;

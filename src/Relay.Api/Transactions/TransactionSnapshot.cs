@@ -11,7 +11,7 @@ namespace Relay.Api.Transactions;
 /// </summary>
 /// <remarks>
 /// The row travels as PostgreSQL's JSON of it (<c>json_build_object('transaction', t, …)</c>), its members named as the
-/// columns are, and a new transaction goes in the same way (<see cref="RowJson"/>): a new column needs no reader and no SQL.
+/// columns are: a new column needs no reader and no event SQL (only the create statement lists the columns it inserts).
 /// </remarks>
 public sealed record TransactionSnapshot(Transaction Transaction, bool TerminalOnline)
 {
@@ -31,9 +31,6 @@ public sealed record TransactionSnapshot(Transaction Transaction, bool TerminalO
     public TransactionResponse ToResponse() => Transaction.ToResponse(TerminalOnline);
 
     public static TransactionSnapshot Parse(string json) => JsonSerializer.Deserialize<TransactionSnapshot>(json, Columns)!;
-
-    /// <summary>The row of a new transaction, for <c>jsonb_populate_record(NULL::transactions, …)</c>.</summary>
-    public static string RowJson(Transaction transaction) => JsonSerializer.Serialize(transaction, Columns);
 
     /// <summary>The jsonb columns hold the wire format (<see cref="Data.JsonColumnConverter{T}"/>), camelCase inside a snake_case
     /// row.</summary>

@@ -14,12 +14,13 @@ namespace Relay.Api.Webhooks;
 /// runs out: at least once, always with the same webhook-id, so receivers dedupe.
 /// </summary>
 public sealed class WebhookDispatcher(
-    IServiceScopeFactory scopes, IHttpClientFactory clients, TimeProvider clock, IOptions<RelayOptions> options, ILogger<WebhookDispatcher> logger)
+    IServiceScopeFactory scopes, IHttpClientFactory clients, TimeProvider clock, IOptions<RelayOptions> options,
+    ILogger<WebhookDispatcher> logger)
     : BackgroundService
 {
     private const int Batch = 32;
 
-    /// <summary>The webhook client (<see cref="WebhooksApi.AddWebhooks"/>): every connection checked by <see cref="WebhookUrls"/>.</summary>
+    /// <summary>The webhook client (<see cref="WebhooksApi.AddWebhooks"/>): each connection checked by <see cref="WebhookUrls"/>.</summary>
     public const string HttpClientName = "webhooks";
     private WebhookOptions Options => options.Value.Webhooks;
 
