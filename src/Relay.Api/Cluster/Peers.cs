@@ -7,8 +7,7 @@ namespace Relay.Api.Cluster;
 /// finished transaction (t:, for Prefer: wait requests, which re-read within a second) and numbered events (e:, for
 /// event streams, which re-read at their interval). An instance is alone once no other has been seen for
 /// <see cref="ClusterOptions.DeadAfter"/>: none alive in the heartbeat's count, none announcing itself on start, and no
-/// reconnect of this instance's listener (which may have missed an announcement). At 100 payments/s alone that is one
-/// database transaction in five fewer.
+/// reconnect of this instance's listener (which may have missed an announcement).
 /// </summary>
 /// <remarks>
 /// Erring costs a second at most, never an outcome. Pushes to terminals held elsewhere (p:) and key revocations (k:) are

@@ -14,15 +14,15 @@ namespace Relay.Api.Infrastructure;
 /// when the process exits, also on an unhandled exception.
 /// </summary>
 /// <remarks>
-/// Serilog's console sink wrote and flushed each line through <c>Console.Out</c> on the logging thread; behind
-/// Serilog.Sinks.Async it still took an eighth of the relay's CPU at 100 payments/s.
+/// Serilog's console sink writes and flushes each line through <c>Console.Out</c>; even behind Serilog.Sinks.Async it
+/// costs the relay measurably more (bench/results/README.md).
 /// </remarks>
 public sealed class StandardOutputSink : ILogEventSink, IDisposable
 {
     private static readonly TimeSpan FinalWrite = TimeSpan.FromSeconds(5);
 
     // After each write the writer lets the next burst gather: at most 50 wake-ups and writes a second however busy the
-    // relay is. Each wake-up of a blocked waiter spins a little first; woken once per line, that took 5% of the relay's CPU.
+    // relay is. Each wake-up of a blocked waiter spins a little first, which woken once per line adds up.
     private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(20);
 
     private readonly Channel<LogEvent> _queue = Channel.CreateBounded<LogEvent>(
