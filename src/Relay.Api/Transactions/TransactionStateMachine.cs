@@ -25,7 +25,8 @@ namespace Relay.Api.Transactions;
 /// Once acknowledged, only the device that acknowledged it (or an operator, when that device is gone) ends it.
 /// </remarks>
 public sealed class TransactionStateMachine(
-    RelayDbContext db, EventLog events, TransactionWaiters waiters, PeerNotify notify, TerminalChannel terminals)
+    RelayDbContext db, EventLog events, TransactionWaiters waiters, PeerNotify notify, TerminalChannel terminals,
+    TerminalConnections connections)
 {
     private const string Returning = "RETURNING relay_transaction_updated(transactions) AS snapshot";
 
@@ -210,7 +211,9 @@ public sealed class TransactionStateMachine(
             events.Appended(row.Transaction.AccountId);
             if (Transaction.IsFinal(row.Transaction.Status))
             {
-                waiters.Notify(row.Transaction.Id, committed ? row.ToResponse() : null);
+                // Online as the statement saw it, or connected here already: a connect is written a moment later (in a batch).
+                var online = row.TerminalOnline || connections.ConnectionIdOf(row.Transaction.TerminalId) is not null;
+                waiters.Notify(row.Transaction.Id, committed ? row.Transaction.ToResponse(online) : null);
                 await notify.SendAsync(new PeerHint.TransactionFinished(row.Transaction.Id));
             }
         }
