@@ -12,8 +12,15 @@ public sealed class RelayOptions
     public EventOptions Events { get; set; } = new();
     public ClusterOptions Cluster { get; set; } = new();
     public Webhooks.WebhookOptions Webhooks { get; set; } = new();
+    public MetricsOptions Metrics { get; set; } = new();
     /// <summary>"json" writes one JSON object per log line; anything else writes readable text.</summary>
     public string LogFormat { get; set; } = "text";
+}
+
+public sealed class MetricsOptions
+{
+    /// <summary>Serve <c>GET /metrics</c> without the admin key (for a Prometheus on a private network).</summary>
+    public bool AllowAnonymous { get; set; }
 }
 
 public sealed class RateLimitOptions

@@ -112,7 +112,12 @@ public sealed partial class RelayTerminalClient
         var id = result.TransactionId;
         try
         {
-            var ack = await _hub.InvokeAsync<CompletionAck?>("CompleteTransaction", result, ct);
+            CompletionAck? ack;
+            using (Span("CompleteTransaction", id))
+            {
+                ack = await _hub.InvokeAsync<CompletionAck?>("CompleteTransaction", result, ct);
+            }
+
             if (ack is null)
             {
                 _logger.LogWarning("The relay answered the result for {TransactionId} with nothing; will retry", id);
@@ -147,6 +152,7 @@ public sealed partial class RelayTerminalClient
 
         // Remember it before deleting the file, so a re-send of the transaction in between is still recognised.
         _finished.Add(transactionId);
+        ForgetTrace(transactionId);
         _outbox.Delete(transactionId);
         if (_waiters.TryRemove(transactionId, out var waiter))
         {

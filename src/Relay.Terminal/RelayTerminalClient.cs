@@ -181,17 +181,20 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
         ProceedAnswer answer;
         try
         {
+            using var span = Span("TransactionReceived", transactionId);
             answer = await _hub.InvokeAsync<ProceedAnswer>("TransactionReceived", transactionId, ct);
         }
         catch
         {
             _active.TryRemove(transactionId, out _);
+            ForgetTrace(transactionId);
             throw;
         }
 
         if (!answer.Proceed)
         {
             _active.TryRemove(transactionId, out _);
+            ForgetTrace(transactionId);
             _finished.Add(transactionId);
         }
 
@@ -202,6 +205,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
     public async Task<string> TransactionStartedAsync(string transactionId, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(transactionId);
+        using var span = Span("TransactionStarted", transactionId);
         var answer = await _hub.InvokeAsync<StartedAnswer>("TransactionStarted", transactionId, ct);
         return answer.Status;
     }
@@ -432,6 +436,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
             return Task.CompletedTask;
         }
 
+        RememberTrace(transaction);
         return RaiseAsync(StartTransactionReceived, transaction);
     }
 

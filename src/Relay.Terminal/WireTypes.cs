@@ -34,6 +34,8 @@ public sealed record TerminalTransaction(string Id, TransactionType Type, string
     public string? Reference { get; init; }
     public string? OriginalTransactionId { get; init; }
     public string? RegisterName { get; init; }
+    /// <summary>The W3C trace context of the POS request that created it; the client's calls about it join that trace.</summary>
+    public string? Traceparent { get; init; }
 }
 
 /// <summary>Terminal → server <c>CompleteTransaction</c>: the terminal's final word on a transaction.</summary>

@@ -7,11 +7,11 @@ namespace Relay.Api.Hubs;
 /// <summary>Sent with StartTransaction: what the terminal needs to run it.</summary>
 public sealed record TerminalTransaction(
     Guid Id, TransactionType Type, long? Amount, string? Currency, long? CashOutAmount, long? TipAmount, string? Reference,
-    Guid? OriginalTransactionId, string RegisterId, string? RegisterName, DateTimeOffset ExpiresAt)
+    Guid? OriginalTransactionId, string RegisterId, string? RegisterName, DateTimeOffset ExpiresAt, string? Traceparent)
 {
     public static TerminalTransaction From(Transaction t) => new(
         t.Id, t.Type, t.Amount, t.Currency, t.CashOutAmount, t.TipAmount, t.Reference, t.OriginalTransactionId, t.RegisterId,
-        t.RegisterName, t.ExpiresAt);
+        t.RegisterName, t.ExpiresAt, t.Traceparent);
 }
 
 /// <summary>The terminal's result for CompleteTransaction.</summary>

@@ -5,6 +5,7 @@ using Relay.Api.Infrastructure;
 using Relay.Api.Inputs;
 using Relay.Api.Pairing;
 using Relay.Api.Security;
+using Relay.Api.Telemetry;
 using Relay.Api.Terminals;
 using Relay.Api.Transactions;
 
@@ -18,7 +19,8 @@ namespace Relay.Api.Hubs;
 /// </summary>
 [Authorize(Policy = AuthenticationSetup.Terminal)]
 public sealed class TerminalHub(
-    TerminalPresence presence, TerminalConnections connections, IServiceProvider services, ILogger<TerminalHub> logger) : Hub
+    TerminalPresence presence, TerminalConnections connections, RelayMetrics metrics, IServiceProvider services,
+    ILogger<TerminalHub> logger) : Hub
 {
     public const string Path = "/hubs/terminal";
 
@@ -28,6 +30,7 @@ public sealed class TerminalHub(
 
     public override async Task OnConnectedAsync()
     {
+        metrics.Connected();
         var work = await connections.Add(TerminalId, Context, () => presence.ConnectedAsync(TerminalId, Context.ConnectionId))
             ? await services.GetRequiredService<TransactionService>().OpenWorkAsync(TerminalId, DeviceId)
             : [];

@@ -33,6 +33,12 @@ public sealed class Transaction
     public DateTimeOffset? CancelRequestedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
 
+    /// <summary>
+    /// The W3C trace context of the request that created it (the POS's <c>traceparent</c> continued by the relay's span),
+    /// sent to the terminal in StartTransaction so that its calls back join the same trace.
+    /// </summary>
+    public string? Traceparent { get; set; }
+
     /// <summary>The device that acknowledged the transaction; only that device is ever sent it again.</summary>
     public Guid? DeliveredDeviceId { get; set; }
 

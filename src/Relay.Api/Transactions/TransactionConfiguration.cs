@@ -18,6 +18,7 @@ public sealed class TransactionConfiguration : IEntityTypeConfiguration<Transact
         builder.Property(t => t.Currency).HasMaxLength(3);
         builder.Property(t => t.Reference).HasMaxLength(100);
         builder.Property(t => t.CallbackUrl).HasMaxLength(2000);
+        builder.Property(t => t.Traceparent).HasMaxLength(55);
         builder.Property(t => t.Result).HasConversion<JsonColumnConverter<TransactionResult>>().HasColumnType("jsonb");
         builder.Property(t => t.Resolution).HasConversion<JsonColumnConverter<TransactionResolution>>().HasColumnType("jsonb");
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -60,6 +61,7 @@ public sealed class TransactionService(
             CreatedAt = now,
             UpdatedAt = now,
             ExpiresAt = now.AddSeconds(request.ExpiresInSeconds ?? DefaultExpiresInSeconds),
+            Traceparent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } span ? span.Id : null,
         };
         var key = new IdempotencyRecord
         {

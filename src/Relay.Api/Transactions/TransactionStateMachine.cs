@@ -8,6 +8,7 @@ using Relay.Api.Data;
 using Relay.Api.Events;
 using Relay.Api.Hubs;
 using Relay.Api.Infrastructure;
+using Relay.Api.Telemetry;
 
 namespace Relay.Api.Transactions;
 
@@ -26,7 +27,7 @@ namespace Relay.Api.Transactions;
 /// </remarks>
 public sealed class TransactionStateMachine(
     RelayDbContext db, EventLog events, TransactionWaiters waiters, PeerNotify notify, TerminalChannel terminals,
-    TerminalConnections connections)
+    TerminalConnections connections, RelayMetrics metrics)
 {
     private const string Returning = "RETURNING relay_transaction_updated(transactions) AS snapshot";
 
@@ -62,11 +63,12 @@ public sealed class TransactionStateMachine(
                 -- The columns listed: inserting jsonb_populate_record(NULL::transactions, <the entity's JSON>) instead, which
                 -- would leave no column list to keep, made the create measurably slower (bench/results/README.md).
                 INSERT INTO transactions (id, account_id, register_id, register_name, terminal_id, type, status, amount, currency,
-                    cash_out_amount, tip_amount, reference, original_transaction_id, callback_url, created_at, updated_at, expires_at)
+                    cash_out_amount, tip_amount, reference, original_transaction_id, callback_url, created_at, updated_at, expires_at,
+                    traceparent)
                 SELECT {t.Id}, {t.AccountId}, {t.RegisterId}, chosen.register_name, chosen.terminal_id, {type}, {status},
                     CAST({t.Amount} AS bigint), CAST({t.Currency} AS text), CAST({t.CashOutAmount} AS bigint),
                     CAST({t.TipAmount} AS bigint), CAST({t.Reference} AS text), CAST({t.OriginalTransactionId} AS uuid),
-                    CAST({t.CallbackUrl} AS text), {t.CreatedAt}, {t.UpdatedAt}, {t.ExpiresAt}
+                    CAST({t.CallbackUrl} AS text), {t.CreatedAt}, {t.UpdatedAt}, {t.ExpiresAt}, CAST({t.Traceparent} AS text)
                 FROM chosen
                 RETURNING relay_transaction_updated(transactions) AS snapshot)
             SELECT (SELECT snapshot FROM created) AS snapshot,
@@ -209,6 +211,7 @@ public sealed class TransactionStateMachine(
         foreach (var row in rows)
         {
             events.Appended(row.Transaction.AccountId);
+            metrics.Changed(row.Transaction);
             if (Transaction.IsFinal(row.Transaction.Status))
             {
                 // Online as the statement saw it, or connected here already: a connect is written a moment later (in a batch).

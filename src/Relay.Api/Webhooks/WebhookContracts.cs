@@ -31,7 +31,13 @@ public sealed record WebhookEndpointResponse(
 /// <param name="Attempts">Each attempt with its HTTP status code and timing.</param>
 public sealed record WebhookDeliveryResponse(
     Guid Id, long EventId, string EventType, string Status, int AttemptCount, DateTimeOffset NextAttemptAt, DateTimeOffset CreatedAt,
-    DateTimeOffset? CompletedAt, IReadOnlyList<WebhookAttemptResponse> Attempts);
+    DateTimeOffset? CompletedAt, IReadOnlyList<WebhookAttemptResponse> Attempts)
+{
+    public static WebhookDeliveryResponse From(WebhookDelivery d, IEnumerable<WebhookAttempt> attempts) => new(
+        d.Id, d.EventSequence, d.EventType, d.Status, d.AttemptCount, d.NextAttemptAt, d.CreatedAt, d.CompletedAt,
+        attempts.OrderBy(a => a.Number)
+            .Select(a => new WebhookAttemptResponse(a.Number, a.AttemptedAt, a.StatusCode, a.DurationMs, a.Error)).ToList());
+}
 
 /// <param name="Number" example="1">1 for the first attempt.</param>
 /// <param name="AttemptedAt" example="2026-11-24T09:40:00Z">When it was sent.</param>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Relay.Api.Data;
 using Relay.Api.Events;
 using Relay.Api.Infrastructure;
+using Relay.Api.Telemetry;
 
 namespace Relay.Api.Webhooks;
 
@@ -15,7 +16,7 @@ namespace Relay.Api.Webhooks;
 /// </summary>
 public sealed class WebhookDispatcher(
     IServiceScopeFactory scopes, IHttpClientFactory clients, TimeProvider clock, IOptions<RelayOptions> options,
-    ILogger<WebhookDispatcher> logger)
+    RelayMetrics metrics, ILogger<WebhookDispatcher> logger)
     : BackgroundService
 {
     private const int Batch = 32;
@@ -105,6 +106,7 @@ public sealed class WebhookDispatcher(
         if (secret is null || row is null)
         {
             await FinishAsync(db, delivery, "failed", null, ct);
+            metrics.WebhookAttempt("dropped");
             logger.LogWarning("Webhook delivery {DeliveryId} of event {EventId} dropped: {Reason}", delivery.Id, delivery.EventSequence,
                 secret is null ? "its endpoint is disabled" : "the event is no longer kept");
             return;
@@ -151,6 +153,7 @@ public sealed class WebhookDispatcher(
         if (status is >= 200 and < 300)
         {
             await FinishAsync(db, delivery, "succeeded", number, ct);
+            metrics.WebhookAttempt("delivered");
             logger.LogInformation("Webhook delivery {DeliveryId} of event {EventId} to endpoint {EndpointId}: "
                 + "{StatusCode} in {DurationMs} ms (attempt {Attempt})",
                 delivery.Id, delivery.EventSequence, delivery.EndpointId, status, duration, number);
@@ -158,6 +161,7 @@ public sealed class WebhookDispatcher(
         else if (status == (int)HttpStatusCode.Gone && delivery.EndpointId is { } gone)
         {
             await FinishAsync(db, delivery, "failed", number, ct);
+            metrics.WebhookAttempt("failed");
             var now = clock.Now();
             await db.WebhookEndpoints.Where(e => e.Id == gone).ExecuteUpdateAsync(s => s.SetProperty(e => e.Enabled, false)
                 .SetProperty(e => e.DisabledAt, now).SetProperty(e => e.DisabledReason, "The receiver answered 410 Gone."), ct);
@@ -172,6 +176,7 @@ public sealed class WebhookDispatcher(
             await db.WebhookDeliveries.Where(d => d.Id == delivery.Id && d.Status == "pending").ExecuteUpdateAsync(s => s
                 .SetProperty(d => d.AttemptCount, number).SetProperty(d => d.NextAttemptAt, next)
                 .SetProperty(d => d.LockedUntil, (DateTimeOffset?)null), ct);
+            metrics.WebhookAttempt("retrying");
             logger.LogWarning("Webhook delivery {DeliveryId} of event {EventId} to endpoint {EndpointId}: "
                 + "{StatusCode} {Error} (attempt {Attempt}); next attempt at {NextAttemptAt}",
                 delivery.Id, delivery.EventSequence, delivery.EndpointId, status, error, number, next);
@@ -179,6 +184,7 @@ public sealed class WebhookDispatcher(
         else
         {
             await FinishAsync(db, delivery, "failed", number, ct);
+            metrics.WebhookAttempt("failed");
             logger.LogWarning("Webhook delivery {DeliveryId} of event {EventId} to endpoint {EndpointId} failed for good: "
                 + "{StatusCode} {Error} (attempt {Attempt})",
                 delivery.Id, delivery.EventSequence, delivery.EndpointId, status, error, number);

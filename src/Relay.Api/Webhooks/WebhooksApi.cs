@@ -139,10 +139,7 @@ public static class WebhooksApi
                 .OrderBy(a => a.Number).ToListAsync(ct))
             .ToLookup(a => a.DeliveryId);
         return TypedResults.Ok(Paging.Build(rows, size, d => d.EventSequence.ToString(CultureInfo.InvariantCulture),
-            d => new WebhookDeliveryResponse(
-                d.Id, d.EventSequence, d.EventType, d.Status, d.AttemptCount, d.NextAttemptAt, d.CreatedAt, d.CompletedAt,
-                attempts[d.Id].Select(a => new WebhookAttemptResponse(a.Number, a.AttemptedAt, a.StatusCode, a.DurationMs, a.Error))
-                    .ToList())));
+            d => WebhookDeliveryResponse.From(d, attempts[d.Id])));
     }
 
     private static async Task<Ok<CallbackSecretResponse>> CallbackSecret(ClaimsPrincipal user, RelayDbContext db) =>

@@ -192,6 +192,60 @@ namespace Relay.Api.Data.Migrations
                     b.ToTable("event_sequences", (string)null);
                 });
 
+            modelBuilder.Entity("Relay.Api.Inputs.InputRequest", b =>
+                {
+                    b.Property<Guid>("TransactionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("transaction_id");
+
+                    b.Property<string>("RequestId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("request_id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTimeOffset?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("answered_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Prompt")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("prompt");
+
+                    b.Property<Guid>("TerminalId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("terminal_id");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("value");
+
+                    b.HasKey("TransactionId", "RequestId")
+                        .HasName("pk_input_requests");
+
+                    b.ToTable("input_requests", (string)null);
+                });
+
             modelBuilder.Entity("Relay.Api.Pairing.PairingCode", b =>
                 {
                     b.Property<Guid>("Id")
@@ -418,60 +472,6 @@ namespace Relay.Api.Data.Migrations
                     b.ToTable("idempotency_records", (string)null);
                 });
 
-            modelBuilder.Entity("Relay.Api.Inputs.InputRequest", b =>
-                {
-                    b.Property<Guid>("TransactionId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("transaction_id");
-
-                    b.Property<string>("RequestId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("request_id");
-
-                    b.Property<Guid>("AccountId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("account_id");
-
-                    b.Property<DateTimeOffset?>("AnsweredAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("answered_at");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<DateTimeOffset>("ExpiresAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("expires_at");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)")
-                        .HasColumnName("kind");
-
-                    b.Property<string>("Prompt")
-                        .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
-                        .HasColumnName("prompt");
-
-                    b.Property<Guid>("TerminalId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("terminal_id");
-
-                    b.Property<string>("Value")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
-                        .HasColumnName("value");
-
-                    b.HasKey("TransactionId", "RequestId")
-                        .HasName("pk_input_requests");
-
-                    b.ToTable("input_requests", (string)null);
-                });
-
             modelBuilder.Entity("Relay.Api.Transactions.Transaction", b =>
                 {
                     b.Property<Guid>("Id")
@@ -570,6 +570,11 @@ namespace Relay.Api.Data.Migrations
                     b.Property<long?>("TipAmount")
                         .HasColumnType("bigint")
                         .HasColumnName("tip_amount");
+
+                    b.Property<string>("Traceparent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)")
+                        .HasColumnName("traceparent");
 
                     b.Property<string>("Type")
                         .IsRequired()
@@ -809,6 +814,16 @@ namespace Relay.Api.Data.Migrations
                         .HasConstraintName("fk_event_sequences_accounts_account_id");
                 });
 
+            modelBuilder.Entity("Relay.Api.Inputs.InputRequest", b =>
+                {
+                    b.HasOne("Relay.Api.Transactions.Transaction", null)
+                        .WithMany()
+                        .HasForeignKey("TransactionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_input_requests_transactions_transaction_id");
+                });
+
             modelBuilder.Entity("Relay.Api.Pairing.PairingCode", b =>
                 {
                     b.HasOne("Relay.Api.Terminals.Terminal", null)
@@ -854,16 +869,6 @@ namespace Relay.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_idempotency_records_transactions_transaction_id");
-                });
-
-            modelBuilder.Entity("Relay.Api.Inputs.InputRequest", b =>
-                {
-                    b.HasOne("Relay.Api.Transactions.Transaction", null)
-                        .WithMany()
-                        .HasForeignKey("TransactionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_input_requests_transactions_transaction_id");
                 });
 
             modelBuilder.Entity("Relay.Api.Transactions.Transaction", b =>
