@@ -173,7 +173,7 @@ public sealed partial class TelemetryTests(TelemetryTests.Fixture relay) : IClas
             return new Metrics(samples);
         }
 
-        [GeneratedRegex("""^(?<series>[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})?) (?<value>\S+)( \d+)?$""")]
+        [GeneratedRegex("""^(?<series>[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})?) (?<value>\S+)( -?\d+)?$""")]
         private static partial Regex SamplePattern();
 
         [GeneratedRegex(""""[a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*"""")]

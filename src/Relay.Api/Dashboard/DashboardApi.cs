@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Relay.Api.Accounts;
 using Relay.Api.Cluster;
 using Relay.Api.Data;
@@ -25,9 +26,22 @@ public static class DashboardApi
     /// <summary>An open transaction older than this is shown as stuck.</summary>
     public static readonly TimeSpan StuckAfter = TimeSpan.FromMinutes(2);
 
-    public static IServiceCollection AddDashboard(this IServiceCollection services) => services.AddAuthorizationBuilder()
-        .AddPolicy(Policy, p => p.AddAuthenticationSchemes(AuthenticationSetup.Admin, AuthenticationSetup.Account).RequireAuthenticatedUser())
-        .Services;
+    public static IServiceCollection AddDashboard(this IServiceCollection services)
+    {
+        // One scheme that is the admin key's or the account keys', so a wrong key is answered (challenged) once.
+        services.AddAuthentication().AddPolicyScheme(Policy, null, o => o.ForwardDefaultSelector = http =>
+        {
+            var admin = http.RequestServices.GetRequiredService<IOptionsMonitor<RelayOptions>>().CurrentValue.AdminApiKey;
+            var header = http.Request.Headers.Authorization.ToString();
+            return !string.IsNullOrEmpty(admin) && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                && Secrets.FixedTimeEquals(header[7..].Trim(), admin)
+                ? AuthenticationSetup.Admin
+                : AuthenticationSetup.Account;
+        });
+        return services.AddAuthorizationBuilder()
+            .AddPolicy(Policy, p => p.AddAuthenticationSchemes(Policy).RequireAuthenticatedUser())
+            .Services;
+    }
 
     public static RouteGroupBuilder MapDashboard(this IEndpointRouteBuilder routes)
     {

@@ -18,10 +18,10 @@ public static class DashboardQueries
     /// </summary>
     public static Task<List<ActivityMinute>> ActivityAsync(RelayDbContext db, Guid? account, DateTimeOffset from, CancellationToken ct) =>
         db.Database.SqlQuery<ActivityMinute>($"""
-            SELECT date_trunc('minute', t.created_at) AS "At", count(*)::int AS "Payments",
-                   (count(*) FILTER (WHERE t.status = 'approved'))::int AS "Approved",
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM t.delivered_at - t.created_at) * 1000) AS "DeliveryP50Ms",
-                   percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM t.delivered_at - t.created_at) * 1000) AS "DeliveryP95Ms"
+            SELECT date_trunc('minute', t.created_at) AS at, count(*)::int AS payments,
+                   (count(*) FILTER (WHERE t.status = 'approved'))::int AS approved,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM t.delivered_at - t.created_at) * 1000) AS delivery_p50ms,
+                   percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM t.delivered_at - t.created_at) * 1000) AS delivery_p95ms
             FROM accounts a JOIN transactions t ON t.account_id = a.id
             WHERE (CAST({account} AS uuid) IS NULL OR a.id = CAST({account} AS uuid)) AND t.created_at >= {from}
               AND t.type IN ('purchase', 'refund', 'cash_out', 'pre_auth', 'capture', 'void')

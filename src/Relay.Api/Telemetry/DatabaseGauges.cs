@@ -27,9 +27,9 @@ public sealed class DatabaseGauges(IServiceScopeFactory scopes, TimeProvider clo
         var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
         // Both through partial indexes: the pending deliveries, the unnumbered events.
         var reading = await db.Database.SqlQuery<Reading>($"""
-            SELECT (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending') AS "Backlog",
+            SELECT (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending') AS backlog,
                    COALESCE((SELECT extract(epoch FROM {Clock.Now()} - min(occurred_at)) FROM events WHERE sequence IS NULL), 0)
-                       ::float8 AS "Lag"
+                       ::float8 AS lag
             """).SingleAsync(ct);
         WebhookBacklog = reading.Backlog;
         NumberingLagSeconds = Math.Max(0, reading.Lag);

@@ -33,9 +33,10 @@ public sealed class EventStreamReader : IAsyncDisposable
     /// <summary>Comment lines seen so far (": heartbeat", ": stream open").</summary>
     public int Comments => Volatile.Read(ref _comments);
 
-    public static async Task<EventStreamReader> OpenAsync(HttpClient http, string query = "", long? lastEventId = null)
+    public static async Task<EventStreamReader> OpenAsync(HttpClient http, string query = "", long? lastEventId = null,
+        string path = "/api/v1/events")
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/events" + query);
+        var request = new HttpRequestMessage(HttpMethod.Get, path + query);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         if (lastEventId is not null) request.Headers.Add("Last-Event-ID", lastEventId.Value.ToString());
         using var sendTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
