@@ -542,9 +542,9 @@ function openRow(item, fetchedAt) {
     ageCell,
     statusCell,
     h('td', {}, h('a', { href: transactionHref(tx.id) }, transactionSummary(tx))),
-    showAllAccounts() ? h('td', {}, item.accountName ?? '') : null,
+    showAllAccounts() ? h('td', { class: 'wrap' }, item.accountName ?? '') : null,
     h('td', {}, tx.registerId || '—'),
-    h('td', {}, terminal ? [terminal, ' ', stateBadge(tx.terminalOnline, { 'data-state-of': tx.terminalId })] : h('span', { class: 'muted' }, 'none')));
+    h('td', { class: 'wrap' }, terminal ? [terminal, ' ', stateBadge(tx.terminalOnline, { 'data-state-of': tx.terminalId })] : h('span', { class: 'muted' }, 'none')));
 }
 
 // ---------------------------------------------------------------- webhooks
@@ -583,7 +583,7 @@ function failuresTable(endpoint, failures) {
       h('th', { scope: 'row' }, f.eventType),
       h('td', {}, statusBadge(f.status)),
       h('td', {}, String(f.attemptCount ?? f.attempts?.length ?? 0)),
-      h('td', {}, outcome),
+      h('td', { class: 'wrap' }, outcome),
       h('td', {}, f.status === 'pending' && f.nextAttemptAt ? relativeOrClock(f.nextAttemptAt) : h('span', { class: 'muted' }, 'none')));
   });
   return table(`Recent failed deliveries to ${endpoint.url}`, ['Event', 'Status', 'Attempts', 'Last result', 'Next attempt'], rows);
