@@ -7,6 +7,9 @@
 #                       installed and started for the run and stopped afterwards; without a registry the image is
 #                       built here once and kept).
 #   RELAY_TEST_RESULTS  directory for the TRX files (kept). Unset: a temp dir, deleted afterwards.
+#   RELAY_CHROMIUM      the Chromium the dashboard's browser tests drive. Unset: /usr/bin/chromium, installed here (as
+#                       root, Debian's package) when missing.
+#   RELAY_SCREENSHOTS   where the browser tests save their screenshots (default: beside the test binaries).
 # Extra arguments go to `dotnet test`, e.g. scripts/test.sh --filter FullyQualifiedName~Pairing
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
@@ -66,6 +69,23 @@ if ! npm ci --prefix tests/interop --no-audit --no-fund; then
   echo "test.sh: 'npm ci --prefix tests/interop' failed." >&2
   summary 0 1 0; exit 1
 fi
+
+# The dashboard's browser tests drive Chromium with Playwright (its executable path set: no browser is downloaded).
+CHROMIUM=${RELAY_CHROMIUM:-/usr/bin/chromium}
+if [ ! -x "$CHROMIUM" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing Debian's chromium for the dashboard's browser tests"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core >/dev/null 2>&1 ||
+      { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
+  fi
+  if [ ! -x "$CHROMIUM" ]; then
+    echo "test.sh: no Chromium at $CHROMIUM for the dashboard's browser tests: install it (Debian/Ubuntu" \
+      "'apt-get install chromium', as root) or set RELAY_CHROMIUM to a Chromium or Chrome executable." >&2
+    summary 0 1 0; exit 1
+  fi
+fi
+export RELAY_CHROMIUM=$CHROMIUM
 
 # --- .NET tests (the whole solution) ---------------------------------------------------------------------------
 # LogFilePrefix gives each test project its own TRX file (one fixed LogFileName would be overwritten per project).
@@ -139,7 +159,7 @@ if [ $# -eq 0 ] && [ "${RELAY_BENCH:-1}" != 0 ]; then
 fi
 
 # --- More suites plug in here ------------------------------------------------------------------------------------
-# Run each later suite (browser tests, ...) here and add its counts to PASSED / FAILED / SKIPPED.
+# Run each later suite here and add its counts to PASSED / FAILED / SKIPPED.
 # A suite that cannot report counts adds 1 to FAILED when it fails (and 1 to PASSED when it passes).
 
 summary "$PASSED" "$FAILED" "$SKIPPED"
