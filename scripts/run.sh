@@ -129,6 +129,8 @@ cat <<EOF
 
 ==================================================================================================
  Relay is running: $RELAY        Swagger: $RELAY/swagger
+ Dashboard:        $RELAY/dashboard   (sign in with the account API key, or the admin key for every account)
+ Metrics:          $RELAY/metrics     (Prometheus text; the admin key)
  Admin key:        $Relay__AdminApiKey
  Account API key:  $KEY   (account "Development", saved in .data/dev-account.json)
 ${PG_DIR:+ PostgreSQL:       $ConnectionStrings__Relay (data in .data/postgres)
@@ -148,8 +150,11 @@ Try it (copy-paste):
   # 3) pair a register with the terminal
   curl -s -X POST \$RELAY/api/v1/pairings -H "Authorization: Bearer \$KEY" -H 'Content-Type: application/json' -d '{"pairingCode":"<code>","registerId":"till-1","registerName":"Till 1"}'
 
-  # 4) take a payment (waits up to 30 s for the terminal's result)
+  # 4) take a payment (waits up to 30 s for the terminal's result); watch it on the dashboard
   curl -s -X POST \$RELAY/api/v1/transactions -H "Authorization: Bearer \$KEY" -H 'Content-Type: application/json' -H "Idempotency-Key: \$(uuidgen || cat /proc/sys/kernel/random/uuid)" -H 'Prefer: wait=30' -d '{"registerId":"till-1","type":"purchase","amount":1250,"currency":"NZD"}'
+
+  # 5) what the relay counted
+  curl -s \$RELAY/metrics -H "Authorization: Bearer $Relay__AdminApiKey" | grep '^relay_'
 
 Relay output follows (also in $RELAY_LOG). Ctrl+C stops the relay and the PostgreSQL this script started.
 EOF

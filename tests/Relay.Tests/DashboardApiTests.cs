@@ -104,7 +104,8 @@ public sealed class DashboardApiTests(DashboardApiTests.Fixture relay) : IClassF
     {
         var merchant = await relay.NewMerchantAsync();
         // A port nothing listens on: every attempt is refused, and retried.
-        await merchant.Http.PostJson("/api/v1/webhook-endpoints", new { url = "http://127.0.0.1:9/hook", events = new[] { "pairing.changed" } })
+        await merchant.Http.PostJson("/api/v1/webhook-endpoints",
+                new { url = "http://127.0.0.1:9/hook", events = new[] { "pairing.changed" } })
             .Expect(201);
         await using var terminal = await relay.NewTerminalAsync(merchant);
         await merchant.PairAsync(terminal, "till-1", "Till 1");

@@ -26,7 +26,8 @@ public sealed class DashboardBrowserTests(KestrelRelayFixture relay) : IClassFix
         await using var closing = client;
         await using var _ = simulator;
         var code = await client.RequestPairingCodeAsync();
-        await merchant.PostJson("/api/v1/pairings", new { pairingCode = code.Code, registerId = "till-1", registerName = "Till 1" }).Expect(201);
+        await merchant.PostJson("/api/v1/pairings", new { pairingCode = code.Code, registerId = "till-1", registerName = "Till 1" })
+            .Expect(201);
 
         await using var browser = await BrowserAsync();
         var page = await browser.Page.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
@@ -43,8 +44,9 @@ public sealed class DashboardBrowserTests(KestrelRelayFixture relay) : IClassFix
         await Assertions.Expect(state).ToHaveTextAsync("online", new() { Timeout = 15_000 });
 
         // A payment appears in the feed without a reload.
-        var payment = await merchant.PostJson("/api/v1/transactions", new { registerId = "till-1", type = "purchase", amount = 1250, currency = "NZD" },
-            Guid.NewGuid().ToString(), wait: 30).Expect(201);
+        var payment = await merchant.PostJson("/api/v1/transactions",
+            new { registerId = "till-1", type = "purchase", amount = 1250, currency = "NZD" }, Guid.NewGuid().ToString(), wait: 30)
+            .Expect(201);
         Assert.Equal("approved", payment.Str("status"));
         var entry = page.Locator($"#feed li[data-transaction-id='{payment.Str("id")}']").Filter(new() { HasText = "approved" });
         await Assertions.Expect(entry.First).ToBeVisibleAsync(new() { Timeout = 15_000 });
@@ -95,13 +97,15 @@ public sealed class DashboardBrowserTests(KestrelRelayFixture relay) : IClassFix
             new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator($"#fleet tr[data-terminal-id='{annsTerminal}'] .state")).ToHaveTextAsync("online");
         await page.SelectOptionAsync("#account", new SelectOptionValue { Value = ann.Str("id") });
-        await Assertions.Expect(page.Locator($"#fleet tr[data-terminal-id='{joesTerminal}']")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator($"#fleet tr[data-terminal-id='{joesTerminal}']"))
+            .ToHaveCountAsync(0, new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator($"#fleet tr[data-terminal-id='{annsTerminal}']")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#feed-status")).ToHaveTextAsync("live", new() { Timeout = 15_000 });
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
-    private async Task<(string TerminalId, RelayTerminalClient Client, SimulatedTerminal Simulator)> ConnectedTerminalAsync(HttpClient merchant)
+    private async Task<(string TerminalId, RelayTerminalClient Client, SimulatedTerminal Simulator)> ConnectedTerminalAsync(
+        HttpClient merchant)
     {
         var created = await merchant.PostJson("/api/v1/terminals", new { label = "Front counter", storeId = "store-1" }).Expect(201);
         var activation = await TerminalActivation.ActivateAsync(relay.Client(), new Uri(relay.Url), created.Str("activationCode"),
@@ -133,7 +137,8 @@ public sealed class DashboardBrowserTests(KestrelRelayFixture relay) : IClassFix
 
     private static async Task<Browser> BrowserAsync()
     {
-        Assert.True(File.Exists(Chromium), $"No Chromium at {Chromium}: install Debian's chromium (scripts/test.sh does) or set RELAY_CHROMIUM.");
+        Assert.True(File.Exists(Chromium),
+            $"No Chromium at {Chromium}: install Debian's chromium (scripts/test.sh does) or set RELAY_CHROMIUM.");
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new()
         {

@@ -70,7 +70,8 @@ public static class DashboardApi
         var query = db.Accounts.AsNoTracking();
         if (viewer.Account is { } own) query = query.Where(a => a.Id == own);
         var accounts = await query.OrderBy(a => a.Name).ThenBy(a => a.Id).ToListAsync(ct);
-        return TypedResults.Ok(new DashboardScopeResponse(viewer.Admin ? "admin" : "account", accounts.Select(a => a.ToResponse()).ToList()));
+        return TypedResults.Ok(new DashboardScopeResponse(
+            viewer.Admin ? "admin" : "account", accounts.Select(a => a.ToResponse()).ToList()));
     }
 
     private static async Task<Results<Ok<DashboardTerminalsResponse>, ProblemHttpResult>> Terminals(
@@ -101,8 +102,9 @@ public static class DashboardApi
         var names = await db.AccountNamesAsync(rows.Select(t => t.AccountId), ct);
         var now = clock.Now();
         return TypedResults.Ok(new DashboardOpenTransactionsResponse((int)StuckAfter.TotalSeconds, rows.Select(t =>
-            new DashboardOpenTransaction(t.AccountId, names[t.AccountId], t.Terminal?.Label, Math.Round((now - t.CreatedAt).TotalSeconds, 1),
-                now - t.CreatedAt >= StuckAfter, t.ToResponse(t.Terminal?.ConnectionId != null))).ToList()));
+            new DashboardOpenTransaction(t.AccountId, names[t.AccountId], t.Terminal?.Label,
+                Math.Round((now - t.CreatedAt).TotalSeconds, 1), now - t.CreatedAt >= StuckAfter,
+                t.ToResponse(t.Terminal?.ConnectionId != null))).ToList()));
     }
 
     private static async Task<Results<Ok<DashboardTransactionResponse>, ProblemHttpResult>> TransactionById(
@@ -112,7 +114,8 @@ public static class DashboardApi
         var t = await db.Transactions.AsNoTracking().Include(x => x.Terminal).FirstOrDefaultAsync(x => x.Id == id, ct);
         if (t is null || (viewer.Account is { } account && t.AccountId != account)) return Problems.NotFound("transaction");
         var names = await db.AccountNamesAsync([t.AccountId], ct);
-        return TypedResults.Ok(new DashboardTransactionResponse(t.AccountId, names[t.AccountId], t.ToResponse(t.Terminal?.ConnectionId != null)));
+        return TypedResults.Ok(
+            new DashboardTransactionResponse(t.AccountId, names[t.AccountId], t.ToResponse(t.Terminal?.ConnectionId != null)));
     }
 
     private static async Task<Results<Ok<DashboardWebhooksResponse>, ProblemHttpResult>> Webhooks(
@@ -128,15 +131,17 @@ public static class DashboardApi
         foreach (var endpoint in endpoints)
         {
             // Through the (endpoint_id, created_at) index: an endpoint's deliveries of the last day or so.
-            var failing = db.WebhookDeliveries.AsNoTracking().Where(d => d.EndpointId == endpoint.Id && d.CreatedAt >= since - TimeSpan.FromDays(1)
+            var failing = db.WebhookDeliveries.AsNoTracking().Where(d => d.EndpointId == endpoint.Id
+                && d.CreatedAt >= since - TimeSpan.FromDays(1)
                 && ((d.Status == "pending" && d.AttemptCount > 0) || (d.Status == "failed" && d.CompletedAt >= since)));
             var count = await failing.CountAsync(ct);
             var recent = count == 0 ? [] : await failing.OrderByDescending(d => d.CreatedAt).Take(5).ToListAsync(ct);
             var ids = recent.Select(d => d.Id).ToList();
             var attempts = (await db.WebhookAttempts.AsNoTracking().Where(a => ids.Contains(a.DeliveryId)).ToListAsync(ct))
                 .ToLookup(a => a.DeliveryId);
-            items.Add(new DashboardWebhook(endpoint.AccountId, names[endpoint.AccountId], WebhookEndpointResponse.From(endpoint, withSecret: false),
-                count, recent.Select(d => WebhookDeliveryResponse.From(d, attempts[d.Id])).ToList()));
+            items.Add(new DashboardWebhook(endpoint.AccountId, names[endpoint.AccountId],
+                WebhookEndpointResponse.From(endpoint, withSecret: false), count,
+                recent.Select(d => WebhookDeliveryResponse.From(d, attempts[d.Id])).ToList()));
         }
 
         return TypedResults.Ok(new DashboardWebhooksResponse(items));

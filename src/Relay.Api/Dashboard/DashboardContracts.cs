@@ -42,7 +42,8 @@ public sealed record DashboardTransactionResponse(Guid AccountId, string Account
 /// <param name="Failing" example="3">Its deliveries being retried, or given up in the last 24 hours.</param>
 /// <param name="RecentFailures">The newest five of them, with their attempts.</param>
 public sealed record DashboardWebhook(
-    Guid AccountId, string AccountName, WebhookEndpointResponse Endpoint, int Failing, IReadOnlyList<WebhookDeliveryResponse> RecentFailures);
+    Guid AccountId, string AccountName, WebhookEndpointResponse Endpoint, int Failing,
+    IReadOnlyList<WebhookDeliveryResponse> RecentFailures);
 
 /// <param name="Items">The webhook endpoints, newest first; at most 50.</param>
 public sealed record DashboardWebhooksResponse(IReadOnlyList<DashboardWebhook> Items);

@@ -6,7 +6,8 @@ namespace Relay.Api.Dashboard;
 public static class DashboardQueries
 {
     /// <summary>The names of the accounts, by id.</summary>
-    public static async Task<Dictionary<Guid, string>> AccountNamesAsync(this RelayDbContext db, IEnumerable<Guid> ids, CancellationToken ct)
+    public static async Task<Dictionary<Guid, string>> AccountNamesAsync(
+        this RelayDbContext db, IEnumerable<Guid> ids, CancellationToken ct)
     {
         var distinct = ids.Distinct().ToList();
         return await db.Accounts.AsNoTracking().Where(a => distinct.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Name, ct);

@@ -4,7 +4,8 @@ using Relay.Api.Transactions;
 
 namespace Relay.Api.Hubs;
 
-/// <summary>Sent with StartTransaction: what the terminal needs to run it.</summary>
+/// <summary>Sent with StartTransaction: what the terminal needs to run it, and the W3C trace context of the POS request that
+/// created it (<c>traceparent</c>), for the terminal's calls about it to continue.</summary>
 public sealed record TerminalTransaction(
     Guid Id, TransactionType Type, long? Amount, string? Currency, long? CashOutAmount, long? TipAmount, string? Reference,
     Guid? OriginalTransactionId, string RegisterId, string? RegisterName, DateTimeOffset ExpiresAt, string? Traceparent)

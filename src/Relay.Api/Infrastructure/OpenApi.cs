@@ -47,6 +47,13 @@ public static class OpenApi
             currency; times in ISO 8601 UTC; lists take `limit` (default 50, max 200) and an opaque `cursor` and answer
             `{ items, nextCursor }`. Another account's ids answer 404 exactly like ids that do not exist.
 
+            Operations: `GET /metrics` is Prometheus's text format (OpenTelemetry; the admin key unless
+            `Relay:Metrics:AllowAnonymous`), with the relay's `relay_*` series beside ASP.NET Core's, SignalR's, the runtime's
+            and Npgsql's. `/dashboard` is a web page for operators (admin key) and merchants (account key), over the
+            Dashboard endpoints below. A request's W3C `traceparent` is kept with the transaction it creates and sent to the
+            terminal in `StartTransaction`, so one trace follows the payment (exported over OTLP when
+            `OTEL_EXPORTER_OTLP_ENDPOINT` is set).
+
             Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`:
 
             | status | code | meaning |

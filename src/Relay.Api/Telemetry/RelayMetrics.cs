@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Options;
 using Relay.Api.Hubs;
 using Relay.Api.Infrastructure;
 using Relay.Api.Transactions;
@@ -6,14 +7,13 @@ using Relay.Api.Transactions;
 namespace Relay.Api.Telemetry;
 
 /// <summary>
-/// The relay's own series (meter <c>Relay</c>), named as the contract names them at <c>GET /metrics</c>. Each instance counts
-/// what it did itself (the statement it ran, the connection it holds, the delivery it sent), so summing over instances
-/// counts everything once; a restart starts the counters at zero, which Prometheus's <c>rate()</c> expects.
+/// The relay's own series (meter <c>Relay</c>, see <see cref="MetricsOptions.Meter"/>), named as the contract names them at
+/// <c>GET /metrics</c>. Each instance counts what it did itself (the statement it ran, the connection it holds, the
+/// delivery it sent), so summing over instances counts everything once; a restart starts the counters at zero, which
+/// Prometheus's <c>rate()</c> expects.
 /// </summary>
 public sealed class RelayMetrics
 {
-    public const string MeterName = "Relay";
-
     /// <summary>Milliseconds to minutes: a payment's loop is a few milliseconds, a customer at the card prompt a minute or two.</summary>
     private static readonly double[] Seconds =
         [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
@@ -24,9 +24,9 @@ public sealed class RelayMetrics
     private readonly Counter<long> _connects;
     private readonly Counter<long> _webhookDeliveries;
 
-    public RelayMetrics(IMeterFactory meters, TerminalConnections connections, DatabaseGauges gauges)
+    public RelayMetrics(IMeterFactory meters, IOptions<RelayOptions> options, TerminalConnections connections, DatabaseGauges gauges)
     {
-        var meter = meters.Create(MeterName);
+        var meter = meters.Create(options.Value.Metrics.Meter);
         _transactions = meter.CreateCounter<long>("relay_transactions",
             description: "Transactions that reached a status, by type, status and origin (pos: asked for by a POS).");
         _duration = meter.CreateHistogram("relay_transaction_duration", "s", "From created to final.",

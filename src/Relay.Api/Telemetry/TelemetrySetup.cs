@@ -24,9 +24,9 @@ public static class TelemetrySetup
         services.AddSingleton<DatabaseGauges>().AddHostedService(s => s.GetRequiredService<DatabaseGauges>());
         services.AddSingleton<RelayMetrics>();
         var otel = services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("relay"))
+            .ConfigureResource(r => r.AddService(configuration["OTEL_SERVICE_NAME"] ?? "relay"))
             .WithMetrics(metrics => metrics
-                .AddMeter(RelayMetrics.MeterName)
+                .AddMeter(configuration.GetSection("Relay:Metrics").Get<MetricsOptions>()?.Meter ?? new MetricsOptions().Meter)
                 .AddAspNetCoreInstrumentation() // requests, Kestrel's connections, SignalR's connections, rate limiting
                 .AddMeter("Microsoft.AspNetCore.Http.Connections")
                 .AddRuntimeInstrumentation()
@@ -48,6 +48,8 @@ public static class TelemetrySetup
     public static IEndpointConventionBuilder MapRelayMetrics(this IEndpointRouteBuilder routes)
     {
         var endpoint = routes.MapPrometheusScrapingEndpoint("/metrics");
-        return routes.ServiceProvider.GetRequiredService<IOptions<RelayOptions>>().Value.Metrics.AllowAnonymous ? endpoint.AllowAnonymous() : endpoint.RequireAuthorization(AuthenticationSetup.Admin);
+        return routes.ServiceProvider.GetRequiredService<IOptions<RelayOptions>>().Value.Metrics.AllowAnonymous
+            ? endpoint.AllowAnonymous()
+            : endpoint.RequireAuthorization(AuthenticationSetup.Admin);
     }
 }

@@ -19,6 +19,7 @@ public sealed class RelayFactory(string connectionString, TimeProvider clock, IR
         builder.UseSetting("Relay:RateLimits:PairingsPerMinute", "100000");
         builder.UseSetting("Relay:SweepInterval", "00:00:00.200");
         builder.UseSetting("Serilog:MinimumLevel", "Warning");
+        builder.UseSetting("Relay:Metrics:Meter", "Relay." + Guid.NewGuid().ToString("N")); // its own series in a shared process
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);
