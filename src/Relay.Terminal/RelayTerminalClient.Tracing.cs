@@ -13,27 +13,41 @@ public sealed partial class RelayTerminalClient
 
     private static readonly ActivitySource Tracing = new(ActivitySourceName);
 
+    /// <summary>
+    /// Continues a transaction's trace even when the app records no spans: its calls then still carry the trace to the
+    /// relay (whose log lines about them show it), at the cost of an unrecorded span per call. An app's own tracer
+    /// provider that records these sources gets full spans as usual.
+    /// </summary>
+    private static readonly ActivityListener Continuation = Listen();
+
+    private static ActivityListener Listen()
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is ActivitySourceName or "Microsoft.AspNetCore.SignalR.Client",
+            Sample = (ref ActivityCreationOptions<ActivityContext> options) =>
+                options.Parent != default ? ActivitySamplingResult.PropagationData : ActivitySamplingResult.None,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
+    }
+
     private readonly ConcurrentDictionary<string, ActivityContext> _traces = new(StringComparer.Ordinal);
 
     private void RememberTrace(TerminalTransaction transaction)
     {
+        GC.KeepAlive(Continuation); // listening from the first transaction on
         if (ActivityContext.TryParse(transaction.Traceparent, null, out var context))
         {
             _traces[transaction.Id] = context;
         }
     }
 
-    /// <summary>A span for a call about the transaction, in the transaction's trace; null when nobody records spans.</summary>
-    private Activity? Span(string call, string transactionId)
-    {
-        if (!Tracing.HasListeners())
-        {
-            return null;
-        }
-
-        _traces.TryGetValue(transactionId, out var parent);
-        return Tracing.StartActivity(call, ActivityKind.Client, parent)?.SetTag("relay.transaction_id", transactionId);
-    }
+    /// <summary>A span for a call about the transaction, in the transaction's trace; null when it has none.</summary>
+    private Activity? Span(string call, string transactionId) =>
+        _traces.TryGetValue(transactionId, out var parent)
+            ? Tracing.StartActivity(call, ActivityKind.Client, parent)?.SetTag("relay.transaction_id", transactionId)
+            : null;
 
     private void ForgetTrace(string transactionId) => _traces.TryRemove(transactionId, out _);
 }

@@ -197,7 +197,7 @@ public sealed class HardeningTests(RelayFixture relay) : IClassFixture<RelayFixt
     {
         var recorder = new LogRecorder();
         var database = new TestDatabase();
-        List<(string Category, LogLevel Level, string Message, Exception? Exception)> startUp;
+        List<(string Category, LogLevel Level, string Message, Exception? Exception, string? TraceId)> startUp;
         try
         {
             await using var factory = new RelayFactory(database.ConnectionString, TimeProvider.System)

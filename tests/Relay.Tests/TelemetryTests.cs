@@ -10,7 +10,12 @@ namespace Relay.Tests;
 
 public sealed partial class TelemetryTests(TelemetryTests.Fixture relay) : IClassFixture<TelemetryTests.Fixture>
 {
-    public sealed class Fixture() : RelayFixture(new Dictionary<string, string> { ["Relay:Webhooks:AllowPrivateNetworks"] = "true" });
+    public sealed class Fixture() : RelayFixture(new Dictionary<string, string> { ["Relay:Webhooks:AllowPrivateNetworks"] = "true" })
+    {
+        public LogRecorder Recorded { get; } = new();
+
+        protected override LogRecorder Logs => Recorded;
+    }
 
     [Fact]
     public async Task MetricsNeedTheAdminKey()
@@ -116,6 +121,12 @@ public sealed partial class TelemetryTests(TelemetryTests.Fixture relay) : IClas
         await Scenario.Eventually(() => Task.FromResult(spans.Any(s => s.Source.Name == "Microsoft.AspNetCore.SignalR.Server"
                 && s.TraceId == trace && s.DisplayName.Contains("CompleteTransaction", StringComparison.Ordinal))),
             "the hub's CompleteTransaction span in the POS's trace");
+        // Its log lines carry the trace, the terminal's calls' too (the hub's spans continue them even when nothing records
+        // them: TraceContinuation).
+        var lines = relay.Recorded.Events.Where(e => e.Message.Contains(payment.Str("id"), StringComparison.Ordinal)).ToList();
+        Assert.Contains(lines, e => e.Message.Contains(" created ", StringComparison.Ordinal) && e.TraceId == trace.ToString());
+        Assert.Contains(lines, e => e.Message.EndsWith(" delivered", StringComparison.Ordinal) && e.TraceId == trace.ToString());
+        Assert.Contains(lines, e => e.Message.Contains("(response 00)", StringComparison.Ordinal) && e.TraceId == trace.ToString());
         var terminalSpans = spans.Where(s => s.Source.Name == "Relay.Terminal" && s.TraceId == trace).Select(s => s.OperationName).ToList();
         Assert.Contains("TransactionReceived", terminalSpans);
         Assert.Contains("TransactionStarted", terminalSpans);

@@ -12,7 +12,7 @@ namespace Relay.Api.Telemetry;
 /// OpenTelemetry: metrics at <c>GET /metrics</c> (Prometheus text; admin key unless <c>Relay:Metrics:AllowAnonymous</c>), and
 /// traces exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the exporter reads the standard
 /// <c>OTEL_*</c> variables). Without an endpoint nothing is recorded, yet a POS request's <c>traceparent</c> still travels
-/// with its transaction to the terminal, and log lines carry the request's trace id.
+/// with its transaction to the terminal and back (<see cref="TraceContinuation"/>), and log lines carry its trace id.
 /// </summary>
 public static class TelemetrySetup
 {
@@ -40,6 +40,10 @@ public static class TelemetrySetup
                     !http.Request.Path.StartsWithSegments("/health") && !http.Request.Path.StartsWithSegments("/metrics"))
                 .AddNpgsql()
                 .AddOtlpExporter());
+        }
+        else
+        {
+            services.AddHostedService<TraceContinuation>();
         }
 
         return services;

@@ -6,7 +6,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Relay.Tests.Infrastructure;
 
 /// <summary>The real relay (Relay.Api's Program; any type of that assembly names it) in memory, over a real PostgreSQL database.</summary>
-public sealed class RelayFactory(string connectionString, TimeProvider clock, IReadOnlyDictionary<string, string>? settings = null)
+public sealed class RelayFactory(
+    string connectionString, TimeProvider clock, IReadOnlyDictionary<string, string>? settings = null, LogRecorder? logs = null)
     : WebApplicationFactory<Relay.Api.RelayOptions>
 {
     public const string AdminKey = "test-admin-key";
@@ -25,6 +26,10 @@ public sealed class RelayFactory(string connectionString, TimeProvider clock, IR
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(clock)));
+        builder.ConfigureServices(services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton(clock));
+            if (logs is not null) services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs);
+        });
     }
 }

@@ -29,6 +29,9 @@ public class RelayFixture : IAsyncLifetime
 
     public RelayFactory Factory { get; private set; } = null!;
 
+    /// <summary>Records the relay's log events, when a fixture gives a recorder.</summary>
+    protected virtual LogRecorder? Logs => null;
+
     public virtual Task InitializeAsync()
     {
         Start();
@@ -92,7 +95,7 @@ public class RelayFixture : IAsyncLifetime
 
     private void Start()
     {
-        Factory = new RelayFactory(RelayConnectionString, Clock, _settings);
+        Factory = new RelayFactory(RelayConnectionString, Clock, _settings, Logs);
         _ = Factory.Server; // starts the host: migrations run now
         lock (_sockets)
         {
