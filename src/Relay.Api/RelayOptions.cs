@@ -12,21 +12,9 @@ public sealed class RelayOptions
     public EventOptions Events { get; set; } = new();
     public ClusterOptions Cluster { get; set; } = new();
     public Webhooks.WebhookOptions Webhooks { get; set; } = new();
-    public MetricsOptions Metrics { get; set; } = new();
+    public Telemetry.MetricsOptions Metrics { get; set; } = new();
     /// <summary>"json" writes one JSON object per log line; anything else writes readable text.</summary>
     public string LogFormat { get; set; } = "text";
-}
-
-public sealed class MetricsOptions
-{
-    /// <summary>Serve <c>GET /metrics</c> without the admin key (for a Prometheus on a private network).</summary>
-    public bool AllowAnonymous { get; set; }
-
-    /// <summary>
-    /// The name of the relay's meter (the series' <c>otel_scope_name</c>; their own names never change). Several relays in
-    /// one process, as in the tests, each need their own: a meter provider takes every meter of its name in the process.
-    /// </summary>
-    public string Meter { get; set; } = "Relay";
 }
 
 public sealed class RateLimitOptions

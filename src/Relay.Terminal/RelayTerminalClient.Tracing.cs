@@ -18,25 +18,19 @@ public sealed partial class RelayTerminalClient
     /// relay (whose log lines about them show it), at the cost of an unrecorded span per call. An app's own tracer
     /// provider that records these sources gets full spans as usual.
     /// </summary>
-    private static readonly ActivityListener Continuation = Listen();
-
-    private static ActivityListener Listen()
+    private static readonly ActivityListener Continuation = new()
     {
-        var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is ActivitySourceName or "Microsoft.AspNetCore.SignalR.Client",
-            Sample = (ref ActivityCreationOptions<ActivityContext> options) =>
-                options.Parent != default ? ActivitySamplingResult.PropagationData : ActivitySamplingResult.None,
-        };
-        ActivitySource.AddActivityListener(listener);
-        return listener;
-    }
+        ShouldListenTo = source => source.Name is ActivitySourceName or "Microsoft.AspNetCore.SignalR.Client",
+        Sample = (ref ActivityCreationOptions<ActivityContext> options) =>
+            options.Parent != default ? ActivitySamplingResult.PropagationData : ActivitySamplingResult.None,
+    };
+
+    static RelayTerminalClient() => ActivitySource.AddActivityListener(Continuation);
 
     private readonly ConcurrentDictionary<string, ActivityContext> _traces = new(StringComparer.Ordinal);
 
     private void RememberTrace(TerminalTransaction transaction)
     {
-        GC.KeepAlive(Continuation); // listening from the first transaction on
         if (ActivityContext.TryParse(transaction.Traceparent, null, out var context))
         {
             _traces[transaction.Id] = context;

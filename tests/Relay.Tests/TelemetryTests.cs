@@ -54,8 +54,10 @@ public sealed partial class TelemetryTests(TelemetryTests.Fixture relay) : IClas
             buckets.Single(b => b.Key.Contains("le=\"+Inf\"")).Value);
         Assert.True(after.Value("relay_terminals_connected") >= 1); // a terminal of an earlier test may still be going
         Assert.True(after.Value("relay_terminal_connects_total") >= 1);
-        Assert.Contains(after.Names, n => n == "relay_webhook_backlog");
-        Assert.Contains(after.Names, n => n == "relay_events_numbering_lag_seconds");
+        // Read from the database every 5 s (absent until the first reading).
+        await Scenario.Eventually(async () => Metrics.Parse(await ScrapeAsync()).Names
+                .Count(n => n is "relay_webhook_backlog" or "relay_events_numbering_lag_seconds") == 2,
+            "the database's gauges", seconds: 15);
         // The platform's own: requests, SignalR connections, the runtime, Npgsql.
         Assert.Contains(after.Names, n => n == "http_server_request_duration_seconds_bucket");
         Assert.Contains(after.Names, n => n.StartsWith("signalr_server_", StringComparison.Ordinal));

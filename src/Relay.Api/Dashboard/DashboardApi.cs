@@ -121,30 +121,40 @@ public static class DashboardApi
     private static async Task<Results<Ok<DashboardWebhooksResponse>, ProblemHttpResult>> Webhooks(
         ClaimsPrincipal user, RelayDbContext db, TimeProvider clock, Guid? accountId, CancellationToken ct)
     {
+        const int Shown = 50;
         if (await Viewer.ResolveAsync(user, accountId, db, ct) is not { } viewer) return Problems.NotFound("account");
-        var query = db.WebhookEndpoints.AsNoTracking();
-        if (viewer.Account is { } account) query = query.Where(e => e.AccountId == account);
-        var endpoints = await query.OrderByDescending(e => e.CreatedAt).Take(50).ToListAsync(ct);
-        var names = await db.AccountNamesAsync(endpoints.Select(e => e.AccountId), ct);
+        // Failing: being retried, or given up in the last day; read through the index of the failing deliveries alone.
         var since = clock.Now() - TimeSpan.FromHours(24);
-        var items = new List<DashboardWebhook>();
-        foreach (var endpoint in endpoints)
+        var failing = db.WebhookDeliveries.AsNoTracking().Where(d => d.EndpointId != null
+            && ((d.Status == "pending" && d.AttemptCount > 0) || (d.Status == "failed" && d.CompletedAt >= since)));
+        var endpoints = db.WebhookEndpoints.AsNoTracking();
+        if (viewer.Account is { } account)
         {
-            // Through the (endpoint_id, created_at) index: an endpoint's deliveries of the last day or so.
-            var failing = db.WebhookDeliveries.AsNoTracking().Where(d => d.EndpointId == endpoint.Id
-                && d.CreatedAt >= since - TimeSpan.FromDays(1)
-                && ((d.Status == "pending" && d.AttemptCount > 0) || (d.Status == "failed" && d.CompletedAt >= since)));
-            var count = await failing.CountAsync(ct);
-            var recent = count == 0 ? [] : await failing.OrderByDescending(d => d.CreatedAt).Take(5).ToListAsync(ct);
-            var ids = recent.Select(d => d.Id).ToList();
-            var attempts = (await db.WebhookAttempts.AsNoTracking().Where(a => ids.Contains(a.DeliveryId)).ToListAsync(ct))
-                .ToLookup(a => a.DeliveryId);
-            items.Add(new DashboardWebhook(endpoint.AccountId, names[endpoint.AccountId],
-                WebhookEndpointResponse.From(endpoint, withSecret: false), count,
-                recent.Select(d => WebhookDeliveryResponse.From(d, attempts[d.Id])).ToList()));
+            failing = failing.Where(d => d.AccountId == account);
+            endpoints = endpoints.Where(e => e.AccountId == account);
         }
 
-        return TypedResults.Ok(new DashboardWebhooksResponse(items));
+        // The failing endpoints first, most failures first; then the newest others.
+        var counts = await failing.GroupBy(d => d.EndpointId!.Value).Select(g => new { Id = g.Key, Count = g.Count() })
+            .OrderByDescending(g => g.Count).Take(Shown).ToDictionaryAsync(g => g.Id, g => g.Count, ct);
+        var ids = counts.Keys.ToList();
+        var shown = (await endpoints.Where(e => ids.Contains(e.Id)).ToListAsync(ct)).OrderByDescending(e => counts[e.Id]).ToList();
+        shown.AddRange(await endpoints.Where(e => !ids.Contains(e.Id)).OrderByDescending(e => e.CreatedAt)
+            .Take(Shown - shown.Count).ToListAsync(ct));
+
+        var recent = new Dictionary<Guid, List<WebhookDelivery>>();
+        foreach (var id in ids)
+        {
+            recent[id] = await failing.Where(d => d.EndpointId == id).OrderByDescending(d => d.CreatedAt).Take(5).ToListAsync(ct);
+        }
+
+        var deliveryIds = recent.Values.SelectMany(r => r).Select(d => d.Id).ToList();
+        var attempts = (deliveryIds.Count == 0 ? [] : await db.WebhookAttempts.AsNoTracking()
+            .Where(a => deliveryIds.Contains(a.DeliveryId)).ToListAsync(ct)).ToLookup(a => a.DeliveryId);
+        var names = await db.AccountNamesAsync(shown.Select(e => e.AccountId), ct);
+        return TypedResults.Ok(new DashboardWebhooksResponse(shown.Select(e => new DashboardWebhook(e.AccountId, names[e.AccountId],
+            WebhookEndpointResponse.From(e, withSecret: false), counts.GetValueOrDefault(e.Id),
+            recent.GetValueOrDefault(e.Id, []).Select(d => WebhookDeliveryResponse.From(d, attempts[d.Id])).ToList())).ToList()));
     }
 
     private static async Task<Results<Ok<DashboardActivityResponse>, ProblemHttpResult>> Activity(
@@ -166,20 +176,12 @@ public static class DashboardApi
         if (await Viewer.ResolveAsync(user, accountId, db, ct) is not { } viewer) return Problems.NotFound("account");
         if (viewer.Account is not { } account) return Problems.Validation("accountId", "accountId is required with the admin key.");
         if (tail is < 0 or > 200) return Problems.Validation("tail", "tail must be from 0 to 200.");
-        var lastEventId = http.Request.Headers["Last-Event-ID"].ToString();
-        long after;
-        if (lastEventId.Length > 0)
-        {
-            if (!long.TryParse(lastEventId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
-                    out after))
-                return Problems.Validation("Last-Event-ID", "Last-Event-ID must be the id of an event this stream sent.");
-        }
-        else
-        {
-            await sequencer.SequenceAsync(db, notify, account, ct);
-            after = Math.Max(0, await db.LastSequenceAsync(account, ct) - (tail ?? 0));
-        }
+        if (!EventStream.TryReadLastEventId(http.Request, out var lastEventId))
+            return Problems.Validation("Last-Event-ID", EventStream.LastEventIdInvalid);
+        if (lastEventId is { } resumed) return new EventStream(account, resumed, new EventFilter(null, null, null));
 
+        await sequencer.SequenceAsync(db, notify, account, ct); // the tail includes everything committed before this request
+        var after = Math.Max(0, await db.LastSequenceAsync(account, ct) - (tail ?? 0));
         return new EventStream(account, after, new EventFilter(null, null, null));
     }
 

@@ -45,7 +45,7 @@ public sealed record DashboardWebhook(
     Guid AccountId, string AccountName, WebhookEndpointResponse Endpoint, int Failing,
     IReadOnlyList<WebhookDeliveryResponse> RecentFailures);
 
-/// <param name="Items">The webhook endpoints, newest first; at most 50.</param>
+/// <param name="Items">The webhook endpoints with failing deliveries first (most first), then the newest others; at most 50.</param>
 public sealed record DashboardWebhooksResponse(IReadOnlyList<DashboardWebhook> Items);
 
 /// <param name="At" example="2026-11-24T09:41:00Z">The start of the minute.</param>

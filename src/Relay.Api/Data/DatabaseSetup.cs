@@ -36,7 +36,8 @@ public static class DatabaseSetup
         if (!given.Contains("enlist")) pooled.Enlist = false;
         if (!given.Overlaps(["maxpoolsize", "maximumpoolsize"])) pooled.MaxPoolSize = DefaultMaxPoolSize;
         // One pool of connections for EF and for the few hot statements that skip it (terminal sign-in and presence).
-        services.AddSingleton(_ => NpgsqlDataSource.Create(pooled.ConnectionString));
+        // Named, so that Npgsql's metrics label the pool "relay" and not with the connection string (host, database, user).
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(pooled.ConnectionString) { Name = "relay" }.Build());
         services.AddDbContextPool<RelayDbContext>((s, o) => o
             .UseNpgsql(s.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
             .UseSnakeCaseNamingConvention());

@@ -12,6 +12,7 @@ namespace Relay.Api.Events;
 public sealed class EventLog(RelayDbContext db, EventSequencer sequencer, TimeProvider clock)
 {
     private readonly HashSet<Guid> _unpublished = [];
+    private readonly List<Action> _afterCommit = [];
 
     /// <summary>
     /// Appends an event. Once committed it gets the account's next sequence number and its webhook deliveries (and, for
@@ -59,6 +60,9 @@ public sealed class EventLog(RelayDbContext db, EventSequencer sequencer, TimePr
         return result;
     }
 
+    /// <summary>Runs <paramref name="action"/> once the caller's open database transaction commits (with <see cref="Publish"/>).</summary>
+    public void AfterCommit(Action action) => _afterCommit.Add(action);
+
     /// <summary>Has the events that committed numbered (which wakes the streams); call after committing a transaction of your
     /// own.</summary>
     public void Publish()
@@ -69,5 +73,11 @@ public sealed class EventLog(RelayDbContext db, EventSequencer sequencer, TimePr
         }
 
         _unpublished.Clear();
+        foreach (var action in _afterCommit)
+        {
+            action();
+        }
+
+        _afterCommit.Clear();
     }
 }

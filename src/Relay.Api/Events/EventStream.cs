@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Relay.Api.Data;
@@ -74,6 +75,19 @@ public sealed class EventStream(Guid accountId, long after, EventFilter filter) 
 
         logger.LogInformation("Event stream closed for account {AccountId}", accountId);
     }
+
+    /// <summary>The stream's resume point from <c>Last-Event-ID</c>: none when absent; false when it is not an event id.</summary>
+    public static bool TryReadLastEventId(HttpRequest request, out long? after)
+    {
+        after = null;
+        var header = request.Headers["Last-Event-ID"].ToString();
+        if (header.Length == 0) return true;
+        if (!long.TryParse(header, NumberStyles.None, CultureInfo.InvariantCulture, out var id)) return false;
+        after = id;
+        return true;
+    }
+
+    public const string LastEventIdInvalid = "Last-Event-ID must be the id of an event this stream sent.";
 
     private static string Format(EventRecord e)
     {

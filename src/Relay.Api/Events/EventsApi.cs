@@ -61,16 +61,9 @@ public static class EventsApi
             .Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase));
         if (acceptsStream)
         {
-            var lastEventId = http.Request.Headers["Last-Event-ID"].ToString();
-            long? resumeAfter = after;
-            if (lastEventId.Length > 0)
-            {
-                if (long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out var id)) resumeAfter = id;
-                else errors["Last-Event-ID"] = ["Last-Event-ID must be the id of an event this stream sent."];
-            }
-
+            if (!EventStream.TryReadLastEventId(http.Request, out var lastEventId)) errors["Last-Event-ID"] = [EventStream.LastEventIdInvalid];
             if (errors.Count > 0) return Problems.Validation(errors);
-            return new EventStream(accountId, resumeAfter ?? await db.LastSequenceAsync(accountId, ct), filter);
+            return new EventStream(accountId, lastEventId ?? after ?? await db.LastSequenceAsync(accountId, ct), filter);
         }
 
         if (!Paging.TryRead(limit, cursor, out var size, out var key, out var pagingErrors))

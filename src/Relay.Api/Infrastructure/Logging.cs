@@ -34,13 +34,14 @@ public static class Logging
         return builder;
     }
 
-    /// <summary>One line per request (Serilog's request logging): method, path, status and duration; health probes at Debug.</summary>
+    /// <summary>One line per request (Serilog's request logging): method, path, status and duration; health probes and scrapes at Debug.</summary>
     public static IApplicationBuilder UseRequestLogging(this IApplicationBuilder app) => app.UseSerilogRequestLogging(o =>
     {
         o.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
         o.MessageTemplate = "{RequestMethod} {RequestPath} → {StatusCode} in {Elapsed:0.0} ms";
         o.GetLevel = (context, _, exception) => exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
-            : context.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Debug
+            : context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/metrics")
+                ? LogEventLevel.Debug
             : LogEventLevel.Information;
     });
 

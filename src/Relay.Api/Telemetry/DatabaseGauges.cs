@@ -6,16 +6,20 @@ namespace Relay.Api.Telemetry;
 
 /// <summary>
 /// The gauges that only the database knows (the webhook backlog, the event numbering lag), read every few seconds: a
-/// scrape reads the last values and never waits for a query.
+/// scrape reads the last values and never waits for a query. Unknown (null) until the first reading and after one
+/// fails, so that an outage never shows as a healthy figure.
 /// </summary>
 public sealed class DatabaseGauges(IServiceScopeFactory scopes, TimeProvider clock, ILogger<DatabaseGauges> logger)
     : PeriodicWork(clock, logger)
 {
+    /// <summary>The backlog is counted up to this many: enough to see an outage, and a bounded read during one.</summary>
+    public const int BacklogCountedUpTo = 1_000_000;
+
     private sealed record Reading(long Backlog, double Lag);
 
-    public long WebhookBacklog { get; private set; }
+    public long? WebhookBacklog { get; private set; }
 
-    public double NumberingLagSeconds { get; private set; }
+    public double? NumberingLagSeconds { get; private set; }
 
     protected override TimeSpan Interval => TimeSpan.FromSeconds(5);
 
@@ -23,15 +27,25 @@ public sealed class DatabaseGauges(IServiceScopeFactory scopes, TimeProvider clo
 
     protected override async Task RunAsync(CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
-        // Both through partial indexes: the pending deliveries, the unnumbered events.
-        var reading = await db.Database.SqlQuery<Reading>($"""
-            SELECT (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending') AS backlog,
-                   COALESCE((SELECT extract(epoch FROM {Clock.Now()} - min(occurred_at)) FROM events WHERE sequence IS NULL), 0)
-                       ::float8 AS lag
-            """).SingleAsync(ct);
-        WebhookBacklog = reading.Backlog;
-        NumberingLagSeconds = Math.Max(0, reading.Lag);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
+            // Both through partial indexes: the pending deliveries, the unnumbered events.
+            var reading = await db.Database.SqlQuery<Reading>($"""
+                SELECT (SELECT count(*) FROM (SELECT 1 FROM webhook_deliveries WHERE status = 'pending' LIMIT {BacklogCountedUpTo}) p)
+                           AS backlog,
+                       COALESCE((SELECT extract(epoch FROM {Clock.Now()} - min(occurred_at)) FROM events WHERE sequence IS NULL), 0)
+                           ::float8 AS lag
+                """).SingleAsync(ct);
+            WebhookBacklog = reading.Backlog;
+            NumberingLagSeconds = Math.Max(0, reading.Lag);
+        }
+        catch
+        {
+            WebhookBacklog = null;
+            NumberingLagSeconds = null;
+            throw;
+        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Microsoft.Extensions.Options;
 using Relay.Api.Hubs;
 using Relay.Api.Infrastructure;
 using Relay.Api.Transactions;
@@ -24,9 +23,9 @@ public sealed class RelayMetrics
     private readonly Counter<long> _connects;
     private readonly Counter<long> _webhookDeliveries;
 
-    public RelayMetrics(IMeterFactory meters, IOptions<RelayOptions> options, TerminalConnections connections, DatabaseGauges gauges)
+    public RelayMetrics(IMeterFactory meters, string meterName, TerminalConnections connections, DatabaseGauges gauges)
     {
-        var meter = meters.Create(options.Value.Metrics.Meter);
+        var meter = meters.Create(meterName);
         _transactions = meter.CreateCounter<long>("relay_transactions",
             description: "Transactions that reached a status, by type, status and origin (pos: asked for by a POS).");
         _duration = meter.CreateHistogram("relay_transaction_duration", "s", "From created to final.",
@@ -38,9 +37,10 @@ public sealed class RelayMetrics
             description: "Webhook delivery attempts by result: delivered, retrying, failed (given up or disabled), dropped.");
         meter.CreateObservableGauge("relay_terminals_connected", () => connections.Count,
             description: "Terminals holding a live connection to this instance.");
-        meter.CreateObservableGauge("relay_webhook_backlog", () => gauges.WebhookBacklog,
+        // Nothing while unknown (before the first reading, or when the last one failed): a stale value would look healthy.
+        meter.CreateObservableGauge("relay_webhook_backlog", () => Known(gauges.WebhookBacklog),
             description: "Webhook deliveries waiting to be sent, across the cluster (every instance reports the same: use max).");
-        meter.CreateObservableGauge("relay_events_numbering_lag", () => gauges.NumberingLagSeconds, "s",
+        meter.CreateObservableGauge("relay_events_numbering_lag", () => Known(gauges.NumberingLagSeconds), "s",
             "Age of the oldest committed event not yet numbered (0 when none), across the cluster (use max).");
     }
 
@@ -50,17 +50,22 @@ public sealed class RelayMetrics
         var type = new KeyValuePair<string, object?>("type", WireEnum<TransactionType>.Name(t.Type));
         var status = new KeyValuePair<string, object?>("status", WireEnum<TransactionStatus>.Name(t.Status));
         _transactions.Add(1, type, status, new("origin", "pos"));
-        if (t.Status == TransactionStatus.Delivered && t.DeliveredAt is { } delivered)
+        // This transition set delivered_at (a delivery, or a result that arrived before its receipt).
+        if (t.DeliveredAt is { } delivered && delivered == t.UpdatedAt)
         {
             _delivery.Record((delivered - t.CreatedAt).TotalSeconds, type);
         }
-        else if (Transaction.IsFinal(t.Status))
+
+        if (Transaction.IsFinal(t.Status))
         {
             _duration.Record((t.UpdatedAt - t.CreatedAt).TotalSeconds, type, status);
         }
     }
 
     public void Connected() => _connects.Add(1);
+
+    private static IEnumerable<Measurement<T>> Known<T>(T? value) where T : struct =>
+        value is { } known ? [new Measurement<T>(known)] : [];
 
     /// <summary>An attempt of this instance ended so: <c>delivered</c>, <c>retrying</c>, <c>failed</c> or <c>dropped</c>.</summary>
     public void WebhookAttempt(string result) => _webhookDeliveries.Add(1, new KeyValuePair<string, object?>("result", result));

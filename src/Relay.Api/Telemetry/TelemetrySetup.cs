@@ -1,9 +1,10 @@
-using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Relay.Api.Hubs;
 using Relay.Api.Security;
 
 namespace Relay.Api.Telemetry;
@@ -16,28 +17,25 @@ namespace Relay.Api.Telemetry;
 /// </summary>
 public static class TelemetrySetup
 {
-    /// <summary>The relay's own spans (hub calls about a transaction).</summary>
-    public static readonly ActivitySource Source = new("Relay");
-
     public static IServiceCollection AddRelayTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<DatabaseGauges>().AddHostedService(s => s.GetRequiredService<DatabaseGauges>());
-        services.AddSingleton<RelayMetrics>();
+        var meter = configuration.GetSection("Relay:Metrics").Get<MetricsOptions>()?.Meter ?? new MetricsOptions().Meter;
+        services.AddSingleton(s => new RelayMetrics(
+            s.GetRequiredService<IMeterFactory>(), meter, s.GetRequiredService<TerminalConnections>(), s.GetRequiredService<DatabaseGauges>()));
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(configuration["OTEL_SERVICE_NAME"] ?? "relay"))
             .WithMetrics(metrics => metrics
-                .AddMeter(configuration.GetSection("Relay:Metrics").Get<MetricsOptions>()?.Meter ?? new MetricsOptions().Meter)
-                .AddAspNetCoreInstrumentation() // requests, Kestrel's connections, SignalR's connections, rate limiting
-                .AddMeter("Microsoft.AspNetCore.Http.Connections")
+                .AddMeter(meter)
+                .AddAspNetCoreInstrumentation() // requests, routing, Kestrel's connections, SignalR's connections, rate limiting
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation()
                 .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0)); // a scrape sees what just happened
         if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             otel.WithTracing(tracing => tracing
-                .AddSource(Source.Name, "Microsoft.AspNetCore.SignalR.Server")
-                .AddAspNetCoreInstrumentation(o => o.Filter = http =>
-                    !http.Request.Path.StartsWithSegments("/health") && !http.Request.Path.StartsWithSegments("/metrics"))
+                .AddSource("Microsoft.AspNetCore.SignalR.Server") // each hub call, continuing the terminal's span
+                .AddAspNetCoreInstrumentation(o => o.Filter = Traced)
                 .AddNpgsql()
                 .AddOtlpExporter());
         }
@@ -48,6 +46,15 @@ public static class TelemetrySetup
 
         return services;
     }
+
+    /// <summary>
+    /// Requests worth a span: not probes and scrapes, and not the connections that last hours (a terminal's WebSocket, whose
+    /// calls have spans of their own; an event stream).
+    /// </summary>
+    private static bool Traced(HttpContext http) =>
+        !http.Request.Path.StartsWithSegments("/health") && !http.Request.Path.StartsWithSegments("/metrics")
+        && !http.Request.Path.StartsWithSegments("/hubs")
+        && !http.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase);
 
     public static IEndpointConventionBuilder MapRelayMetrics(this IEndpointRouteBuilder routes)
     {

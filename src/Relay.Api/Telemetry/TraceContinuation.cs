@@ -15,7 +15,7 @@ public sealed class TraceContinuation : IHostedService, IDisposable
     {
         _listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name is "Microsoft.AspNetCore.SignalR.Server" || source == TelemetrySetup.Source,
+            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore.SignalR.Server",
             Sample = (ref ActivityCreationOptions<ActivityContext> options) =>
                 options.Parent != default ? ActivitySamplingResult.PropagationData : ActivitySamplingResult.None,
         };

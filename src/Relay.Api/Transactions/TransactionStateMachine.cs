@@ -211,7 +211,8 @@ public sealed class TransactionStateMachine(
         foreach (var row in rows)
         {
             events.Appended(row.Transaction.AccountId);
-            metrics.Changed(row.Transaction);
+            if (committed) metrics.Changed(row.Transaction);
+            else events.AfterCommit(() => metrics.Changed(row.Transaction)); // a rolled-back change is not counted
             if (Transaction.IsFinal(row.Transaction.Status))
             {
                 // Online as the statement saw it, or connected here already: a connect is written a moment later (in a batch).

@@ -27,6 +27,9 @@ public sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<Webh
         builder.Property(d => d.Status).HasMaxLength(20);
         builder.HasIndex(d => d.NextAttemptAt).HasFilter("status = 'pending'");
         builder.HasIndex(d => new { d.EndpointId, d.CreatedAt });
+        // The failing ones alone (few, unless a receiver is down), for the dashboard: a delivery enters it when it fails.
+        builder.HasIndex(d => new { d.EndpointId, d.CreatedAt }, "failing").HasDatabaseName("ix_webhook_deliveries_failing")
+            .HasFilter("status = 'failed' OR (status = 'pending' AND attempt_count > 0)");
         builder.HasIndex(d => d.CompletedAt);
     }
 }

@@ -795,7 +795,9 @@ class SseParser {
 }
 
 function setFeedStatus(state) {
-  const text = { live: 'live', connecting: 'connecting…', reconnecting: 'reconnecting…', paused: 'paused (choose an account)' }[state];
+  const text = {
+    live: 'live', connecting: 'connecting…', reconnecting: 'reconnecting…', paused: 'paused (choose an account)', stopped: 'stopped',
+  }[state];
   els.feedStatus.textContent = text;
   els.feedStatus.dataset.state = state;
 }
@@ -830,6 +832,13 @@ async function runStream(owner) {
       await readStream(owner, (ms) => { retryMs = ms; }, () => { failures = 0; });
     } catch (error) {
       if (signal.aborted || error?.status === 401) return;
+      // A request the relay refuses (an account that is gone, say) will not succeed by trying again: say why and stop.
+      if (error?.status >= 400 && error?.status < 500 && error?.status !== 408 && error?.status !== 429) {
+        setFeedStatus('stopped');
+        els.feedNote.textContent = `The live feed stopped: ${error.message}`;
+        els.feedNote.hidden = false;
+        return;
+      }
     }
     if (signal.aborted) return;
     failures += 1;
@@ -840,30 +849,46 @@ async function runStream(owner) {
   }
 }
 
+// The relay sends a heartbeat every 15 s on an idle stream: silence for this long means a connection that died without
+// closing (a dropped NAT mapping, a laptop that slept), so it is abandoned and the feed reconnects.
+const STREAM_SILENCE_MS = 45000;
+
 async function readStream(owner, onRetry, onOpen) {
   const params = session.scope.role === 'admin' ? { accountId: session.accountId } : {};
   const headers = { Accept: 'text/event-stream' };
   if (owner.lastEventId != null) headers['Last-Event-ID'] = owner.lastEventId;
   else params.tail = FEED_TAIL;
-  const response = await send('/events', session.key, { params, signal: owner.abort.signal, headers });
-  if (response.status === 401) {
-    keyRevoked();
-    throw new ApiError(401, 'key not accepted');
-  }
-  if (!response.ok || !response.body) throw new ApiError(response.status, `HTTP ${response.status}`);
-  setFeedStatus('live');
-  onOpen();
-  const parser = new SseParser((message) => onStreamMessage(owner, message), onRetry);
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
+  // This connection's own abort: the view's (sign-out, another account) or the silence watchdog's.
+  const connection = new AbortController();
+  const stop = () => connection.abort();
+  owner.abort.signal.addEventListener('abort', stop, { once: true });
+  let watchdog = setTimeout(stop, STREAM_SILENCE_MS);
   try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      parser.push(decoder.decode(value, { stream: true }));
+    const response = await send('/events', session.key, { params, signal: connection.signal, headers });
+    if (response.status === 401) {
+      keyRevoked();
+      throw new ApiError(401, 'key not accepted');
+    }
+    if (!response.ok || !response.body) throw new ApiError(response.status, await problemMessage(response));
+    setFeedStatus('live');
+    onOpen();
+    const parser = new SseParser((message) => onStreamMessage(owner, message), onRetry);
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        clearTimeout(watchdog);
+        watchdog = setTimeout(stop, STREAM_SILENCE_MS);
+        parser.push(decoder.decode(value, { stream: true }));
+      }
+    } finally {
+      reader.releaseLock();
     }
   } finally {
-    reader.releaseLock();
+    clearTimeout(watchdog);
+    owner.abort.signal.removeEventListener('abort', stop);
   }
 }
 

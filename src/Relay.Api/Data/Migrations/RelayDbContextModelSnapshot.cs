@@ -727,6 +727,10 @@ namespace Relay.Api.Data.Migrations
                     b.HasIndex("EndpointId", "CreatedAt")
                         .HasDatabaseName("ix_webhook_deliveries_endpoint_id_created_at");
 
+                    b.HasIndex(new[] { "EndpointId", "CreatedAt" }, "failing")
+                        .HasDatabaseName("ix_webhook_deliveries_failing")
+                        .HasFilter("status = 'failed' OR (status = 'pending' AND attempt_count > 0)");
+
                     b.ToTable("webhook_deliveries", (string)null);
                 });
 
