@@ -61,7 +61,8 @@ public static class EventsApi
             .Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase));
         if (acceptsStream)
         {
-            if (!EventStream.TryReadLastEventId(http.Request, out var lastEventId)) errors["Last-Event-ID"] = [EventStream.LastEventIdInvalid];
+            if (!EventStream.TryReadLastEventId(http.Request, out var lastEventId))
+                errors["Last-Event-ID"] = [EventStream.LastEventIdInvalid];
             if (errors.Count > 0) return Problems.Validation(errors);
             return new EventStream(accountId, lastEventId ?? after ?? await db.LastSequenceAsync(accountId, ct), filter);
         }

@@ -34,7 +34,8 @@ public static class Logging
         return builder;
     }
 
-    /// <summary>One line per request (Serilog's request logging): method, path, status and duration; health probes and scrapes at Debug.</summary>
+    /// <summary>One line per request (Serilog's request logging): method, path, status and duration; health probes and scrapes
+    /// at Debug.</summary>
     public static IApplicationBuilder UseRequestLogging(this IApplicationBuilder app) => app.UseSerilogRequestLogging(o =>
     {
         o.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();

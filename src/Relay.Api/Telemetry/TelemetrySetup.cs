@@ -22,7 +22,8 @@ public static class TelemetrySetup
         services.AddSingleton<DatabaseGauges>().AddHostedService(s => s.GetRequiredService<DatabaseGauges>());
         var meter = configuration.GetSection("Relay:Metrics").Get<MetricsOptions>()?.Meter ?? new MetricsOptions().Meter;
         services.AddSingleton(s => new RelayMetrics(
-            s.GetRequiredService<IMeterFactory>(), meter, s.GetRequiredService<TerminalConnections>(), s.GetRequiredService<DatabaseGauges>()));
+            s.GetRequiredService<IMeterFactory>(), meter, s.GetRequiredService<TerminalConnections>(),
+            s.GetRequiredService<DatabaseGauges>()));
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(configuration["OTEL_SERVICE_NAME"] ?? "relay"))
             .WithMetrics(metrics => metrics
