@@ -1,5 +1,6 @@
 using Relay.Api;
 using Relay.Api.Accounts;
+using Relay.Api.Actions;
 using Relay.Api.Cluster;
 using Relay.Api.Dashboard;
 using Relay.Api.Data;
@@ -40,6 +41,7 @@ builder.Services.AddTransactions();
 builder.Services.AddPairing();
 builder.Services.AddTerminals();
 builder.Services.AddInputs();
+builder.Services.AddActions();
 builder.Services.AddWebhooks();
 builder.Services.AddDashboard();
 
@@ -62,6 +64,7 @@ app.MapTerminalActivation();
 app.MapPairing();
 app.MapTransactions();
 app.MapInputs();
+app.MapActions();
 app.MapEvents();
 app.MapWebhooks();
 app.MapDashboard();

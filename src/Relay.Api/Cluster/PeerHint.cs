@@ -13,6 +13,9 @@ public abstract record PeerHint
     /// <summary>A transaction became final: Prefer: wait requests elsewhere answer (they also re-read within a second).</summary>
     public sealed record TransactionFinished(Guid TransactionId) : PeerHint;
 
+    /// <summary>A terminal action ended: Prefer: wait requests elsewhere answer (they also re-read within a second).</summary>
+    public sealed record ActionFinished(Guid ActionId) : PeerHint;
+
     /// <summary>The account's events were numbered: streams elsewhere read them (they also re-read at their interval).</summary>
     public sealed record EventsNumbered(Guid AccountId) : PeerHint;
 
@@ -42,6 +45,7 @@ public abstract record PeerHint
     public string Encode() => this switch
     {
         TransactionFinished h => $"t:{h.TransactionId}",
+        ActionFinished h => $"a:{h.ActionId}",
         EventsNumbered h => $"e:{h.AccountId}",
         KeysChanged h => $"k:{h.AccountId}",
         InstanceStarted h => $"i:{h.InstanceId}",
@@ -61,6 +65,7 @@ public abstract record PeerHint
         return (parts[0], parts.Length) switch
         {
             ("t", 2) => new TransactionFinished(id),
+            ("a", 2) => new ActionFinished(id),
             ("e", 2) => new EventsNumbered(id),
             ("k", 2) => new KeysChanged(id),
             ("i", 2) => new InstanceStarted(id),

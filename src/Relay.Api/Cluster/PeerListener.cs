@@ -13,7 +13,8 @@ namespace Relay.Api.Cluster;
 /// (re)connect it catches up: every waiter re-reads, and every terminal here gets its pending work again.
 /// </summary>
 public sealed class PeerListener(
-    IConfiguration configuration, IServiceScopeFactory scopes, TransactionWaiters waiters, EventSignals eventSignals,
+    IConfiguration configuration, IServiceScopeFactory scopes, TransactionWaiters waiters, Actions.ActionWaiters actionWaiters,
+    EventSignals eventSignals,
     TerminalConnections connections, ApiKeyCache apiKeys, ThisInstance instance, Peers peers,
     ILogger<PeerListener> logger) : BackgroundService
 {
@@ -67,6 +68,9 @@ public sealed class PeerListener(
             {
                 case PeerHint.TransactionFinished hint:
                     waiters.Notify(hint.TransactionId);
+                    break;
+                case PeerHint.ActionFinished hint:
+                    actionWaiters.Notify(hint.ActionId);
                     break;
                 case PeerHint.EventsNumbered hint:
                     eventSignals.Notify(hint.AccountId);

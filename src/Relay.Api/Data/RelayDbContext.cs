@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Relay.Api.Accounts;
+using Relay.Api.Actions;
 using Relay.Api.Cluster;
 using Relay.Api.Events;
 using Relay.Api.Inputs;
@@ -26,6 +27,7 @@ public sealed class RelayDbContext(DbContextOptions<RelayDbContext> options) : D
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
     public DbSet<RelayInstance> Instances => Set<RelayInstance>();
+    public DbSet<TerminalAction> TerminalActions => Set<TerminalAction>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(RelayDbContext).Assembly);
@@ -36,5 +38,7 @@ public sealed class RelayDbContext(DbContextOptions<RelayDbContext> options) : D
         configurationBuilder.Properties<TerminalStatus>().HaveConversion<SnakeCaseEnumConverter<TerminalStatus>>();
         configurationBuilder.Properties<TransactionType>().HaveConversion<SnakeCaseEnumConverter<TransactionType>>();
         configurationBuilder.Properties<TransactionStatus>().HaveConversion<SnakeCaseEnumConverter<TransactionStatus>>();
+        configurationBuilder.Properties<ActionType>().HaveConversion<SnakeCaseEnumConverter<ActionType>>();
+        configurationBuilder.Properties<ActionStatus>().HaveConversion<SnakeCaseEnumConverter<ActionStatus>>();
     }
 }

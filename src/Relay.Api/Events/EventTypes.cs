@@ -12,10 +12,11 @@ public static class EventTypes
     public const string TerminalInputRequested = "terminal.input_requested";
     public const string TerminalEvent = "terminal.event";
     public const string TerminalInputAnswered = "terminal.input_answered";
+    public const string TerminalActionUpdated = "terminal_action.updated";
 
     public static readonly IReadOnlyList<string> All =
     [
         TransactionUpdated, PairingChanged, TerminalOnline, TerminalOffline, TerminalDisplay, TerminalPrint,
-        TerminalInputRequested, TerminalInputAnswered, TerminalEvent,
+        TerminalInputRequested, TerminalInputAnswered, TerminalEvent, TerminalActionUpdated,
     ];
 }

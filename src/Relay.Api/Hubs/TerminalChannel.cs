@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
+using Relay.Api.Actions;
 using Relay.Api.Cluster;
 using Relay.Api.Data;
 using Relay.Api.Infrastructure;
@@ -27,6 +28,12 @@ public sealed class TerminalChannel(
     public Task CancelTransaction(Guid terminalId, Guid transactionId) =>
         Send(terminalId, "CancelTransaction", transactionId, transactionId.ToString());
 
+    public Task StartAction(Guid terminalId, TerminalActionMessage action) =>
+        Send(terminalId, "StartAction", action, action.Id.ToString());
+
+    public Task CancelAction(Guid terminalId, Guid actionId) =>
+        Send(terminalId, "CancelAction", actionId, actionId.ToString());
+
     public Task PairingChanged(Guid terminalId, PairingChangedMessage change) =>
         Send(terminalId, "PairingChanged", change, change.RegisterId);
 
@@ -43,6 +50,10 @@ public sealed class TerminalChannel(
                 .Where(t => t.Id == id && t.TerminalId == push.TerminalId && t.Status == TransactionStatus.Pending)
                 .Select(t => TerminalTransaction.From(t)).FirstOrDefaultAsync(),
             "CancelTransaction" when Guid.TryParse(push.Argument, out var id) => id,
+            "StartAction" when Guid.TryParse(push.Argument, out var id) => await db.TerminalActions.AsNoTracking()
+                .Where(a => a.Id == id && a.TerminalId == push.TerminalId && a.Status == ActionStatus.Pending)
+                .Select(a => a.ToMessage()).FirstOrDefaultAsync(),
+            "CancelAction" when Guid.TryParse(push.Argument, out var id) => id,
             "InputResponse" when push.Argument.Split(':', 2) is [var tx, var requestId] && Guid.TryParse(tx, out var id) =>
                 await db.InputRequests.AsNoTracking()
                     .Where(r => r.TransactionId == id && r.RequestId == requestId && r.TerminalId == push.TerminalId && r.Value != null)
@@ -60,8 +71,8 @@ public sealed class TerminalChannel(
     }
 
     /// <summary>
-    /// Re-sends to the terminals held here their pending transactions (created at least <paramref name="olderThan"/>
-    /// ago) and outstanding cancels: the catch-up for pushes lost between instances. Terminals ignore repeats.
+    /// Re-sends to the terminals held here their pending transactions and actions (created at least
+    /// <paramref name="olderThan"/> ago) and outstanding cancels: the catch-up for pushes lost between instances. Terminals ignore repeats.
     /// </summary>
     public async Task ResendPendingAsync(TimeSpan olderThan, CancellationToken ct)
     {
@@ -91,6 +102,18 @@ public sealed class TerminalChannel(
             else
             {
                 await SendHere(t.TerminalId, connectionId, "CancelTransaction", t.Id);
+            }
+        }
+
+        var actions = await db.TerminalActions.AsNoTracking()
+            .Where(a => db.Terminals.Any(h => h.Id == a.TerminalId && h.InstanceId == instance.Id) && a.CreatedAt <= createdBy
+                        && a.Status == ActionStatus.Pending && a.ExpiresAt > now)
+            .ToListAsync(ct);
+        foreach (var a in actions)
+        {
+            if (connections.ConnectionIdOf(a.TerminalId) is { } connectionId)
+            {
+                await SendHere(a.TerminalId, connectionId, "StartAction", a.ToMessage());
             }
         }
     }

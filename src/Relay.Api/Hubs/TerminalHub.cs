@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
+using Relay.Api.Actions;
 using Relay.Api.Infrastructure;
 using Relay.Api.Inputs;
 using Relay.Api.Pairing;
@@ -31,17 +32,26 @@ public sealed class TerminalHub(
     public override async Task OnConnectedAsync()
     {
         metrics.Connected();
-        var work = await connections.Add(TerminalId, Context, () => presence.ConnectedAsync(TerminalId, Context.ConnectionId))
-            ? await services.GetRequiredService<TransactionService>().OpenWorkAsync(TerminalId, DeviceId)
-            : [];
-        logger.LogInformation("Terminal {TerminalId} connected ({ConnectionId}); sending {Count} open transactions",
-            TerminalId, Context.ConnectionId, work.Count);
+        var recorded = await connections.Add(TerminalId, Context, () => presence.ConnectedAsync(TerminalId, Context.ConnectionId));
+        var work = recorded ? await services.GetRequiredService<TransactionService>().OpenWorkAsync(TerminalId, DeviceId) : [];
+        var actions = recorded ? await services.GetRequiredService<ActionService>().OpenWorkAsync(TerminalId, DeviceId) : [];
+        logger.LogInformation("Terminal {TerminalId} connected ({ConnectionId}); sending {Count} open transactions and {Actions} actions",
+            TerminalId, Context.ConnectionId, work.Count, actions.Count);
         foreach (var transaction in work)
         {
             await Clients.Caller.SendAsync("StartTransaction", TerminalTransaction.From(transaction));
             if (transaction.Status == TransactionStatus.CancelRequested)
             {
                 await Clients.Caller.SendAsync("CancelTransaction", transaction.Id);
+            }
+        }
+
+        foreach (var action in actions)
+        {
+            await Clients.Caller.SendAsync("StartAction", action.ToMessage());
+            if (action.CancelRequestedAt is not null)
+            {
+                await Clients.Caller.SendAsync("CancelAction", action.Id);
             }
         }
     }
@@ -78,6 +88,12 @@ public sealed class TerminalHub(
         var status = await transactions.StartedAsync(TerminalId, DeviceId, HubInput.Id(transactionId, "transactionId"));
         return new StartedAck(status is { } s ? WireEnum<TransactionStatus>.Name(s) : "unknown");
     }
+
+    public async Task<ReceivedAck> ActionReceived(string? actionId, [FromServices] ActionService actions) =>
+        new(await actions.ReceivedAsync(TerminalId, DeviceId, HubInput.Id(actionId, "actionId")));
+
+    public Task<ActionCompletionAck> CompleteAction(ActionCompletionMessage? completion, [FromServices] ActionService actions) =>
+        actions.CompleteAsync(TerminalId, DeviceId, HubInput.Required(completion, "The completion"));
 
     public async Task<CompletionAck> CompleteTransaction(TerminalResult? result, [FromServices] TransactionService transactions)
     {

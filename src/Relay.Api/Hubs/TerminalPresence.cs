@@ -24,7 +24,7 @@ public sealed class TerminalPresence(NpgsqlDataSource database, EventSequencer s
     private readonly ConcurrentQueue<Change> _queue = new();
     private int _writing;
 
-    /// <summary>Records the connection; true when the terminal has open transactions (to send it on connect).</summary>
+    /// <summary>Records the connection; true when the terminal has open transactions or actions (to send it on connect).</summary>
     public Task<bool> ConnectedAsync(Guid terminalId, string connectionId) =>
         Enqueue(new Change(terminalId, connectionId, true, null, clock.Now()));
 

@@ -1,5 +1,6 @@
 -- A terminal's connection (on p_instance_id) takes it over: the account, when the terminal came online (so a
--- terminal.online event was appended), else NULL; and whether it has open transactions (so it needs sending anything).
+-- terminal.online event was appended), else NULL; and whether it has open transactions or terminal actions (so it needs
+-- sending anything).
 CREATE OR REPLACE FUNCTION relay_terminal_connected(p_terminal_id uuid, p_connection_id text, p_instance_id uuid, p_at timestamptz,
     OUT event_account_id uuid, OUT has_open_work boolean)
 LANGUAGE plpgsql SET TimeZone = 'UTC' AS $$
@@ -9,7 +10,8 @@ DECLARE
     v_was_online boolean;
 BEGIN
     has_open_work := EXISTS (SELECT 1 FROM transactions WHERE terminal_id = p_terminal_id
-        AND status IN ('pending', 'delivered', 'in_progress', 'cancel_requested'));
+        AND status IN ('pending', 'delivered', 'in_progress', 'cancel_requested'))
+        OR EXISTS (SELECT 1 FROM terminal_actions WHERE terminal_id = p_terminal_id AND status IN ('pending', 'delivered'));
     SELECT account_id, label, connection_id IS NOT NULL INTO v_account, v_label, v_was_online
     FROM terminals WHERE id = p_terminal_id FOR UPDATE;
     IF NOT FOUND THEN

@@ -76,6 +76,7 @@ public static class Problems
         (404, "register-not-paired", "The register has no terminal paired with it."),
         (409, "terminal-busy", "The terminal has a transaction that is not final yet; it serves one at a time."),
         (409, "terminal-removed", "The terminal was removed."),
+        (409, "terminal-offline", "The terminal holds no connection now (terminal actions; send queueIfOffline to wait for it)."),
         (409, "terminal-not-activated", "The terminal was never activated; give it its activation code first."),
         (409, "transaction-final", "The transaction is already final."),
         (409, "input-answered", "The terminal's question was answered already; the first answer stands."),

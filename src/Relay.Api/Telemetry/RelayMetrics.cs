@@ -22,6 +22,7 @@ public sealed class RelayMetrics
     private readonly Histogram<double> _delivery;
     private readonly Counter<long> _connects;
     private readonly Counter<long> _webhookDeliveries;
+    private readonly Counter<long> _actions;
 
     public RelayMetrics(IMeterFactory meters, string meterName, TerminalConnections connections, DatabaseGauges gauges)
     {
@@ -35,6 +36,8 @@ public sealed class RelayMetrics
         _connects = meter.CreateCounter<long>("relay_terminal_connects", description: "Terminal connections opened to this instance.");
         _webhookDeliveries = meter.CreateCounter<long>("relay_webhook_deliveries",
             description: "Webhook delivery attempts by result: delivered, retrying, failed (given up or disabled), dropped.");
+        _actions = meter.CreateCounter<long>("relay_terminal_actions",
+            description: "Terminal actions that reached a status on this instance, by type and status.");
         meter.CreateObservableGauge("relay_terminals_connected", () => connections.Count,
             description: "Terminals holding a live connection to this instance.");
         // Nothing while unknown (before the first reading, or when the last one failed): a stale value would look healthy.
@@ -61,6 +64,10 @@ public sealed class RelayMetrics
             _duration.Record((t.UpdatedAt - t.CreatedAt).TotalSeconds, type, status);
         }
     }
+
+    /// <summary>A statement of this instance moved the terminal action to its status.</summary>
+    public void ActionChanged(Actions.TerminalAction a) => _actions.Add(1,
+        new("type", WireEnum<Actions.ActionType>.Name(a.Type)), new("status", WireEnum<Actions.ActionStatus>.Name(a.Status)));
 
     public void Connected() => _connects.Add(1);
 

@@ -4,8 +4,8 @@ using Relay.Api.Infrastructure;
 namespace Relay.Api.Transactions;
 
 /// <summary>
-/// Ends transactions that no terminal received by their deadline (only those: an acknowledged transaction is only ever
-/// ended by its terminal).
+/// Ends transactions and terminal actions that no terminal received by their deadline (only those: an acknowledged one
+/// is only ever ended by its terminal).
 /// </summary>
 public sealed class ExpirySweeper(
     IServiceScopeFactory scopes, TimeProvider clock, IOptions<RelayOptions> options, ILogger<ExpirySweeper> logger)
@@ -19,5 +19,6 @@ public sealed class ExpirySweeper(
     {
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<TransactionService>().ExpireDueAsync();
+        await scope.ServiceProvider.GetRequiredService<Actions.ActionService>().ExpireDueAsync();
     }
 }

@@ -10,13 +10,21 @@ namespace Relay.Tests.Infrastructure;
 /// </summary>
 public static class RawHubTerminal
 {
-    public static async Task<(HubConnection Connection, string TerminalId)> ConnectNewAsync(this RelayFixture relay, Merchant merchant)
+    public static async Task<(HubConnection Connection, string TerminalId)> ConnectNewAsync(
+        this RelayFixture relay, Merchant merchant, Action<HubConnection>? handlers = null)
+    {
+        var (terminalId, deviceToken) = await relay.ActivateNewAsync(merchant);
+        var connection = await relay.ConnectRawAsync(deviceToken, handlers);
+        return (connection, terminalId);
+    }
+
+    /// <summary>A new terminal of the merchant, activated and not connected.</summary>
+    public static async Task<(string TerminalId, string DeviceToken)> ActivateNewAsync(this RelayFixture relay, Merchant merchant)
     {
         var code = await merchant.NewActivationCodeAsync("Raw hub terminal");
         var activation = await TerminalActivation.ActivateAsync(relay.Factory.CreateClient(), relay.Factory.Server.BaseAddress, code,
             "SN-RAW-" + Guid.NewGuid().ToString("N")[..8]);
-        var connection = await relay.ConnectRawAsync(activation.DeviceToken);
-        return (connection, activation.TerminalId);
+        return (activation.TerminalId, activation.DeviceToken);
     }
 
     /// <summary>Pairs a register with the connection's terminal, as <see cref="Scenario.PairAsync"/> does through the SDK.</summary>
@@ -27,7 +35,9 @@ public static class RawHubTerminal
     }
 
     /// <summary>A connection with the device token that, like the client's default, never reconnects once closed.</summary>
-    public static async Task<HubConnection> ConnectRawAsync(this RelayFixture relay, string deviceToken)
+    /// <param name="handlers">Registers the connection's handlers before it starts (what the relay sends on connect).</param>
+    public static async Task<HubConnection> ConnectRawAsync(
+        this RelayFixture relay, string deviceToken, Action<HubConnection>? handlers = null)
     {
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(relay.Factory.Server.BaseAddress, TerminalActivation.DefaultHubPath), o =>
@@ -37,6 +47,7 @@ public static class RawHubTerminal
                 o.WebSocketFactory = (context, ct) => relay.OpenWebSocketAsync(context.Uri, "Bearer " + deviceToken, ct);
             })
             .Build();
+        handlers?.Invoke(connection);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         await connection.StartAsync(cts.Token);
         return connection;
