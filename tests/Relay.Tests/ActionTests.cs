@@ -72,6 +72,9 @@ public sealed class ActionTests(RelayFixture relay) : IClassFixture<RelayFixture
         var statuses = events["items"]!.AsArray().Where(e => (string?)e!["data"]!["id"] == action.Str("id"))
             .Select(e => (string?)e!["data"]!["status"]).ToList();
         Assert.Equal(["pending", "delivered", "succeeded"], statuses);
+
+        var metrics = await (await relay.Admin().GetAsync("/metrics")).Content.ReadAsStringAsync();
+        Assert.Matches("""relay_terminal_actions_total\{[^}]*status="succeeded",type="ping"\} 1""", metrics);
     }
 
     [Fact]
