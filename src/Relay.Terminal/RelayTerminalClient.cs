@@ -23,7 +23,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
     private static readonly TimeSpan AskAgainEvery = TimeSpan.FromSeconds(5);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string TransactionId, string RequestId),
         TaskCompletionSource<string?>> _answers = new();
-    private readonly ResultOutbox _outbox;
+    private readonly OutboxDelivery<TerminalResult, CompletionAck> _results;
     private readonly SerialEventQueue _events;
 
     // Transactions handed to the app and not yet completed, and those finished in this process: repeats are no-ops.
@@ -46,7 +46,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
         _logger = loggerFactory.CreateLogger<RelayTerminalClient>();
         _hubUri = RelayUrls.Hub(options.RelayUrl, options.HubPath);
         _schedule = new ReconnectSchedule(options.ReconnectDelays);
-        _outbox = new ResultOutbox(options.OutboxDirectory, _logger);
+        _results = NewResultDelivery(options.OutboxDirectory);
         _events = new SerialEventQueue(_logger);
         _hub = BuildHub(options, loggerFactory);
     }
@@ -156,13 +156,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
 
         await StopAsync();
         _events.Close();
-        foreach (var id in _waiters.Keys)
-        {
-            if (_waiters.TryRemove(id, out var waiter))
-            {
-                waiter.TrySetCanceled();
-            }
-        }
+        _results.CancelWaiters();
 
         await _hub.DisposeAsync();
     }
@@ -364,7 +358,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
 
     private async Task AfterConnectAsync(CancellationToken ct)
     {
-        await FlushOutboxAsync(ct);
+        await _results.FlushAsync(ct);
         _events.Enqueue(OnConnectedAsync);
     }
 
@@ -419,12 +413,12 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        if (_outbox.Load(id) is { } saved)
+        if (_results.Saved(id) is { } saved)
         {
             _logger.LogInformation("Transaction {TransactionId} re-sent but already completed here; re-sending its result", id);
             if (RunningToken() is { } token)
             {
-                _ = SendAsync(saved, token);
+                _ = _results.SendAsync(saved, token);
             }
 
             return Task.CompletedTask;
@@ -442,7 +436,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
 
     private Task OnCancelTransactionAsync(string transactionId)
     {
-        if (_outbox.Contains(transactionId) || _finished.Contains(transactionId))
+        if (_results.Contains(transactionId) || _finished.Contains(transactionId))
         {
             _logger.LogInformation("Cancel for {TransactionId} ignored: its result is already decided", transactionId);
             return Task.CompletedTask;
