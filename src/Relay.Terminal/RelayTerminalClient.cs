@@ -10,9 +10,9 @@ namespace Relay.Terminal;
 
 /// <summary>
 /// A terminal's connection to the relay hub. Keeps the connection up (reconnecting forever), hands the app each
-/// transaction once, and delivers results through a durable outbox so no outcome is lost to a dropped connection or
-/// a crash. Events run one at a time in arrival order on a background task: a handler that takes long delays the
-/// events after it, so run card flows on their own task.
+/// transaction and each POS action once, and delivers results and action completions through a durable outbox so no
+/// outcome is lost to a dropped connection or a crash. Events run one at a time in arrival order on a background task:
+/// a handler that takes long delays the events after it, so run card flows and questions on their own task.
 /// </summary>
 public sealed partial class RelayTerminalClient : IAsyncDisposable
 {
@@ -24,6 +24,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string TransactionId, string RequestId),
         TaskCompletionSource<string?>> _answers = new();
     private readonly OutboxDelivery<TerminalResult, CompletionAck> _results;
+    private readonly OutboxDelivery<ActionCompletion, ActionAck> _actions;
     private readonly SerialEventQueue _events;
 
     // Transactions handed to the app and not yet completed, and those finished in this process: repeats are no-ops.
@@ -47,6 +48,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
         _hubUri = RelayUrls.Hub(options.RelayUrl, options.HubPath);
         _schedule = new ReconnectSchedule(options.ReconnectDelays);
         _results = NewResultDelivery(options.OutboxDirectory);
+        _actions = NewActionDelivery(options.OutboxDirectory);
         _events = new SerialEventQueue(_logger);
         _hub = BuildHub(options, loggerFactory);
     }
@@ -61,7 +63,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
 
     public event Func<InputResponse, Task>? InputResponseReceived;
 
-    /// <summary>Raised after each connect and reconnect, once every saved result has been re-sent.</summary>
+    /// <summary>Raised after each connect and reconnect, once every saved result and action completion has been re-sent.</summary>
     public event Func<Task>? Connected;
 
     /// <summary>Raised when a connection is lost (reconnecting starts at once) or stopped.</summary>
@@ -157,6 +159,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
         await StopAsync();
         _events.Close();
         _results.CancelWaiters();
+        _actions.CancelWaiters();
 
         await _hub.DisposeAsync();
     }
@@ -288,6 +291,8 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
 
         hub.On<TerminalTransaction>("StartTransaction", tx => _events.Enqueue(() => OnStartTransactionAsync(tx)));
         hub.On<string>("CancelTransaction", id => _events.Enqueue(() => OnCancelTransactionAsync(id)));
+        hub.On<TerminalAction>("StartAction", action => _events.Enqueue(() => OnStartActionAsync(action)));
+        hub.On<string>("CancelAction", id => _events.Enqueue(() => OnCancelActionAsync(id)));
         hub.On<PairingChange>("PairingChanged", change => _events.Enqueue(() => RaiseAsync(PairingChanged, change)));
         hub.On<string, string, JsonElement>("InputResponse", (transactionId, requestId, value) =>
         {
@@ -359,6 +364,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
     private async Task AfterConnectAsync(CancellationToken ct)
     {
         await _results.FlushAsync(ct);
+        await _actions.FlushAsync(ct);
         _events.Enqueue(OnConnectedAsync);
     }
 
