@@ -40,6 +40,7 @@ internal static class RunCommand
 
         var inputs = new Option<string?>("--inputs")
         {
+            HelpName = "FILE",
             Description = "A JSON file answering collect_inputs questions: { \"<input id or kind>\": \"<answer>\" or null to skip }",
         };
 
