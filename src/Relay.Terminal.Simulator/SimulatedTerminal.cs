@@ -5,9 +5,10 @@ namespace Relay.Terminal.Simulator;
 /// <summary>
 /// A card terminal on top of <see cref="RelayTerminalClient"/>: takes transactions one at a time (later ones queue),
 /// walks each through receive → present card → started → PIN → outcome → result, and prints every step.
-/// The flow runs on its own task so the client's events are never held up by a customer "typing a PIN".
+/// The flow runs on its own task so the client's events are never held up by a customer "typing a PIN". The POS's
+/// actions (SimulatedTerminal.Actions.cs) run one at a time on a task of their own, beside the payments.
 /// </summary>
-public sealed class SimulatedTerminal : IAsyncDisposable
+public sealed partial class SimulatedTerminal : IAsyncDisposable
 {
     private readonly RelayTerminalClient _client;
     private readonly SimulatorOptions _options;
@@ -35,7 +36,10 @@ public sealed class SimulatedTerminal : IAsyncDisposable
         _client.PairingChanged += OnPairingChangedAsync;
         _client.Connected += OnConnectedAsync;
         _client.Disconnected += OnDisconnectedAsync;
+        _client.StartActionReceived += OnStartActionAsync;
+        _client.CancelActionRequested += OnCancelActionRequestedAsync;
         _worker = Task.Run(WorkAsync);
+        _actionWorker = Task.Run(WorkOnActionsAsync);
     }
 
     /// <summary>Raised after the relay answered a result (for tests and benchmarks).</summary>
@@ -48,10 +52,14 @@ public sealed class SimulatedTerminal : IAsyncDisposable
         _client.PairingChanged -= OnPairingChangedAsync;
         _client.Connected -= OnConnectedAsync;
         _client.Disconnected -= OnDisconnectedAsync;
+        _client.StartActionReceived -= OnStartActionAsync;
+        _client.CancelActionRequested -= OnCancelActionRequestedAsync;
 
         _queue.Writer.TryComplete();
+        _actions.Writer.TryComplete();
         await _stopping.CancelAsync();
         await _worker;
+        await _actionWorker;
         _stopping.Dispose();
     }
 
@@ -193,7 +201,7 @@ public sealed class SimulatedTerminal : IAsyncDisposable
         if (card)
         {
             await ShowAsync(transaction, "Present card", ct);
-            if (!await WaitOrCancelAsync(_options.CardDelay, current, ct))
+            if (!await WaitOrCancelAsync(_options.CardDelay, current.CancelRequested, ct))
             {
                 await NotifyAsync("card_inserted", transaction, ct);
                 await ReportStartedAsync(transaction, "card read", ct);
@@ -204,14 +212,14 @@ public sealed class SimulatedTerminal : IAsyncDisposable
                 else
                 {
                     await ShowAsync(transaction, "Enter PIN", ct);
-                    await WaitOrCancelAsync(_options.PinDelay, current, ct);
+                    await WaitOrCancelAsync(_options.PinDelay, current.CancelRequested, ct);
                 }
             }
         }
-        else if (!await WaitOrCancelAsync(TimeSpan.Zero, current, ct))
+        else if (!await WaitOrCancelAsync(TimeSpan.Zero, current.CancelRequested, ct))
         {
             await ReportStartedAsync(transaction, $"processing {WireNames.Of(transaction.Type)}", ct);
-            await WaitOrCancelAsync(_options.CardDelay, current, ct);
+            await WaitOrCancelAsync(_options.CardDelay, current.CancelRequested, ct);
         }
 
         await ShowAsync(transaction, "Authorising", ct);
@@ -340,15 +348,15 @@ public sealed class SimulatedTerminal : IAsyncDisposable
     }
 
     /// <summary>Waits for the customer; true when a cancel arrived first.</summary>
-    private static async Task<bool> WaitOrCancelAsync(TimeSpan delay, InFlight current, CancellationToken ct)
+    private static async Task<bool> WaitOrCancelAsync(TimeSpan delay, TaskCompletionSource cancelRequested, CancellationToken ct)
     {
         if (delay > TimeSpan.Zero)
         {
-            await Task.WhenAny(Task.Delay(delay, ct), current.CancelRequested.Task);
+            await Task.WhenAny(Task.Delay(delay, ct), cancelRequested.Task);
         }
 
         ct.ThrowIfCancellationRequested();
-        return current.CancelRequested.Task.IsCompleted;
+        return cancelRequested.Task.IsCompleted;
     }
 
     private static string Describe(TerminalTransaction transaction)

@@ -10,9 +10,9 @@ namespace Relay.Terminal;
 
 /// <summary>
 /// A terminal's connection to the relay hub. Keeps the connection up (reconnecting forever), hands the app each
-/// transaction once, and delivers results through a durable outbox so no outcome is lost to a dropped connection or
-/// a crash. Events run one at a time in arrival order on a background task: a handler that takes long delays the
-/// events after it, so run card flows on their own task.
+/// transaction and each POS action once, and delivers results and action completions through a durable outbox so no
+/// outcome is lost to a dropped connection or a crash. Events run one at a time in arrival order on a background task:
+/// a handler that takes long delays the events after it, so run card flows and questions on their own task.
 /// </summary>
 public sealed partial class RelayTerminalClient : IAsyncDisposable
 {
@@ -23,7 +23,8 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
     private static readonly TimeSpan AskAgainEvery = TimeSpan.FromSeconds(5);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string TransactionId, string RequestId),
         TaskCompletionSource<string?>> _answers = new();
-    private readonly ResultOutbox _outbox;
+    private readonly OutboxDelivery<TerminalResult, CompletionAck> _results;
+    private readonly OutboxDelivery<ActionCompletion, ActionAck> _actions;
     private readonly SerialEventQueue _events;
 
     // Transactions handed to the app and not yet completed, and those finished in this process: repeats are no-ops.
@@ -46,7 +47,8 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
         _logger = loggerFactory.CreateLogger<RelayTerminalClient>();
         _hubUri = RelayUrls.Hub(options.RelayUrl, options.HubPath);
         _schedule = new ReconnectSchedule(options.ReconnectDelays);
-        _outbox = new ResultOutbox(options.OutboxDirectory, _logger);
+        _results = NewResultDelivery(options.OutboxDirectory);
+        _actions = NewActionDelivery(options.OutboxDirectory);
         _events = new SerialEventQueue(_logger);
         _hub = BuildHub(options, loggerFactory);
     }
@@ -61,7 +63,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
 
     public event Func<InputResponse, Task>? InputResponseReceived;
 
-    /// <summary>Raised after each connect and reconnect, once every saved result has been re-sent.</summary>
+    /// <summary>Raised after each connect and reconnect, once every saved result and action completion has been re-sent.</summary>
     public event Func<Task>? Connected;
 
     /// <summary>Raised when a connection is lost (reconnecting starts at once) or stopped.</summary>
@@ -156,13 +158,8 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
 
         await StopAsync();
         _events.Close();
-        foreach (var id in _waiters.Keys)
-        {
-            if (_waiters.TryRemove(id, out var waiter))
-            {
-                waiter.TrySetCanceled();
-            }
-        }
+        _results.CancelWaiters();
+        _actions.CancelWaiters();
 
         await _hub.DisposeAsync();
     }
@@ -294,6 +291,8 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
 
         hub.On<TerminalTransaction>("StartTransaction", tx => _events.Enqueue(() => OnStartTransactionAsync(tx)));
         hub.On<string>("CancelTransaction", id => _events.Enqueue(() => OnCancelTransactionAsync(id)));
+        hub.On<TerminalAction>("StartAction", action => _events.Enqueue(() => OnStartActionAsync(action)));
+        hub.On<string>("CancelAction", id => _events.Enqueue(() => OnCancelActionAsync(id)));
         hub.On<PairingChange>("PairingChanged", change => _events.Enqueue(() => RaiseAsync(PairingChanged, change)));
         hub.On<string, string, JsonElement>("InputResponse", (transactionId, requestId, value) =>
         {
@@ -364,7 +363,8 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
 
     private async Task AfterConnectAsync(CancellationToken ct)
     {
-        await FlushOutboxAsync(ct);
+        await _results.FlushAsync(ct);
+        await _actions.FlushAsync(ct);
         _events.Enqueue(OnConnectedAsync);
     }
 
@@ -419,12 +419,12 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        if (_outbox.Load(id) is { } saved)
+        if (_results.Saved(id) is { } saved)
         {
             _logger.LogInformation("Transaction {TransactionId} re-sent but already completed here; re-sending its result", id);
             if (RunningToken() is { } token)
             {
-                _ = SendAsync(saved, token);
+                _ = _results.SendAsync(saved, token);
             }
 
             return Task.CompletedTask;
@@ -442,7 +442,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
 
     private Task OnCancelTransactionAsync(string transactionId)
     {
-        if (_outbox.Contains(transactionId) || _finished.Contains(transactionId))
+        if (_results.Contains(transactionId) || _finished.Contains(transactionId))
         {
             _logger.LogInformation("Cancel for {TransactionId} ignored: its result is already decided", transactionId);
             return Task.CompletedTask;

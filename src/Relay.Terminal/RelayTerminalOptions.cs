@@ -13,7 +13,10 @@ public sealed class RelayTerminalOptions
 
     public string HubPath { get; set; } = TerminalActivation.DefaultHubPath;
 
-    /// <summary>Folder for the durable result outbox (one file per transaction). Survives process restarts.</summary>
+    /// <summary>
+    /// Folder for the durable outbox: one file per transaction result, and in its <c>actions</c> subfolder one per action
+    /// completion. Survives process restarts.
+    /// </summary>
     public required string OutboxDirectory { get; set; }
 
     /// <summary>Opens the hub WebSocket given its URI and the device token (a test server's, say). Null: the SignalR client's own, with the

@@ -9,8 +9,9 @@
 // --connect negotiate  the negotiate POST first (bearer on it too), then the WebSocket.
 // --connect query      the token as ?access_token= in the hub URL, as a browser client has to send it.
 //
-// Every transaction is approved. Each step is one JSON line on stdout ({"step":"connected"}, ...); the client's own
-// log goes to stderr. Exits on SIGTERM, SIGINT or when stdin closes.
+// Every transaction is approved. Every POS action succeeds: ping with { appVersion: "interop" }, collect_inputs with each
+// question answered by a default for its kind, the others with a null result. Each step is one JSON line on stdout
+// ({"step":"connected"}, ...); the client's own log goes to stderr. Exits on SIGTERM, SIGINT or when stdin closes.
 import * as signalR from "@microsoft/signalr";
 
 function option(name, envName, fallback) {
@@ -84,6 +85,80 @@ connection.on("StartTransaction", async (transaction) => {
 });
 
 connection.on("CancelTransaction", (transactionId) => emit("cancel-requested", { id: transactionId }));
+
+// The customer's answer to a collect_inputs question, by kind (what the .NET simulator answers by default).
+function answer(input) {
+  switch (input.kind) {
+    case "confirm": return "yes";
+    case "number": return String(Math.min(input.min ?? 42, input.max ?? Number.MAX_SAFE_INTEGER));
+    case "email": return "customer@example.com";
+    case "phone": return "+64 21 123 4567";
+    case "selection": return input.choices?.[0] ?? null;
+    case "signature": return "M 10 10 L 60 40 L 110 10";
+    default: return "Simulated answer";
+  }
+}
+
+function completionOf(action) {
+  switch (action.type) {
+    case "ping":
+      return { actionId: action.id, status: "succeeded", result: { appVersion: "interop" } };
+    case "collect_inputs": {
+      const inputs = (action.inputs ?? []).map((input) => {
+        const value = answer(input);
+        return { id: input.id, value, skipped: value === null };
+      });
+      return { actionId: action.id, status: "succeeded", result: { inputs } };
+    }
+    default:
+      return { actionId: action.id, status: "succeeded", result: null };
+  }
+}
+
+// Actions seen, and the completion of each one completed here: a repeat of one the relay has not answered re-sends it.
+const actions = new Map();
+
+async function completeAction(id, completion) {
+  const ack = await connection.invoke("CompleteAction", completion);
+  actions.set(id, { completion, acked: true });
+  emit("action-completed", { id, accepted: ack.accepted, status: ack.status, completion });
+}
+
+connection.on("StartAction", async (action) => {
+  const { id, type } = action;
+  emit("start-action", { id, type, action });
+  const known = actions.get(id);
+  if (known) {
+    emit("duplicate-action", { id });
+    if (known.completion && !known.acked) {
+      try {
+        await completeAction(id, known.completion);
+      } catch (error) {
+        emit("error", { id, message: String(error?.message ?? error) });
+      }
+    }
+    return;
+  }
+  actions.set(id, { completion: null, acked: false });
+  try {
+    const received = await connection.invoke("ActionReceived", id);
+    emit("action-received", { id, proceed: received.proceed });
+    if (!received.proceed) return;
+
+    const completion = completionOf(action);
+    actions.set(id, { completion, acked: false });
+    await completeAction(id, completion);
+  } catch (error) {
+    // Not acknowledged: forget it, so that the relay's re-send after reconnecting is taken as new.
+    if (!actions.get(id)?.completion) actions.delete(id);
+    emit("error", { id, message: String(error?.message ?? error) });
+  }
+});
+
+// A block body: a handler that returns a value is taken as answering a client-result call, which this is not.
+connection.on("CancelAction", (actionId) => {
+  emit("cancel-action-requested", { id: actionId });
+});
 connection.on("PairingChanged", (change) =>
   emit("pairing-changed", { registerId: change.registerId, registerName: change.registerName, paired: change.paired }));
 

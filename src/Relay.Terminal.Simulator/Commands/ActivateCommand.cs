@@ -39,8 +39,7 @@ internal static class ActivateCommand
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-            var appVersion = typeof(ActivateCommand).Assembly.GetName().Version?.ToString();
-            activation = await TerminalActivation.ActivateAsync(http, relayUrl, code, serial, model, appVersion, ct);
+            activation = await TerminalActivation.ActivateAsync(http, relayUrl, code, serial, model, SimulatorVersion.Current, ct);
         }
         catch (RelayActivationException ex)
         {

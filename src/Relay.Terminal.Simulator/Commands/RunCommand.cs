@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Relay.Terminal.Simulator.Commands;
 
-/// <summary><c>run</c>: connect with the saved credentials, show a pairing code, and process transactions until stopped.</summary>
+/// <summary>
+/// <c>run</c>: connect with the saved credentials, show a pairing code, and process transactions and the POS's actions
+/// until stopped.
+/// </summary>
 internal static class RunCommand
 {
     public static Command Create()
@@ -11,7 +14,7 @@ internal static class RunCommand
         var state = CommonOptions.State();
         var delay = new Option<int>("--delay-ms")
         {
-            Description = "How long the simulated customer takes to present the card, and again to enter the PIN",
+            Description = "How long the simulated customer takes to present the card, again to enter the PIN, and to answer each question",
             DefaultValueFactory = _ => 1500,
         };
         delay.Validators.Add(result =>
@@ -35,17 +38,37 @@ internal static class RunCommand
             }
         });
 
+        var inputs = new Option<string?>("--inputs")
+        {
+            HelpName = "FILE",
+            Description = "A JSON file answering collect_inputs questions: { \"<input id or kind>\": \"<answer>\" or null to skip }",
+        };
+
         var command = new Command("run", "Connect to the relay and behave like a card terminal until Ctrl+C")
         {
-            state, delay, signatureTimeout
+            state, delay, signatureTimeout, inputs
         };
-        command.SetAction((parse, ct) =>
-            RunAsync(parse.GetRequiredValue(state), parse.GetValue(delay), parse.GetValue(signatureTimeout), ct));
+        command.SetAction((parse, ct) => RunAsync(
+            parse.GetRequiredValue(state), parse.GetValue(delay), parse.GetValue(signatureTimeout), parse.GetValue(inputs), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string stateDirectory, int delayMs, int signatureTimeoutSeconds, CancellationToken ct)
+    private static async Task<int> RunAsync(
+        string stateDirectory, int delayMs, int signatureTimeoutSeconds, string? inputsFile, CancellationToken ct)
     {
+        IReadOnlyDictionary<string, string?>? inputAnswers = null;
+        if (inputsFile is not null)
+        {
+            try
+            {
+                inputAnswers = SimulatedInputs.Load(inputsFile);
+            }
+            catch (InvalidDataException ex)
+            {
+                return CommonOptions.Fail($"--inputs: {ex.Message}");
+            }
+        }
+
         TerminalState? state;
         try
         {
@@ -87,6 +110,7 @@ internal static class RunCommand
         await using var terminal = new SimulatedTerminal(client, new SimulatorOptions
         {
             CardDelay = delay, PinDelay = delay, SignatureTimeout = TimeSpan.FromSeconds(signatureTimeoutSeconds),
+            InputAnswers = inputAnswers,
         }, Console.Out);
         var pairing = new PairingPrompt(client, Console.Out);
 

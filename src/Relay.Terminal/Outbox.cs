@@ -5,21 +5,25 @@ using Microsoft.Extensions.Logging;
 namespace Relay.Terminal;
 
 /// <summary>
-/// Results the relay has not answered yet: one JSON file per transaction, written to a temp file, flushed to disk and
-/// renamed into place, so a result is either wholly there or not at all. A file leaves only when the relay answers.
+/// What the terminal decided and the relay has not answered yet (transaction results, action completions): one JSON file
+/// per id, written to a temp file, flushed to disk and renamed into place, so an entry is either wholly there or not at
+/// all. A file leaves only when the relay answers. Only the folder's own files are entries: a subfolder is another outbox.
 /// </summary>
-internal sealed class ResultOutbox
+internal sealed class Outbox<T>
+    where T : class
 {
     private const string Extension = ".json";
     private const string TempExtension = ".tmp";
 
     private readonly string _directory;
+    private readonly Func<T, string> _idOf;
     private readonly ILogger _logger;
 
-    public ResultOutbox(string directory, ILogger logger)
+    public Outbox(string directory, Func<T, string> idOf, ILogger logger)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         _directory = Path.GetFullPath(directory);
+        _idOf = idOf;
         _logger = logger;
         Directory.CreateDirectory(_directory);
 
@@ -30,9 +34,11 @@ internal sealed class ResultOutbox
         }
     }
 
-    public async Task SaveAsync(TerminalResult result)
+    public string IdOf(T entry) => _idOf(entry);
+
+    public async Task SaveAsync(T entry)
     {
-        var path = PathFor(result.TransactionId);
+        var path = PathFor(_idOf(entry));
         var temp = $"{path}.{Guid.NewGuid():N}{TempExtension}";
         try
         {
@@ -40,7 +46,7 @@ internal sealed class ResultOutbox
             await using (var stream = new FileStream(
                 temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
             {
-                await JsonSerializer.SerializeAsync(stream, result, TerminalJson.Options);
+                await JsonSerializer.SerializeAsync(stream, entry, TerminalJson.Options);
                 stream.Flush(flushToDisk: true);
             }
 
@@ -53,32 +59,32 @@ internal sealed class ResultOutbox
         }
     }
 
-    public bool Contains(string transactionId) => File.Exists(PathFor(transactionId));
+    public bool Contains(string id) => File.Exists(PathFor(id));
 
-    public void Delete(string transactionId) => File.Delete(PathFor(transactionId));
+    public void Delete(string id) => File.Delete(PathFor(id));
 
-    public TerminalResult? Load(string transactionId) => Read(PathFor(transactionId));
+    public T? Load(string id) => Read(PathFor(id));
 
-    /// <summary>Every saved result, oldest first.</summary>
-    public IReadOnlyList<TerminalResult> LoadAll()
+    /// <summary>Every saved entry, oldest first.</summary>
+    public IReadOnlyList<T> LoadAll()
     {
-        var results = new List<TerminalResult>();
+        var entries = new List<T>();
         foreach (var file in new DirectoryInfo(_directory).EnumerateFiles("*" + Extension).OrderBy(f => f.LastWriteTimeUtc))
         {
-            if (file.Name.EndsWith(Extension, StringComparison.Ordinal) && Read(file.FullName) is { } result)
+            if (file.Name.EndsWith(Extension, StringComparison.Ordinal) && Read(file.FullName) is { } entry)
             {
-                results.Add(result);
+                entries.Add(entry);
             }
         }
 
-        return results;
+        return entries;
     }
 
-    private TerminalResult? Read(string path)
+    private T? Read(string path)
     {
         try
         {
-            return JsonSerializer.Deserialize<TerminalResult>(File.ReadAllBytes(path), TerminalJson.Options);
+            return JsonSerializer.Deserialize<T>(File.ReadAllBytes(path), TerminalJson.Options);
         }
         catch (FileNotFoundException)
         {
@@ -86,24 +92,24 @@ internal sealed class ResultOutbox
         }
         catch (JsonException ex)
         {
-            // Cannot happen through SaveAsync; keep the file for a human rather than lose a result.
+            // Cannot happen through SaveAsync; keep the file for a human rather than lose an outcome.
             _logger.LogError(ex, "Outbox file {Path} is unreadable; moved aside", path);
             File.Move(path, path + ".corrupt", overwrite: true);
             return null;
         }
     }
 
-    private string PathFor(string transactionId)
+    private string PathFor(string id)
     {
-        ArgumentException.ThrowIfNullOrEmpty(transactionId);
-        return Path.Combine(_directory, FileNameFor(transactionId) + Extension);
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        return Path.Combine(_directory, FileNameFor(id) + Extension);
     }
 
     // Ids are UUIDs, but the relay's ids are opaque: escape anything that is not safe in a file name.
-    private static string FileNameFor(string transactionId)
+    private static string FileNameFor(string id)
     {
-        var name = new StringBuilder(transactionId.Length);
-        foreach (var b in Encoding.UTF8.GetBytes(transactionId))
+        var name = new StringBuilder(id.Length);
+        foreach (var b in Encoding.UTF8.GetBytes(id))
         {
             if (char.IsAsciiLetterOrDigit((char)b) || b is (byte)'-' or (byte)'_')
             {

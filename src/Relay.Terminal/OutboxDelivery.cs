@@ -1,0 +1,202 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+
+namespace Relay.Terminal;
+
+/// <summary>
+/// Delivers one kind of outcome (transaction results, action completions) through its outbox: saved first, then sent,
+/// waiting across reconnects; an entry leaves the outbox only when the relay answers it, accepted or not.
+/// </summary>
+internal sealed class OutboxDelivery<T, TAck>
+    where T : class
+    where TAck : class
+{
+    private static readonly TimeSpan MinimumRetryDelay = TimeSpan.FromSeconds(1);
+
+    private readonly Outbox<T> _outbox;
+    private readonly string _kind;
+    private readonly Func<T, CancellationToken, Task<TAck?>> _send;
+    private readonly Action<string, TAck> _answered;
+    private readonly Func<bool> _isConnected;
+    private readonly Func<CancellationToken?> _runningToken;
+    private readonly ReconnectSchedule _schedule;
+    private readonly ILogger _logger;
+
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<TAck>> _waiters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _retrying = new(StringComparer.Ordinal);
+
+    private enum SendOutcome
+    {
+        Answered,
+        NotSent,
+        Refused,
+    }
+
+    /// <param name="outbox">Where the entries wait.</param>
+    /// <param name="kind">What an entry is called in the log ("result").</param>
+    /// <param name="send">The hub call; null when the relay answered with nothing.</param>
+    /// <param name="answered">
+    /// Runs when the relay answered an entry, before its file is deleted, so that a re-send of its work in between is
+    /// still recognised by whoever remembers it there.
+    /// </param>
+    /// <param name="isConnected">Whether sending can succeed now.</param>
+    /// <param name="runningToken">The client's token from start until stop; null while stopped.</param>
+    /// <param name="schedule">The retry delays after a refusal.</param>
+    /// <param name="logger">The client's logger.</param>
+    public OutboxDelivery(
+        Outbox<T> outbox,
+        string kind,
+        Func<T, CancellationToken, Task<TAck?>> send,
+        Action<string, TAck> answered,
+        Func<bool> isConnected,
+        Func<CancellationToken?> runningToken,
+        ReconnectSchedule schedule,
+        ILogger logger)
+    {
+        _outbox = outbox;
+        _kind = kind;
+        _send = send;
+        _answered = answered;
+        _isConnected = isConnected;
+        _runningToken = runningToken;
+        _schedule = schedule;
+        _logger = logger;
+    }
+
+    public bool Contains(string id) => _outbox.Contains(id);
+
+    /// <summary>The saved entry for <paramref name="id"/>, or null when there is none (never saved, or answered).</summary>
+    public T? Saved(string id) => _outbox.Load(id);
+
+    /// <summary>
+    /// Saves the entry durably, runs <paramref name="saved"/>, then sends it and waits until the relay answers it.
+    /// Cancelling <paramref name="ct"/> only stops the wait: the entry stays in the outbox and is re-sent on every connect.
+    /// </summary>
+    public async Task<TAck> DeliverAsync(T entry, Action saved, CancellationToken ct)
+    {
+        await _outbox.SaveAsync(entry);
+        saved();
+
+        var waiter = _waiters.AddOrUpdate(
+            _outbox.IdOf(entry),
+            _ => NewWaiter(),
+            (_, existing) => existing.Task.IsCompleted ? NewWaiter() : existing);
+        if (_runningToken() is { } token)
+        {
+            _ = SendAsync(entry, token);
+        }
+
+        return await waiter.Task.WaitAsync(ct);
+    }
+
+    /// <summary>Sends every saved entry, oldest first, while connected; the next connect flushes again.</summary>
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        var pending = _outbox.LoadAll();
+        if (pending.Count > 0)
+        {
+            _logger.LogInformation("Re-sending {Count} saved {Kind}(s)", pending.Count, _kind);
+        }
+
+        foreach (var entry in pending)
+        {
+            if (ct.IsCancellationRequested || !_isConnected())
+            {
+                return;
+            }
+
+            await SendAsync(entry, ct);
+        }
+    }
+
+    public async Task SendAsync(T entry, CancellationToken ct)
+    {
+        if (await SendOnceAsync(entry, ct) == SendOutcome.Refused)
+        {
+            _ = RetryRefusedAsync(entry, ct);
+        }
+    }
+
+    /// <summary>Ends every wait (the client is disposed); the entries stay in the outbox.</summary>
+    public void CancelWaiters()
+    {
+        foreach (var id in _waiters.Keys)
+        {
+            if (_waiters.TryRemove(id, out var waiter))
+            {
+                waiter.TrySetCanceled();
+            }
+        }
+    }
+
+    private static TaskCompletionSource<TAck> NewWaiter() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // The relay answered with an error (its database down, say) rather than an ack: try again on the reconnect
+    // schedule while connected. When the connection drops, the flush on reconnect takes over.
+    private async Task RetryRefusedAsync(T entry, CancellationToken ct)
+    {
+        var id = _outbox.IdOf(entry);
+        if (!_retrying.TryAdd(id, 0))
+        {
+            return;
+        }
+
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var delay = _schedule.Delay(attempt);
+                await Task.Delay(delay < MinimumRetryDelay ? MinimumRetryDelay : delay, ct);
+                if (!_isConnected() || !_outbox.Contains(id) || await SendOnceAsync(entry, ct) != SendOutcome.Refused)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            _retrying.TryRemove(id, out _);
+        }
+    }
+
+    private async Task<SendOutcome> SendOnceAsync(T entry, CancellationToken ct)
+    {
+        var id = _outbox.IdOf(entry);
+        try
+        {
+            var ack = await _send(entry, ct);
+            if (ack is null)
+            {
+                _logger.LogWarning("The relay answered the {Kind} for {Id} with nothing; will retry", _kind, id);
+                return SendOutcome.Refused;
+            }
+
+            OnAnswered(id, ack);
+            return SendOutcome.Answered;
+        }
+        catch (HubException ex)
+        {
+            _logger.LogWarning("The relay failed to take the {Kind} for {Id}: {Error}; will retry", _kind, id, ex.Message);
+            return SendOutcome.Refused;
+        }
+        catch (Exception ex)
+        {
+            _logger.LogDebug(ex, "The {Kind} for {Id} was not sent; it stays in the outbox", _kind, id);
+            return SendOutcome.NotSent;
+        }
+    }
+
+    private void OnAnswered(string id, TAck ack)
+    {
+        _answered(id, ack);
+        _outbox.Delete(id);
+        if (_waiters.TryRemove(id, out var waiter))
+        {
+            waiter.TrySetResult(ack);
+        }
+    }
+}
