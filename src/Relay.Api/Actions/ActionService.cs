@@ -25,7 +25,8 @@ public sealed record ActionAnswer(TerminalActionResponse? Action, ActionRefusal?
 
 /// <summary>POS-driven terminal actions: created by the POS, sent to the terminal, answered by it.</summary>
 public sealed class ActionService(
-    RelayDbContext db, ActionStateMachine machine, ActionWaiters waiters, TerminalChannel terminals, TimeProvider clock,
+    RelayDbContext db, ActionStateMachine machine, ActionWaiters waiters, TerminalChannel terminals, TerminalConnections connections,
+    TimeProvider clock,
     IHostApplicationLifetime lifetime, ILogger<ActionService> logger)
 {
     private const int DefaultExpiresInSeconds = 30;
@@ -51,7 +52,9 @@ public sealed class ActionService(
         if (!TerminalAction.AllowedWhileBusy(type)
             && await db.Transactions.AnyAsync(t => t.TerminalId == terminalId && Transaction.Open.Contains(t.Status), ct))
             return ActionRefusal.TerminalBusy;
-        if (!terminal.Online && request.QueueIfOffline != true) return ActionRefusal.TerminalOffline;
+        // Online as the database has it, or connected here already: a connect is written a moment later (in a batch).
+        if (!terminal.Online && connections.ConnectionIdOf(terminalId) is null && request.QueueIfOffline != true)
+            return ActionRefusal.TerminalOffline;
 
         var now = clock.Now();
         var action = new TerminalAction
