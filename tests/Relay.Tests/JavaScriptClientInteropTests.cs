@@ -104,6 +104,48 @@ public sealed class JavaScriptClientInteropTests(KestrelRelayFixture relay) : IC
         }
     }
 
+    [Fact]
+    public async Task AJavaScriptTerminalAnswersEveryKindOfTerminalAction()
+    {
+        var merchant = await NewMerchantAsync();
+        var (terminalId, deviceToken) = await NewActivatedTerminalAsync(merchant);
+        await using var terminal = NodeTerminal.Start(relay.Url, deviceToken);
+        await terminal.Next("connected");
+
+        async Task<System.Text.Json.Nodes.JsonNode> Act(object body) =>
+            await merchant.PostJson($"/api/v1/terminals/{terminalId}/actions", body, Guid.NewGuid().ToString(), 20).Expect(201);
+
+        var ping = await Act(new { type = "ping" });
+        Assert.True(ping.Str("status") == "succeeded", $"{ping.ToJsonString()}\n{terminal.Transcript}");
+        Assert.Equal("interop", (string?)ping["result"]!["appVersion"]);
+        var start = await terminal.Next("start-action");
+        Assert.Equal(ping.Str("id"), start.Str("id"));
+        Assert.True((bool)(await terminal.Next("action-completed"))["accepted"]!);
+
+        var inputs = await Act(new
+        {
+            type = "collect_inputs",
+            inputs = new object[]
+            {
+                new { id = "email", kind = "email", prompt = "Email?" },
+                new { id = "size", kind = "selection", prompt = "Size?", choices = new[] { "Small", "Large" } },
+            },
+        });
+        Assert.True(inputs.Str("status") == "succeeded", $"{inputs.ToJsonString()}\n{terminal.Transcript}");
+        Assert.Equal(2, inputs["result"]!["inputs"]!.AsArray().Count);
+        Assert.Equal("size", (string?)inputs["result"]!["inputs"]![1]!["id"]);
+
+        foreach (var body in new object[]
+        {
+            new { type = "display", display = new { text = "Welcome" } }, new { type = "clear_display" },
+            new { type = "print", print = new { text = "Voucher" } }, new { type = "show_qr", qr = new { data = "https://pay.example.com/1" } },
+        })
+        {
+            var action = await Act(body);
+            Assert.True(action.Str("status") == "succeeded", $"{action.ToJsonString()}\n{terminal.Transcript}");
+        }
+    }
+
     private async Task<HttpClient> NewMerchantAsync()
     {
         var account = await relay.Admin().PostJson("/api/v1/accounts", new { name = "JS interop " + Guid.NewGuid().ToString("N")[..6] })
