@@ -57,10 +57,10 @@ public sealed class ActionSimulatorTests(RelayFixture relay) : IClassFixture<Rel
         Assert.Equal("+64 21 123 4567", (string?)signature["result"]!["inputs"]![0]!["value"]);
         Assert.StartsWith("M ", (string?)signature["result"]!["inputs"]![1]!["value"]);
 
-        Assert.Equal("succeeded", (await ActAsync(merchant, terminal.TerminalId, new { type = "print", print = new { text = "Voucher: 10% off" } }))
-            .Str("status"));
-        Assert.Equal("succeeded", (await ActAsync(merchant, terminal.TerminalId, new { type = "print", print = new { qrCode = "https://r.example/1" } }))
-            .Str("status"));
+        var text = await ActAsync(merchant, terminal.TerminalId, new { type = "print", print = new { text = "Voucher: 10% off" } });
+        Assert.Equal("succeeded", text.Str("status"));
+        var qr = await ActAsync(merchant, terminal.TerminalId, new { type = "print", print = new { qrCode = "https://r.example/1" } });
+        Assert.Equal("succeeded", qr.Str("status"));
         Assert.Equal("succeeded", (await ActAsync(merchant, terminal.TerminalId,
             new { type = "show_qr", qr = new { data = "https://pay.example.com/r/123", text = "Scan to pay" } })).Str("status"));
         var ping = await ActAsync(merchant, terminal.TerminalId, new { type = "ping" });

@@ -138,7 +138,8 @@ public sealed class JavaScriptClientInteropTests(KestrelRelayFixture relay) : IC
         foreach (var body in new object[]
         {
             new { type = "display", display = new { text = "Welcome" } }, new { type = "clear_display" },
-            new { type = "print", print = new { text = "Voucher" } }, new { type = "show_qr", qr = new { data = "https://pay.example.com/1" } },
+            new { type = "print", print = new { text = "Voucher" } },
+            new { type = "show_qr", qr = new { data = "https://pay.example.com/1" } },
         })
         {
             var action = await Act(body);
