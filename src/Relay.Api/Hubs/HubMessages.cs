@@ -8,19 +8,23 @@ namespace Relay.Api.Hubs;
 /// created it (<c>traceparent</c>), for the terminal's calls about it to continue.</summary>
 public sealed record TerminalTransaction(
     Guid Id, TransactionType Type, long? Amount, string? Currency, long? CashOutAmount, long? TipAmount, string? Reference,
-    Guid? OriginalTransactionId, string RegisterId, string? RegisterName, DateTimeOffset ExpiresAt, string? Traceparent)
+    Guid? OriginalTransactionId, string RegisterId, string? RegisterName, DateTimeOffset ExpiresAt, string? Traceparent,
+    TransactionOptions? Options)
 {
     public static TerminalTransaction From(Transaction t) => new(
         t.Id, t.Type, t.Amount, t.Currency, t.CashOutAmount, t.TipAmount, t.Reference, t.OriginalTransactionId, t.RegisterId,
-        t.RegisterName, t.ExpiresAt, t.Traceparent);
+        t.RegisterName, t.ExpiresAt, t.Traceparent, t.Options);
 }
 
 /// <summary>The terminal's result for CompleteTransaction.</summary>
 public sealed record TerminalResult(
     string? TransactionId, TransactionOutcome? Outcome, string? ResponseCode, string? ResponseText, string? AuthCode,
     string? CardScheme, string? MaskedPan, string? EntryMode, string? TerminalReference, string? AcquirerReference,
-    long? AmountAuthorised, long? SurchargeAmount, long? TipAmount, string? MerchantReceipt, string? CustomerReceipt)
+    long? AmountAuthorised, long? SurchargeAmount, long? TipAmount, string? MerchantReceipt, string? CustomerReceipt,
+    bool? Partial = null, string? PaymentMethod = null, string? Wallet = null)
 {
+    public static readonly string[] PaymentMethods = ["card", "qr", "wallet"];
+
     public const int MaxCode = 100;
     public const int MaxResponseText = 500;
 
@@ -43,9 +47,15 @@ public sealed record TerminalResult(
         HubInput.Amount(TipAmount, "tipAmount");
         HubInput.Text(MerchantReceipt, "merchantReceipt", TerminalMessages.MaxReceiptText, multiline: true);
         HubInput.Text(CustomerReceipt, "customerReceipt", TerminalMessages.MaxReceiptText, multiline: true);
+        if (PaymentMethod is not null && !PaymentMethods.Contains(PaymentMethod))
+            throw new HubException($"paymentMethod must be card, qr or wallet; got {HubInput.Shown(PaymentMethod)}.");
+        HubInput.Text(Wallet, "wallet", MaxCode);
+        if (Partial == true && (outcome != TransactionOutcome.Approved || AmountAuthorised is null))
+            throw new HubException("A partial result must be approved and say its amountAuthorised.");
         return (id, new TransactionResult(
             outcome, ResponseCode, ResponseText, AuthCode, CardScheme, MaskedPan, EntryMode, TerminalReference,
-            AcquirerReference, AmountAuthorised, SurchargeAmount, TipAmount, MerchantReceipt, CustomerReceipt));
+            AcquirerReference, AmountAuthorised, SurchargeAmount, TipAmount, MerchantReceipt, CustomerReceipt,
+            Partial == true ? true : null, PaymentMethod, Wallet));
     }
 }
 

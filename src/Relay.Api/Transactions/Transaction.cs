@@ -25,6 +25,8 @@ public sealed class Transaction
     public string? Reference { get; set; }
     public Guid? OriginalTransactionId { get; set; }
     public string? CallbackUrl { get; set; }
+    /// <summary>The payment options the POS sent (jsonb).</summary>
+    public TransactionOptions? Options { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
@@ -71,7 +73,10 @@ public sealed record TransactionResult(
     long? SurchargeAmount,
     long? TipAmount,
     string? MerchantReceipt,
-    string? CustomerReceipt);
+    string? CustomerReceipt,
+    bool? Partial = null,
+    string? PaymentMethod = null,
+    string? Wallet = null);
 
 public sealed record TransactionResolution(TransactionOutcome Outcome, string? Note, DateTimeOffset ResolvedAt);
 

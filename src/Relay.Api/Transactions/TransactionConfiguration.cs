@@ -20,6 +20,7 @@ public sealed class TransactionConfiguration : IEntityTypeConfiguration<Transact
         builder.Property(t => t.CallbackUrl).HasMaxLength(2000);
         builder.Property(t => t.Traceparent).HasMaxLength(55);
         builder.Property(t => t.Result).HasConversion<JsonColumnConverter<TransactionResult>>().HasColumnType("jsonb");
+        builder.Property(t => t.Options).HasConversion<JsonColumnConverter<TransactionOptions>>().HasColumnType("jsonb");
         builder.Property(t => t.Resolution).HasConversion<JsonColumnConverter<TransactionResolution>>().HasColumnType("jsonb");
 
         // A terminal serves one transaction at a time: the database refuses a second open one.

@@ -15,6 +15,8 @@ namespace Relay.Api.Transactions;
 /// by then ends expired.</param>
 /// <param name="CallbackUrl" example="https://pos.example.com/relay/callbacks">Where to deliver this transaction's transaction.updated
 /// events (absolute http or https URL).</param>
+/// <param name="Options">What the terminal offers the shopper: tipping, partial approval, payment methods, surcharge,
+/// cancelling, where the receipt prints. Sent to the terminal with the transaction.</param>
 public sealed record CreateTransactionRequest(
     string? RegisterId,
     TransactionType? Type,
@@ -25,7 +27,25 @@ public sealed record CreateTransactionRequest(
     string? Reference,
     string? OriginalTransactionId,
     int? ExpiresInSeconds,
-    string? CallbackUrl);
+    string? CallbackUrl,
+    TransactionOptions? Options = null);
+
+/// <param name="Tipping">Ask for a tip on the terminal.</param>
+/// <param name="AllowPartialAuthorisation" example="false">Accept an approval of less than amount + tip (gift and prepaid cards):
+/// the result then says partial: true.</param>
+/// <param name="PaymentMethods" example="[&quot;card&quot;, &quot;qr&quot;]">What the shopper may pay with: card, qr, wallet.</param>
+/// <param name="SurchargeAmount" example="null">A surcharge the terminal adds, minor units.</param>
+/// <param name="CustomerCancellation" example="true">Whether the shopper may cancel on the terminal.</param>
+/// <param name="PrintReceipt" example="terminal">Where the receipt prints: terminal, pos or none.</param>
+public sealed record TransactionOptions(
+    TippingOptions? Tipping, bool? AllowPartialAuthorisation, string[]? PaymentMethods, long? SurchargeAmount, bool? CustomerCancellation,
+    string? PrintReceipt);
+
+/// <param name="OnTerminal" example="true">Show the tip screen on the terminal.</param>
+/// <param name="Percentages" example="[10, 15, 20]">Presets as percentages of the amount (1–100, up to 4).</param>
+/// <param name="FixedAmounts" example="null">Or presets as amounts, minor units (up to 4).</param>
+/// <param name="AllowCustom" example="true">Whether the shopper may type another tip.</param>
+public sealed record TippingOptions(bool? OnTerminal, int[]? Percentages, long[]? FixedAmounts, bool? AllowCustom);
 
 /// <param name="Id" example="0193a0b5-3333-7000-8000-000000000002">The transaction's id.</param>
 /// <param name="RegisterId" example="till-1">The register that asked for it.</param>
@@ -42,6 +62,7 @@ public sealed record CreateTransactionRequest(
 /// <param name="Reference" example="order-8812">The POS's reference.</param>
 /// <param name="OriginalTransactionId" example="null">For capture and void.</param>
 /// <param name="CallbackUrl" example="null">Per-transaction callback URL.</param>
+/// <param name="Options">The payment options the POS sent.</param>
 /// <param name="CreatedAt" example="2026-11-24T09:41:00.120Z">Accepted by the relay.</param>
 /// <param name="UpdatedAt" example="2026-11-24T09:41:04.870Z">Last change.</param>
 /// <param name="ExpiresAt" example="2026-11-24T09:42:30.120Z">Delivery deadline.</param>
@@ -65,6 +86,7 @@ public sealed record TransactionResponse(
     string? Reference,
     Guid? OriginalTransactionId,
     string? CallbackUrl,
+    TransactionOptions? Options,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset ExpiresAt,
@@ -84,6 +106,6 @@ public static class TransactionMapping
 {
     public static TransactionResponse ToResponse(this Transaction t, bool terminalOnline) => new(
         t.Id, t.RegisterId, t.TerminalId, terminalOnline, t.Type, t.Status, t.Amount, t.Currency, t.CashOutAmount, t.TipAmount,
-        t.Reference, t.OriginalTransactionId, t.CallbackUrl, t.CreatedAt, t.UpdatedAt, t.ExpiresAt, t.DeliveredAt, t.StartedAt,
+        t.Reference, t.OriginalTransactionId, t.CallbackUrl, t.Options, t.CreatedAt, t.UpdatedAt, t.ExpiresAt, t.DeliveredAt, t.StartedAt,
         t.CancelRequestedAt, t.CompletedAt, t.Result, t.Resolution);
 }

@@ -58,6 +58,7 @@ public sealed class TransactionService(
             Reference = request.Reference,
             OriginalTransactionId = originalId,
             CallbackUrl = request.CallbackUrl,
+            Options = request.Options,
             CreatedAt = now,
             UpdatedAt = now,
             ExpiresAt = now.AddSeconds(request.ExpiresInSeconds ?? DefaultExpiresInSeconds),
@@ -309,6 +310,15 @@ public sealed class TransactionService(
         if (current.Result?.Outcome == result.Outcome)
         {
             return (true, current.Status);
+        }
+
+        if (!Transaction.IsFinal(current.Status) && TransactionStateMachine.UnallowedPartial(current, result))
+        {
+            logger.LogError("Transaction {TransactionId} for register {RegisterId} on terminal {TerminalId}: a partial approval of "
+                + "{AmountAuthorised} of {Amount} (tip {TipAmount}) refused, the POS did not allow partial authorisation; the terminal "
+                + "must reverse it. Operator attention needed",
+                id, current.RegisterId, terminalId, result.AmountAuthorised, current.Amount, result.TipAmount ?? current.TipAmount);
+            return (false, current.Status);
         }
 
         if (!Transaction.IsFinal(current.Status) && !TransactionStateMachine.Authorises(current, result))

@@ -25,6 +25,7 @@ public sealed record TransactionSnapshot(Transaction Transaction, bool TerminalO
             new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false),
             new AsStored<TransactionResult>(),
             new AsStored<TransactionResolution>(),
+            new AsStored<TransactionOptions>(),
         },
     };
 

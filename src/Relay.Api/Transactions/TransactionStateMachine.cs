@@ -47,6 +47,7 @@ public sealed class TransactionStateMachine(
     {
         var type = WireEnum<TransactionType>.Name(t.Type);
         var status = WireEnum<TransactionStatus>.Name(t.Status);
+        var options = t.Options is null ? null : JsonSerializer.Serialize(t.Options, RelayJson.Options);
         var rows = await Run<TransactionRefusal?>($"""
             WITH pairing AS (
                 SELECT p.terminal_id, p.register_name, terminals.status = 'removed' AS removed
@@ -64,11 +65,12 @@ public sealed class TransactionStateMachine(
                 -- would leave no column list to keep, made the create measurably slower (bench/results/README.md).
                 INSERT INTO transactions (id, account_id, register_id, register_name, terminal_id, type, status, amount, currency,
                     cash_out_amount, tip_amount, reference, original_transaction_id, callback_url, created_at, updated_at, expires_at,
-                    traceparent)
+                    traceparent, options)
                 SELECT {t.Id}, {t.AccountId}, {t.RegisterId}, chosen.register_name, chosen.terminal_id, {type}, {status},
                     CAST({t.Amount} AS bigint), CAST({t.Currency} AS text), CAST({t.CashOutAmount} AS bigint),
                     CAST({t.TipAmount} AS bigint), CAST({t.Reference} AS text), CAST({t.OriginalTransactionId} AS uuid),
-                    CAST({t.CallbackUrl} AS text), {t.CreatedAt}, {t.UpdatedAt}, {t.ExpiresAt}, CAST({t.Traceparent} AS text)
+                    CAST({t.CallbackUrl} AS text), {t.CreatedAt}, {t.UpdatedAt}, {t.ExpiresAt}, CAST({t.Traceparent} AS text),
+                    CAST({options} AS jsonb)
                 FROM chosen
                 RETURNING relay_transaction_updated(transactions) AS snapshot)
             SELECT (SELECT snapshot FROM created) AS snapshot,
@@ -118,14 +120,24 @@ public sealed class TransactionStateMachine(
         // The guard's amounts as numbers, never null: a parameter's type stays the same from one result to the next, so
         // the prepared statement is not prepared again whenever a result leaves one of them out.
         long authorised = result.AmountAuthorised ?? 0, tip = result.TipAmount ?? 0, surcharge = result.SurchargeAmount ?? 0;
+        bool approved = result.Outcome == TransactionOutcome.Approved, claimed = result.Partial == true,
+            given = result.AmountAuthorised is not null;
+        // Partial: an approval of less than amount + tip (or one that says so); only where the POS allowed it, and then
+        // recorded as partial whatever the terminal said.
         return Single($"""
-            UPDATE transactions SET status = {status}, result = CAST({json} AS jsonb), completed_at = {now}, updated_at = {now},
+            UPDATE transactions SET status = {status}, completed_at = {now}, updated_at = {now},
+                result = CASE WHEN {approved} AND ({claimed} OR ({given} AND {authorised} < COALESCE(amount, 0)
+                                   + GREATEST(COALESCE(tip_amount, 0), {tip})))
+                    THEN CAST({json} AS jsonb) || jsonb_build_object('partial', true) ELSE CAST({json} AS jsonb) END,
                 delivered_at = COALESCE(delivered_at, {now}), delivered_device_id = COALESCE(delivered_device_id, {deviceId})
             WHERE id = {id} AND terminal_id = {terminalId}
               AND ((status IN ('delivered', 'in_progress', 'cancel_requested') AND delivered_device_id = {deviceId})
                    OR (status = 'pending' AND expires_at > {now}))
               AND {authorised} <= COALESCE(amount, 0) + COALESCE(cash_out_amount, 0)
                   + GREATEST(COALESCE(tip_amount, 0), {tip}) + {surcharge}
+              AND (NOT ({approved} AND ({claimed} OR ({given} AND {authorised} < COALESCE(amount, 0)
+                           + GREATEST(COALESCE(tip_amount, 0), {tip}))))
+                   OR COALESCE(CAST(options ->> 'allowPartialAuthorisation' AS boolean), false))
             """);
     }
 
@@ -136,6 +148,13 @@ public sealed class TransactionStateMachine(
     public static bool Authorises(Transaction t, TransactionResult result) =>
         (result.AmountAuthorised ?? 0) <= (t.Amount ?? 0) + (t.CashOutAmount ?? 0) + Math.Max(t.TipAmount ?? 0, result.TipAmount ?? 0)
         + (result.SurchargeAmount ?? 0);
+
+    /// <summary>A partial approval the POS did not allow: the other guard of <see cref="Complete"/>, for the log.</summary>
+    public static bool UnallowedPartial(Transaction t, TransactionResult result) =>
+        result.Outcome == TransactionOutcome.Approved && t.Options?.AllowPartialAuthorisation != true
+        && (result.Partial == true
+            || (result.AmountAuthorised is { } authorised
+                && authorised < (t.Amount ?? 0) + Math.Max(t.TipAmount ?? 0, result.TipAmount ?? 0)));
 
     /// <summary>A cancel before delivery ends it at once; the terminal never sees it.</summary>
     public Task<TransactionSnapshot?> CancelPending(Guid id, Guid accountId, DateTimeOffset now) => Single($"""

@@ -57,7 +57,34 @@ public static class TransactionValidation
                 || !Uri.TryCreate(r.CallbackUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
             errors.Add("callbackUrl", "callbackUrl must be an absolute http or https URL of at most 2000 characters.");
 
+        if (r.Options is { } options) Options(errors, options, type);
         return errors;
+    }
+
+    private static readonly string[] ReceiptPlaces = ["terminal", "pos", "none"];
+
+    private static void Options(ValidationErrors errors, TransactionOptions o, TransactionType type)
+    {
+        var payment = type is TransactionType.Purchase or TransactionType.CashOut or TransactionType.PreAuth;
+        if (o.Tipping is { } tipping)
+        {
+            if (type != TransactionType.Purchase) errors.Add("options.tipping", "Tipping goes with a purchase only.");
+            if (tipping.Percentages is { Length: > 4 } || tipping.Percentages?.Any(p => p is < 1 or > 100) == true)
+                errors.Add("options.tipping.percentages", "percentages: up to 4, each from 1 to 100.");
+            if (tipping.FixedAmounts is { Length: > 4 } || tipping.FixedAmounts?.Any(a => a < 1 || a > MaxAmount) == true)
+                errors.Add("options.tipping.fixedAmounts", $"fixedAmounts: up to 4, each from 1 to {MaxAmount} minor units.");
+            if (tipping.Percentages is { Length: > 0 } && tipping.FixedAmounts is { Length: > 0 })
+                errors.Add("options.tipping", "Give percentages or fixedAmounts, not both.");
+        }
+
+        if (o.AllowPartialAuthorisation == true && !payment)
+            errors.Add("options.allowPartialAuthorisation", "Partial authorisation goes with purchase, cash_out or pre_auth.");
+        if (o.PaymentMethods is { } methods && (methods.Length == 0 || methods.Any(m => !Hubs.TerminalResult.PaymentMethods.Contains(m))
+                || methods.Distinct().Count() != methods.Length))
+            errors.Add("options.paymentMethods", "paymentMethods: one or more of card, qr, wallet, each once.");
+        Money(errors, "options.surchargeAmount", o.SurchargeAmount, minimum: 0);
+        if (o.PrintReceipt is { } place && !ReceiptPlaces.Contains(place))
+            errors.Add("options.printReceipt", "printReceipt must be terminal, pos or none.");
     }
 
     private static void Money(ValidationErrors errors, string field, long? value, long minimum)

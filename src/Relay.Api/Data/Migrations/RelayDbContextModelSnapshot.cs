@@ -635,6 +635,10 @@ namespace Relay.Api.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
+                    b.Property<string>("Options")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("options");
+
                     b.Property<Guid?>("OriginalTransactionId")
                         .HasColumnType("uuid")
                         .HasColumnName("original_transaction_id");
