@@ -54,6 +54,17 @@ public static class OpenApi
             terminal in `StartTransaction`, so one trace follows the payment (exported over OTLP when
             `OTEL_EXPORTER_OTLP_ENDPOINT` is set).
 
+            The terminal hub (`/hubs/terminal`, SignalR JSON over WebSockets, the device token as bearer or `access_token`):
+            server → terminal `StartTransaction(transaction)` (with `options` and `traceparent`), `CancelTransaction(id)`,
+            `PairingChanged(change)`, `InputResponse(transactionId, requestId, value)`, `StartAction(action)` (e.g.
+            `{ "id": "…", "type": "collect_inputs", "inputs": [{ "id": "email", "kind": "email", "prompt": "Email?", "required": false }],
+            "timeoutSeconds": 60, "expiresAt": "…" }`), `CancelAction(id)`; terminal → server `RequestPairingCode()`,
+            `TransactionReceived(id)` → `{ proceed }`, `TransactionStarted(id)`, `CompleteTransaction(result)` → `{ accepted, status }`
+            (result with `partial`, `paymentMethod`, `wallet`, `tipAmount`, `amountAuthorised`, `surchargeAmount`), `ActionReceived(id)`
+            → `{ proceed }`, `CompleteAction({ actionId, status, result, failureCode, failureMessage })` → `{ accepted, status }`
+            (e.g. `{ "actionId": "…", "status": "succeeded", "result": { "inputs": [{ "id": "email", "value": "a@example.com",
+            "skipped": false }] } }`), `Display`, `Print`, `RequestInput`, `Notify`. Repeats of a known id are no-ops.
+
             Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`:
 
             | status | code | meaning |
