@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Relay.Terminal;
 
 // The hub's wire records. TerminalJson gives them camelCase names and snake_case enum values.
@@ -153,8 +155,21 @@ public sealed record PairingCode(string Code, DateTimeOffset ExpiresAt);
 
 public sealed record PairingChange(string RegisterId, string? RegisterName, bool Paired);
 
-/// <summary>The relay's answer to a result. Either answer is final: the result leaves the outbox.</summary>
-public sealed record CompletionAck(bool Accepted, string Status);
+/// <summary>
+/// The relay's answer to a result; either way the result leaves the outbox. Refused with the transaction still open
+/// (<see cref="TransactionOpen"/>: it refused what the result claims, such as a partial approval the POS did not allow),
+/// the transaction is the terminal's again: undo what the card did and report it again with a different result.
+/// </summary>
+public sealed record CompletionAck(bool Accepted, string Status)
+{
+    /// <summary>The transaction statuses that are not final: the relay is still waiting for the terminal's result.</summary>
+    public static IReadOnlySet<string> OpenStatuses { get; } =
+        new HashSet<string>(StringComparer.Ordinal) { "pending", "delivered", "in_progress", "cancel_requested" };
+
+    /// <summary>True when the relay refused the result and the transaction is still open, waiting for another result.</summary>
+    [JsonIgnore]
+    public bool TransactionOpen => !Accepted && OpenStatuses.Contains(Status);
+}
 
 public enum ReceiptKind
 {
