@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json.Serialization;
 
 namespace Relay.Terminal;
@@ -164,7 +165,7 @@ public sealed record CompletionAck(bool Accepted, string Status)
 {
     /// <summary>The transaction statuses that are not final: the relay is still waiting for the terminal's result.</summary>
     public static IReadOnlySet<string> OpenStatuses { get; } =
-        new HashSet<string>(StringComparer.Ordinal) { "pending", "delivered", "in_progress", "cancel_requested" };
+        new[] { "pending", "delivered", "in_progress", "cancel_requested" }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>True when the relay refused the result and the transaction is still open, waiting for another result.</summary>
     [JsonIgnore]
