@@ -42,7 +42,10 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
         _actionWorker = Task.Run(WorkOnActionsAsync);
     }
 
-    /// <summary>Raised after the relay answered a result (for tests and benchmarks).</summary>
+    /// <summary>
+    /// Raised after the relay answered a result (for tests and benchmarks): twice for a partial approval the relay refused,
+    /// once with the refusal and once with the answer to the reversal reported after it.
+    /// </summary>
     public event Action<TerminalResult, CompletionAck>? TransactionCompleted;
 
     public async ValueTask DisposeAsync()
@@ -269,6 +272,10 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
             _output.Print($"{tag} partial approval not allowed: reversing it "
                 + $"({Money.Format(result.AmountAuthorised ?? 0, transaction.Currency)} back to the card)");
             await ReportAsync(transaction, SimulatedOutcomes.PartialReversed(transaction), cardRemoved: false, ct);
+        }
+        else if (ack.TransactionOpen)
+        {
+            _output.Print($"{tag} the transaction stays open: the simulator has no other outcome for it");
         }
     }
 
