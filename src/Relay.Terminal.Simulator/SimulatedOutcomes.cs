@@ -16,19 +16,37 @@ namespace Relay.Terminal.Simulator;
 ///     signature: asks the POS "Signature OK?"; yes → <c>approved</c>, no → <c>declined</c> "Signature declined",
 ///     no answer in time → <c>declined</c> "Signature not confirmed"
 ///   </description></item>
+///   <item><term>55</term><description>
+///     a partial approval of half the total (amountAuthorised = (amount + tip + surcharge) / 2), partial, responseCode
+///     <c>10</c> "Partial approval"; reported whether or not the options allowed it, as a card network would. Refused
+///     by the relay, it is reversed: <see cref="PartialReversed"/>
+///   </description></item>
+///   <item><term>56</term><description>
+///     with <c>options.tipping.onTerminal</c>, the customer picks the first preset (<see cref="TipOnTerminal"/>):
+///     tipAmount is it and amountAuthorised includes it; without, an ordinary approval
+///   </description></item>
+///   <item><term>57</term><description>
+///     paid by a QR wallet: <c>approved</c>, paymentMethod <c>qr</c>, wallet <c>alipay</c>, entryMode <c>qr</c>, no card
+///     (an ordinary card approval when <c>options.paymentMethods</c> leaves <c>qr</c> out)
+///   </description></item>
 ///   <item><term>anything else</term><description><c>approved</c>, responseCode <c>00</c>, "Approved"</description></item>
 ///   <item><term>no amount</term><description>
 ///     (settlement, settlement_inquiry, reprint, logon) <c>approved</c> with a short receipt
 ///   </description></item>
 /// </list>
-/// A card approval carries a 6-character authCode derived from the transaction id, cardScheme <c>visa</c>, maskedPan
-/// <c>************4242</c>, entryMode <c>contactless</c>, a terminalReference, amountAuthorised = amount + tipAmount, and
-/// merchant and customer receipts. A cancel that arrives before the outcome is decided ends the transaction
-/// <c>cancelled</c>; after that it is ignored and the decided outcome is reported.
+/// A card approval carries a 6-character authCode derived from the transaction id, paymentMethod <c>card</c>, cardScheme
+/// <c>visa</c>, maskedPan <c>************4242</c>, entryMode <c>contactless</c>, a terminalReference, amountAuthorised =
+/// amount + tipAmount + surchargeAmount (the options' surcharge, when set), and merchant and customer receipts. A cancel
+/// that arrives before the outcome is decided ends the transaction <c>cancelled</c>; after that it is ignored and the
+/// decided outcome is reported.
 /// </summary>
 public static class SimulatedOutcomes
 {
     public const string MaskedPan = "************4242";
+    public const string QrWallet = "alipay";
+    public const string PartialResponseCode = "10";
+    public const string ReversedResponseCode = "PA";
+    public const string ReversedResponseText = "Partial approval not allowed; reversed";
 
     private const int ReceiptWidth = 28;
 
@@ -38,12 +56,12 @@ public static class SimulatedOutcomes
         ArgumentNullException.ThrowIfNull(transaction);
         if (transaction.Amount is not { } amount)
         {
-            return Approved(transaction, amountAuthorised: null);
+            return AdminApproval(transaction);
         }
 
         return (Math.Abs(amount) % 100) switch
         {
-            51 => new TerminalResult(transaction.Id, TransactionOutcome.Declined)
+            51 => WithReceipts(transaction, new TerminalResult(transaction.Id, TransactionOutcome.Declined)
             {
                 ResponseCode = "51",
                 ResponseText = "Insufficient funds",
@@ -51,9 +69,7 @@ public static class SimulatedOutcomes
                 MaskedPan = MaskedPan,
                 EntryMode = "contactless",
                 TerminalReference = TerminalReference(transaction.Id),
-                MerchantReceipt = CardReceipt(transaction, "DECLINED 51 INSUFFICIENT FUNDS", authCode: null, "MERCHANT COPY"),
-                CustomerReceipt = CardReceipt(transaction, "DECLINED 51 INSUFFICIENT FUNDS", authCode: null, "CUSTOMER COPY"),
-            },
+            }, "DECLINED 51 INSUFFICIENT FUNDS"),
             52 => new TerminalResult(transaction.Id, TransactionOutcome.Failed)
             {
                 ResponseCode = "96",
@@ -61,7 +77,10 @@ public static class SimulatedOutcomes
                 TerminalReference = TerminalReference(transaction.Id),
             },
             53 => null,
-            _ => Approved(transaction, amount + (transaction.TipAmount ?? 0)),
+            55 => PartialApproval(transaction),
+            56 when TipOnTerminal(transaction) is { } tip => CardApproval(transaction, tip.Amount),
+            57 when PaysByQr(transaction) => QrApproval(transaction),
+            _ => CardApproval(transaction, transaction.TipAmount),
         };
     }
 
@@ -69,9 +88,46 @@ public static class SimulatedOutcomes
     public static bool NeedsSignature(TerminalTransaction transaction) =>
         transaction.Amount is { } amount && Math.Abs(amount) % 100 == 54;
 
+    /// <summary>
+    /// Amounts ending in 57 are paid by scanning a QR code with a wallet app, unless the POS's options leave <c>qr</c> out of
+    /// the payment methods (then the customer pays by card).
+    /// </summary>
+    public static bool PaysByQr(TerminalTransaction transaction) =>
+        transaction.Amount is { } amount && Math.Abs(amount) % 100 == 57
+        && (transaction.Options?.PaymentMethods is not { } methods || methods.Contains(TransactionOptions.MethodQr));
+
+    /// <summary>
+    /// The tip the customer picks on the terminal (amounts ending in 56 with <c>options.tipping.onTerminal</c>): the first
+    /// of the percentages (of the amount, rounded half up to a minor unit), or with none, the first fixed amount; null
+    /// for any other amount, without tipping on the terminal, or with no presets.
+    /// </summary>
+    public static ChosenTip? TipOnTerminal(TerminalTransaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        if (transaction.Amount is not { } amount || Math.Abs(amount) % 100 != 56
+            || transaction.Options?.Tipping is not { OnTerminal: true } tipping)
+        {
+            return null;
+        }
+
+        if (tipping.Percentages is [var percentage, ..])
+        {
+            var tip = (long)Math.Round(amount * (decimal)percentage / 100m, MidpointRounding.AwayFromZero);
+            return new ChosenTip(tip, $"{percentage}%");
+        }
+
+        return tipping.FixedAmounts is [var fixedAmount, ..]
+            ? new ChosenTip(fixedAmount, Money.Format(fixedAmount, transaction.Currency))
+            : null;
+    }
+
+    /// <summary>Whether receipts print on the terminal: not when the POS's options print them itself (<c>pos</c>) or not at all.</summary>
+    public static bool PrintsReceipts(TerminalTransaction transaction) =>
+        transaction.Options?.PrintReceipt is not (TransactionOptions.ReceiptOnPos or TransactionOptions.ReceiptNone);
+
     /// <summary>The outcome of a signature transaction given the POS's answer ("yes", "no", or null when none came in time).</summary>
     public static TerminalResult AfterSignature(TerminalTransaction transaction, string? answer) => answer == "yes"
-        ? Approved(transaction, transaction.Amount!.Value + (transaction.TipAmount ?? 0))
+        ? CardApproval(transaction, transaction.TipAmount)
         : new TerminalResult(transaction.Id, TransactionOutcome.Declined)
         {
             ResponseCode = "05",
@@ -81,6 +137,22 @@ public static class SimulatedOutcomes
             EntryMode = "chip",
             TerminalReference = TerminalReference(transaction.Id),
         };
+
+    /// <summary>
+    /// The result after the relay refused a partial approval (the options did not allow one) and the terminal reversed it:
+    /// <c>declined</c>, responseCode <c>PA</c>, "Partial approval not allowed; reversed".
+    /// </summary>
+    public static TerminalResult PartialReversed(TerminalTransaction transaction) =>
+        WithReceipts(transaction, new TerminalResult(transaction.Id, TransactionOutcome.Declined)
+        {
+            ResponseCode = ReversedResponseCode,
+            ResponseText = ReversedResponseText,
+            CardScheme = "visa",
+            MaskedPan = MaskedPan,
+            EntryMode = "contactless",
+            TerminalReference = TerminalReference(transaction.Id),
+            PaymentMethod = TransactionOptions.MethodCard,
+        }, "PARTIAL APPROVAL REVERSED");
 
     public static TerminalResult Cancelled(TerminalTransaction transaction) =>
         new(transaction.Id, TransactionOutcome.Cancelled)
@@ -107,49 +179,114 @@ public static class SimulatedOutcomes
     public static string TerminalReference(string transactionId) =>
         "SIM" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes("ref:" + transactionId)), 0, 4);
 
-    private static TerminalResult Approved(TerminalTransaction transaction, long? amountAuthorised)
-    {
-        var card = amountAuthorised is not null;
-        var authCode = card ? AuthCode(transaction.Id) : null;
-        return new TerminalResult(transaction.Id, TransactionOutcome.Approved)
+    /// <summary>What the whole payment asks for: amount, tip and the options' surcharge.</summary>
+    private static long Total(TerminalTransaction transaction, long? tip) =>
+        transaction.Amount!.Value + (tip ?? 0) + (transaction.Options?.SurchargeAmount ?? 0);
+
+    private static TerminalResult CardApproval(TerminalTransaction transaction, long? tip) =>
+        WithReceipts(transaction, Approval(transaction, tip) with
+        {
+            CardScheme = "visa",
+            MaskedPan = MaskedPan,
+            EntryMode = "contactless",
+            PaymentMethod = TransactionOptions.MethodCard,
+        }, "APPROVED");
+
+    private static TerminalResult PartialApproval(TerminalTransaction transaction) =>
+        WithReceipts(transaction, Approval(transaction, transaction.TipAmount) with
+        {
+            ResponseCode = PartialResponseCode,
+            ResponseText = "Partial approval",
+            CardScheme = "visa",
+            MaskedPan = MaskedPan,
+            EntryMode = "contactless",
+            PaymentMethod = TransactionOptions.MethodCard,
+            AmountAuthorised = Total(transaction, transaction.TipAmount) / 2,
+            Partial = true,
+        }, "PARTIAL APPROVAL");
+
+    private static TerminalResult QrApproval(TerminalTransaction transaction) =>
+        WithReceipts(transaction, Approval(transaction, transaction.TipAmount) with
+        {
+            EntryMode = "qr",
+            PaymentMethod = TransactionOptions.MethodQr,
+            Wallet = QrWallet,
+        }, "APPROVED");
+
+    private static TerminalResult Approval(TerminalTransaction transaction, long? tip) =>
+        new(transaction.Id, TransactionOutcome.Approved)
         {
             ResponseCode = "00",
             ResponseText = "Approved",
-            AuthCode = authCode,
-            CardScheme = card ? "visa" : null,
-            MaskedPan = card ? MaskedPan : null,
-            EntryMode = card ? "contactless" : null,
+            AuthCode = AuthCode(transaction.Id),
             TerminalReference = TerminalReference(transaction.Id),
-            AmountAuthorised = amountAuthorised,
-            TipAmount = card ? transaction.TipAmount : null,
-            MerchantReceipt = card ? CardReceipt(transaction, "APPROVED", authCode, "MERCHANT COPY") : AdminReceipt(transaction),
-            CustomerReceipt = card ? CardReceipt(transaction, "APPROVED", authCode, "CUSTOMER COPY") : null,
+            AmountAuthorised = Total(transaction, tip),
+            TipAmount = tip,
+            SurchargeAmount = transaction.Options?.SurchargeAmount,
         };
-    }
 
-    private static string CardReceipt(TerminalTransaction transaction, string verdict, string? authCode, string copy)
+    private static TerminalResult AdminApproval(TerminalTransaction transaction) =>
+        new(transaction.Id, TransactionOutcome.Approved)
+        {
+            ResponseCode = "00",
+            ResponseText = "Approved",
+            TerminalReference = TerminalReference(transaction.Id),
+            MerchantReceipt = AdminReceipt(transaction),
+        };
+
+    private static TerminalResult WithReceipts(TerminalTransaction transaction, TerminalResult result, string verdict) => result with
     {
+        MerchantReceipt = PaymentReceipt(transaction, result, verdict, "MERCHANT COPY"),
+        CustomerReceipt = PaymentReceipt(transaction, result, verdict, "CUSTOMER COPY"),
+    };
+
+    private static string PaymentReceipt(TerminalTransaction transaction, TerminalResult result, string verdict, string copy)
+    {
+        var currency = transaction.Currency;
         var lines = new List<string> { "RELAY SIMULATOR", Header(transaction) };
         if (transaction.Amount is { } amount)
         {
-            lines.Add(Line("AMOUNT", Money.Format(amount, transaction.Currency)));
+            lines.Add(Line("AMOUNT", Money.Format(amount, currency)));
             if (transaction.CashOutAmount is { } cashOut)
             {
-                lines.Add(Line("CASH OUT", Money.Format(cashOut, transaction.Currency)));
+                lines.Add(Line("CASH OUT", Money.Format(cashOut, currency)));
             }
 
-            if (transaction.TipAmount is { } tip)
+            var tip = result.TipAmount ?? transaction.TipAmount;
+            if (tip is { } tipAmount)
             {
-                lines.Add(Line("TIP", Money.Format(tip, transaction.Currency)));
-                lines.Add(Line("TOTAL", Money.Format(amount + tip, transaction.Currency)));
+                lines.Add(Line("TIP", Money.Format(tipAmount, currency)));
+            }
+
+            if (result.SurchargeAmount is { } surcharge)
+            {
+                lines.Add(Line("SURCHARGE", Money.Format(surcharge, currency)));
+            }
+
+            if (tip is not null || result.SurchargeAmount is not null)
+            {
+                lines.Add(Line("TOTAL", Money.Format(amount + (tip ?? 0) + (result.SurchargeAmount ?? 0), currency)));
             }
         }
 
-        lines.Add(Line("VISA", MaskedPan));
-        lines.Add("CONTACTLESS");
-        if (authCode is not null)
+        if (result.PaymentMethod == TransactionOptions.MethodQr)
+        {
+            lines.Add(Line("QR", (result.Wallet ?? "wallet").ToUpperInvariant()));
+        }
+        else
+        {
+            lines.Add(Line("VISA", MaskedPan));
+            lines.Add("CONTACTLESS");
+        }
+
+        if (result.AuthCode is { } authCode)
         {
             lines.Add(Line("AUTH", authCode));
+        }
+
+        if (result.Partial == true && result.AmountAuthorised is { } authorised)
+        {
+            lines.Add(Line("AUTHORISED", Money.Format(authorised, currency)));
         }
 
         lines.Add(Line("REF", TerminalReference(transaction.Id)));
@@ -178,3 +315,6 @@ public static class SimulatedOutcomes
     private static string Line(string label, string value) =>
         label + new string(' ', Math.Max(1, ReceiptWidth - label.Length - value.Length)) + value;
 }
+
+/// <summary>A tip the customer picked on the terminal: its amount in minor units, and the preset as shown ("10%").</summary>
+public sealed record ChosenTip(long Amount, string Choice);

@@ -42,7 +42,10 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
         _actionWorker = Task.Run(WorkOnActionsAsync);
     }
 
-    /// <summary>Raised after the relay answered a result (for tests and benchmarks).</summary>
+    /// <summary>
+    /// Raised after the relay answered a result (for tests and benchmarks): twice for a partial approval the relay refused,
+    /// once with the refusal and once with the answer to the reversal reported after it.
+    /// </summary>
     public event Action<TerminalResult, CompletionAck>? TransactionCompleted;
 
     public async ValueTask DisposeAsync()
@@ -178,6 +181,11 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
         }
 
         _output.Print($"{tag} received {Describe(transaction)}");
+        if (transaction.Options is { } options)
+        {
+            _output.Print($"{tag} options: {Describe(options, transaction.Currency)}");
+        }
+
         bool proceed;
         try
         {
@@ -198,7 +206,32 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
         _output.Print($"{tag} relay says proceed");
         var card = transaction.Amount is not null;
         TerminalResult? signed = null;
-        if (card)
+        var qr = SimulatedOutcomes.PaysByQr(transaction);
+        if (card && transaction.Options?.Tipping is { OnTerminal: true } tipping)
+        {
+            await ShowAsync(transaction, "Add a tip? " + TipPresets(tipping, transaction.Currency), ct);
+            // A percentage is shown with what it comes to; a fixed amount is already money.
+            var chosen = SimulatedOutcomes.TipOnTerminal(transaction) switch
+            {
+                { Choice: var percent } tip when percent.EndsWith('%') =>
+                    $"a tip of {percent} ({Money.Format(tip.Amount, transaction.Currency)})",
+                { Choice: var amount } => $"a tip of {amount}",
+                null => "no tip",
+            };
+            _output.Print($"{tag} customer chose {chosen} on the terminal");
+        }
+
+        if (qr)
+        {
+            await ShowAsync(transaction, "Scan the QR code to pay", ct);
+            _output.Print($"{tag} customer scans the QR code with {SimulatedOutcomes.QrWallet}");
+            if (!await WaitOrCancelAsync(_options.CardDelay, current.CancelRequested, ct))
+            {
+                await ReportStartedAsync(transaction, "QR code scanned", ct);
+                await WaitOrCancelAsync(_options.PinDelay, current.CancelRequested, ct);
+            }
+        }
+        else if (card)
         {
             await ShowAsync(transaction, "Present card", ct);
             if (!await WaitOrCancelAsync(_options.CardDelay, current.CancelRequested, ct))
@@ -231,16 +264,46 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
             result = Decide(current)!;
         }
 
-        _output.Print($"{tag} {Describe(result)}");
+        var ack = await ReportAsync(transaction, result, cardRemoved: card && !qr, ct);
+        if (ack.TransactionOpen && result.Partial == true)
+        {
+            // As a card network would, the simulator approved what the card allowed; the POS did not allow a partial
+            // approval, so the relay kept the transaction open: give the money back and report it declined instead.
+            _output.Print($"{tag} partial approval not allowed: reversing it "
+                + $"({Money.Format(result.AmountAuthorised ?? 0, transaction.Currency)} back to the card)");
+            await ReportAsync(transaction, SimulatedOutcomes.PartialReversed(transaction), cardRemoved: false, ct);
+        }
+        else if (ack.TransactionOpen)
+        {
+            _output.Print($"{tag} the transaction stays open: the simulator has no other outcome for it");
+        }
+    }
+
+    /// <summary>Shows and prints the outcome, then reports it to the relay and prints the relay's answer.</summary>
+    private async Task<CompletionAck> ReportAsync(
+        TerminalTransaction transaction, TerminalResult result, bool cardRemoved, CancellationToken ct)
+    {
+        var tag = Tag(transaction.Id);
+        _output.Print($"{tag} {Describe(result, transaction.Currency)}");
         await ShowAsync(transaction, result.ResponseText ?? WireNames.Of(result.Outcome), ct);
-        if (result.MerchantReceipt is { } merchantCopy) await PrintAsync(transaction, ReceiptKind.Merchant, merchantCopy, ct);
-        if (result.CustomerReceipt is { } customerCopy) await PrintAsync(transaction, ReceiptKind.Customer, customerCopy, ct);
-        if (card) await NotifyAsync("card_removed", transaction, ct);
+        if (!SimulatedOutcomes.PrintsReceipts(transaction))
+        {
+            // The receipts still go to the relay in the result, for the POS to print or not.
+            _output.Print($"{tag} receipts not printed on the terminal (printReceipt {transaction.Options?.PrintReceipt})");
+        }
+        else
+        {
+            if (result.MerchantReceipt is { } merchantCopy) await PrintAsync(transaction, ReceiptKind.Merchant, merchantCopy, ct);
+            if (result.CustomerReceipt is { } customerCopy) await PrintAsync(transaction, ReceiptKind.Customer, customerCopy, ct);
+        }
+
+        if (cardRemoved) await NotifyAsync("card_removed", transaction, ct);
         try
         {
             var ack = await _client.CompleteTransactionAsync(result, ct);
             _output.Print($"{tag} relay {(ack.Accepted ? "accepted" : "refused")} the result; transaction is {ack.Status}");
             TransactionCompleted?.Invoke(result, ack);
+            return ack;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -385,10 +448,94 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
         return text + $" from register {transaction.RegisterName ?? transaction.RegisterId}";
     }
 
-    private static string Describe(TerminalResult result)
+    private static string Describe(TerminalResult result, string? currency)
     {
         var text = $"outcome {WireNames.Of(result.Outcome).ToUpperInvariant()}: {result.ResponseCode} {result.ResponseText}";
-        return result.AuthCode is { } authCode ? $"{text}, auth {authCode}" : text;
+        if (result.AuthCode is { } authCode)
+        {
+            text += $", auth {authCode}";
+        }
+
+        if (result.Outcome == TransactionOutcome.Approved && result.PaymentMethod is { } method)
+        {
+            text += result.Wallet is { } wallet ? $", paid by {method} ({wallet})" : $", paid by {method}";
+        }
+
+        if (result.TipAmount is { } tip)
+        {
+            text += $", tip {Money.Format(tip, currency)}";
+        }
+
+        if (result.SurchargeAmount is { } surcharge)
+        {
+            text += $", surcharge {Money.Format(surcharge, currency)}";
+        }
+
+        if (result.AmountAuthorised is { } authorised)
+        {
+            text += $", {Money.Format(authorised, currency)} authorised" + (result.Partial == true ? " (partial)" : "");
+        }
+
+        return text;
+    }
+
+    /// <summary>The POS's options on one line: <c>tip on terminal 10/15/20%, partial allowed, methods card+qr</c>.</summary>
+    private static string Describe(TransactionOptions options, string? currency)
+    {
+        var parts = new List<string>();
+        if (options.Tipping is { } tipping)
+        {
+            parts.Add(tipping.OnTerminal ? $"tip on terminal {TipPresets(tipping, currency)}".TrimEnd() : "tip on POS");
+        }
+
+        if (options.AllowPartialAuthorisation is { } partial)
+        {
+            parts.Add(partial ? "partial allowed" : "partial not allowed");
+        }
+
+        if (options.PaymentMethods is { } methods)
+        {
+            parts.Add("methods " + string.Join('+', methods));
+        }
+
+        if (options.SurchargeAmount is { } surcharge)
+        {
+            parts.Add("surcharge " + Money.Format(surcharge, currency));
+        }
+
+        if (options.CustomerCancellation is { } customerCancellation)
+        {
+            parts.Add(customerCancellation ? "customer may cancel" : "customer may not cancel");
+        }
+
+        if (options.PrintReceipt is { } printReceipt)
+        {
+            parts.Add("receipts " + printReceipt);
+        }
+
+        return parts.Count == 0 ? "none" : string.Join(", ", parts);
+    }
+
+    /// <summary>The tip presets as the screen shows them: <c>10/15/20%</c>, <c>NZD 2.00/5.00</c>, <c>or custom</c>.</summary>
+    private static string TipPresets(TippingOptions tipping, string? currency)
+    {
+        var presets = new List<string>();
+        if (tipping.Percentages is [_, ..] percentages)
+        {
+            presets.Add(string.Join('/', percentages) + "%");
+        }
+
+        if (tipping.FixedAmounts is [_, ..] amounts)
+        {
+            presets.Add(Money.Format(amounts[0], currency) + string.Concat(amounts.Skip(1).Select(a => "/" + Money.Amount(a, currency))));
+        }
+
+        if (tipping.AllowCustom == true)
+        {
+            presets.Add("custom");
+        }
+
+        return string.Join(" or ", presets);
     }
 
     // The last characters: the random part of a UUIDv7 (its first ones are a timestamp, shared by transactions made together).

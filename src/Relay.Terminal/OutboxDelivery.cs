@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 
@@ -6,7 +7,9 @@ namespace Relay.Terminal;
 
 /// <summary>
 /// Delivers one kind of outcome (transaction results, action completions) through its outbox: saved first, then sent,
-/// waiting across reconnects; an entry leaves the outbox only when the relay answers it, accepted or not.
+/// waiting across reconnects; an entry leaves the outbox only when the relay answers it, accepted or not. One entry per id
+/// waits at a time: a different one for the same id is taken only once the relay answered the first (as when it refused a
+/// result and the transaction stays open), and a late answer to an earlier entry never touches a later one.
 /// </summary>
 internal sealed class OutboxDelivery<T, TAck>
     where T : class
@@ -17,14 +20,18 @@ internal sealed class OutboxDelivery<T, TAck>
     private readonly Outbox<T> _outbox;
     private readonly string _kind;
     private readonly Func<T, CancellationToken, Task<TAck?>> _send;
-    private readonly Action<string, TAck> _answered;
+    private readonly Action<string, TAck, bool> _answered;
     private readonly Func<bool> _isConnected;
     private readonly Func<CancellationToken?> _runningToken;
     private readonly ReconnectSchedule _schedule;
     private readonly ILogger _logger;
 
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<TAck>> _waiters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Waiter> _waiters = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _retrying = new(StringComparer.Ordinal);
+
+    // Saving an entry and taking an answer to one exclude each other, so an answer always finds the file and the waiter of
+    // the entry it answers (or knows it is late); both are short, a file written or deleted.
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
     private enum SendOutcome
     {
@@ -38,7 +45,7 @@ internal sealed class OutboxDelivery<T, TAck>
     /// <param name="send">The hub call; null when the relay answered with nothing.</param>
     /// <param name="answered">
     /// Runs when the relay answered an entry, before its file is deleted, so that a re-send of its work in between is
-    /// still recognised by whoever remembers it there.
+    /// still recognised by whoever remembers it there; told whether a <see cref="DeliverAsync"/> here is waiting for the answer.
     /// </param>
     /// <param name="isConnected">Whether sending can succeed now.</param>
     /// <param name="runningToken">The client's token from start until stop; null while stopped.</param>
@@ -48,7 +55,7 @@ internal sealed class OutboxDelivery<T, TAck>
         Outbox<T> outbox,
         string kind,
         Func<T, CancellationToken, Task<TAck?>> send,
-        Action<string, TAck> answered,
+        Action<string, TAck, bool> answered,
         Func<bool> isConnected,
         Func<CancellationToken?> runningToken,
         ReconnectSchedule schedule,
@@ -72,22 +79,41 @@ internal sealed class OutboxDelivery<T, TAck>
     /// <summary>
     /// Saves the entry durably, runs <paramref name="saved"/>, then sends it and waits until the relay answers it.
     /// Cancelling <paramref name="ct"/> only stops the wait: the entry stays in the outbox and is re-sent on every connect.
+    /// The same entry again joins the wait (a repeat is a no-op); a different one while the first waits for its answer
+    /// throws <see cref="InvalidOperationException"/>: what the outbox holds has been decided and is what the relay gets.
     /// </summary>
     public async Task<TAck> DeliverAsync(T entry, Action saved, CancellationToken ct)
     {
-        await _outbox.SaveAsync(entry);
-        saved();
+        var id = _outbox.IdOf(entry);
+        var json = Json(entry);
+        Waiter waiter;
+        await _gate.WaitAsync(CancellationToken.None);
+        try
+        {
+            if (_outbox.Load(id) is { } waiting && !json.SequenceEqual(Json(waiting)))
+            {
+                throw new InvalidOperationException(
+                    $"A different {_kind} for {id} is saved and waiting for the relay's answer; it cannot be replaced.");
+            }
 
-        var waiter = _waiters.AddOrUpdate(
-            _outbox.IdOf(entry),
-            _ => NewWaiter(),
-            (_, existing) => existing.Task.IsCompleted ? NewWaiter() : existing);
+            await _outbox.SaveAsync(entry);
+            saved();
+            waiter = _waiters.AddOrUpdate(
+                id,
+                _ => new Waiter(json),
+                (_, existing) => existing.Answer.Task.IsCompleted || !existing.Json.SequenceEqual(json) ? new Waiter(json) : existing);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
         if (_runningToken() is { } token)
         {
             _ = SendAsync(entry, token);
         }
 
-        return await waiter.Task.WaitAsync(ct);
+        return await waiter.Answer.Task.WaitAsync(ct);
     }
 
     /// <summary>Sends every saved entry, oldest first, while connected; the next connect flushes again.</summary>
@@ -125,12 +151,13 @@ internal sealed class OutboxDelivery<T, TAck>
         {
             if (_waiters.TryRemove(id, out var waiter))
             {
-                waiter.TrySetCanceled();
+                waiter.Answer.TrySetCanceled();
             }
         }
     }
 
-    private static TaskCompletionSource<TAck> NewWaiter() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Entries are compared as the relay would see them: an entry read back from its file is not the same object.
+    private static byte[] Json(T entry) => JsonSerializer.SerializeToUtf8Bytes(entry, TerminalJson.Options);
 
     // The relay answered with an error (its database down, say) rather than an ack: try again on the reconnect
     // schedule while connected. When the connection drops, the flush on reconnect takes over.
@@ -148,7 +175,7 @@ internal sealed class OutboxDelivery<T, TAck>
             {
                 var delay = _schedule.Delay(attempt);
                 await Task.Delay(delay < MinimumRetryDelay ? MinimumRetryDelay : delay, ct);
-                if (!_isConnected() || !_outbox.Contains(id) || await SendOnceAsync(entry, ct) != SendOutcome.Refused)
+                if (!_isConnected() || !IsSaved(entry) || await SendOnceAsync(entry, ct) != SendOutcome.Refused)
                 {
                     return;
                 }
@@ -175,7 +202,7 @@ internal sealed class OutboxDelivery<T, TAck>
                 return SendOutcome.Refused;
             }
 
-            OnAnswered(id, ack);
+            await OnAnsweredAsync(entry, ack);
             return SendOutcome.Answered;
         }
         catch (HubException ex)
@@ -190,13 +217,45 @@ internal sealed class OutboxDelivery<T, TAck>
         }
     }
 
-    private void OnAnswered(string id, TAck ack)
+    private bool IsSaved(T entry) => _outbox.Load(_outbox.IdOf(entry)) is { } saved && Json(saved).SequenceEqual(Json(entry));
+
+    private async Task OnAnsweredAsync(T entry, TAck ack)
     {
-        _answered(id, ack);
-        _outbox.Delete(id);
-        if (_waiters.TryRemove(id, out var waiter))
+        var id = _outbox.IdOf(entry);
+        var json = Json(entry);
+        await _gate.WaitAsync(CancellationToken.None);
+        try
         {
-            waiter.TrySetResult(ack);
+            // The file and the waiter are this entry's only while they hold it: an entry answered twice (sent by a flush
+            // and by DeliverAsync at once) is taken once, and a late answer to a refused one leaves its successor alone.
+            var saved = _outbox.Load(id) is { } current && Json(current).SequenceEqual(json);
+            var waiter = _waiters.TryGetValue(id, out var w) && w.Json.SequenceEqual(json) && _waiters.TryRemove(KeyValuePair.Create(id, w))
+                ? w
+                : null;
+            if (!saved && waiter is null)
+            {
+                _logger.LogDebug("A late answer to an earlier {Kind} for {Id}; already taken", _kind, id);
+                return;
+            }
+
+            _answered(id, ack, waiter is not null);
+            if (saved)
+            {
+                _outbox.Delete(id);
+            }
+
+            waiter?.Answer.TrySetResult(ack);
         }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private sealed class Waiter(byte[] json)
+    {
+        public byte[] Json { get; } = json;
+
+        public TaskCompletionSource<TAck> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -51,7 +51,8 @@ public sealed partial class RelayTerminalClient
     /// Saves the completion durably, then sends it, waiting across reconnects until the relay answers. Cancelling
     /// <paramref name="ct"/> only stops the wait: the completion stays in the outbox and is re-sent on every (re)connect,
     /// also by a new client over the same outbox folder. Throws <see cref="ArgumentException"/> at once for a completion
-    /// the relay could never accept (see <see cref="ActionCompletion.Validate"/>).
+    /// the relay could never accept (see <see cref="ActionCompletion.Validate"/>), and <see cref="InvalidOperationException"/>
+    /// for a different completion while the first waits for the relay's answer (the same one again joins the wait).
     /// </summary>
     public async Task<ActionAck> CompleteActionAsync(ActionCompletion completion, CancellationToken ct = default)
     {
@@ -73,7 +74,7 @@ public sealed partial class RelayTerminalClient
         _schedule,
         _logger);
 
-    private void OnActionAnswered(string actionId, ActionAck ack)
+    private void OnActionAnswered(string actionId, ActionAck ack, bool awaited)
     {
         if (ack.Accepted)
         {

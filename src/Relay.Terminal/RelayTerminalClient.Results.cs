@@ -9,7 +9,11 @@ public sealed partial class RelayTerminalClient
     /// <summary>
     /// Saves the result durably, then sends it, waiting across reconnects until the relay answers. Cancelling
     /// <paramref name="ct"/> only stops the wait: the result stays in the outbox and is re-sent on every (re)connect,
-    /// also by a new client over the same outbox folder.
+    /// also by a new client over the same outbox folder. The same result again is a no-op (it joins the wait, or the relay
+    /// answers it as before). A different one is taken once the relay has answered the first: when that answer is
+    /// <see cref="CompletionAck.TransactionOpen"/> the transaction is still the app's (in progress here, cancels are raised)
+    /// and must be completed again; while the first waits for its answer a different one throws
+    /// <see cref="InvalidOperationException"/>.
     /// </summary>
     public async Task<CompletionAck> CompleteTransactionAsync(TerminalResult result, CancellationToken ct = default)
     {
@@ -40,8 +44,29 @@ public sealed partial class RelayTerminalClient
         }
     }
 
-    private void OnResultAnswered(string transactionId, CompletionAck ack)
+    private void OnResultAnswered(string transactionId, CompletionAck ack, bool awaited)
     {
+        if (ack.TransactionOpen)
+        {
+            if (awaited)
+            {
+                // The app is told by the ack and reports it again: until then it is in progress here, as before its
+                // first result, so a re-send of it is ignored and a cancel reaches the app; its trace goes on.
+                _logger.LogWarning("Result for {TransactionId} refused; the transaction is still {Status} and must be completed "
+                    + "again with a different result", transactionId, ack.Status);
+                _active.TryAdd(transactionId, 0);
+            }
+            else
+            {
+                // Nobody here holds it (its result was re-sent after a restart): neither active nor finished, so the
+                // relay's re-send of the open transaction hands it to the app again rather than leaving it open forever.
+                _logger.LogError("Result for {TransactionId} refused; the transaction is still {Status}, and no one here is "
+                    + "waiting for the answer: the app gets it again when the relay re-sends it", transactionId, ack.Status);
+            }
+
+            return;
+        }
+
         if (ack.Accepted)
         {
             _logger.LogInformation("Result for {TransactionId} accepted; transaction is {Status}", transactionId, ack.Status);

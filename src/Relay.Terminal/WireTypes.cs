@@ -1,3 +1,6 @@
+using System.Collections.Frozen;
+using System.Text.Json.Serialization;
+
 namespace Relay.Terminal;
 
 // The hub's wire records. TerminalJson gives them camelCase names and snake_case enum values.
@@ -36,9 +39,55 @@ public sealed record TerminalTransaction(string Id, TransactionType Type, string
     public string? RegisterName { get; init; }
     /// <summary>The W3C trace context of the POS request that created it; the client's calls about it join that trace.</summary>
     public string? Traceparent { get; init; }
+    /// <summary>How the POS wants it paid (tipping, partial authorisation, methods, surcharge, receipts); null when it sent none.</summary>
+    public TransactionOptions? Options { get; init; }
 }
 
-/// <summary>Terminal → server <c>CompleteTransaction</c>: the terminal's final word on a transaction.</summary>
+/// <summary>
+/// The POS's wishes for a transaction. Every member is optional: null means the POS left it to the terminal. Payment
+/// methods and receipt printing are strings, as on the wire, so a terminal built today still reads a transaction that
+/// names one added later (and can ignore it) instead of failing to read it.
+/// </summary>
+public sealed record TransactionOptions
+{
+    public const string MethodCard = "card";
+    public const string MethodQr = "qr";
+    public const string MethodWallet = "wallet";
+
+    public const string ReceiptOnTerminal = "terminal";
+    public const string ReceiptOnPos = "pos";
+    public const string ReceiptNone = "none";
+
+    public TippingOptions? Tipping { get; init; }
+    /// <summary>True: the terminal may approve less than asked (<see cref="TerminalResult.Partial"/>); else the relay refuses it.</summary>
+    public bool? AllowPartialAuthorisation { get; init; }
+    /// <summary>The methods the customer may pay with (<c>card</c>, <c>qr</c>, <c>wallet</c>); null: any.</summary>
+    public IReadOnlyList<string>? PaymentMethods { get; init; }
+    /// <summary>A surcharge in minor units to add to the amount (reported back in <see cref="TerminalResult.SurchargeAmount"/>).</summary>
+    public long? SurchargeAmount { get; init; }
+    /// <summary>Whether the customer may cancel on the terminal.</summary>
+    public bool? CustomerCancellation { get; init; }
+    /// <summary>Where receipts print: <c>terminal</c>, <c>pos</c> (from the result's receipts) or <c>none</c>; null: terminal.</summary>
+    public string? PrintReceipt { get; init; }
+}
+
+/// <summary>
+/// Tipping: <see cref="OnTerminal"/> true asks the customer on the terminal, offering <see cref="Percentages"/> of the amount
+/// or <see cref="FixedAmounts"/> (minor units), and another amount when <see cref="AllowCustom"/> is true.
+/// </summary>
+public sealed record TippingOptions(bool OnTerminal)
+{
+    public IReadOnlyList<int>? Percentages { get; init; }
+    public IReadOnlyList<long>? FixedAmounts { get; init; }
+    public bool? AllowCustom { get; init; }
+}
+
+/// <summary>
+/// Terminal → server <c>CompleteTransaction</c>: the terminal's final word on a transaction. An approval of less than asked
+/// (<see cref="AmountAuthorised"/> under amount + tip + surcharge) is <see cref="Partial"/>, and the relay takes it only when
+/// the transaction's options allowed partial authorisation; otherwise it refuses it and leaves the transaction open, and the
+/// terminal must reverse the approval and report the transaction again.
+/// </summary>
 public sealed record TerminalResult(string TransactionId, TransactionOutcome Outcome)
 {
     public string? ResponseCode { get; init; }
@@ -54,10 +103,17 @@ public sealed record TerminalResult(string TransactionId, TransactionOutcome Out
     public long? TipAmount { get; init; }
     public string? MerchantReceipt { get; init; }
     public string? CustomerReceipt { get; init; }
+    /// <summary>True: an approval of less than asked; <see cref="AmountAuthorised"/> says how much.</summary>
+    public bool? Partial { get; init; }
+    /// <summary>How the customer paid: <c>card</c>, <c>qr</c> or <c>wallet</c> (<see cref="TransactionOptions.MethodCard"/>...).</summary>
+    public string? PaymentMethod { get; init; }
+    /// <summary>The wallet of a <c>qr</c> or <c>wallet</c> payment, such as <c>alipay</c>, <c>wechat_pay</c> or <c>apple_pay</c>.</summary>
+    public string? Wallet { get; init; }
 
     /// <summary>
     /// Throws <see cref="ArgumentException"/> for what the relay refuses in any result (it would never accept it, so it must
-    /// not wait in the outbox): control characters in its texts (line breaks and tabs only in receipts), negative amounts.
+    /// not wait in the outbox): control characters in its texts (line breaks and tabs only in receipts), negative amounts,
+    /// a partial result that is not an approval of a positive <see cref="AmountAuthorised"/>.
     /// </summary>
     public void Validate()
     {
@@ -66,6 +122,7 @@ public sealed record TerminalResult(string TransactionId, TransactionOutcome Out
                      (ResponseCode, nameof(ResponseCode)), (ResponseText, nameof(ResponseText)), (AuthCode, nameof(AuthCode)),
                      (CardScheme, nameof(CardScheme)), (MaskedPan, nameof(MaskedPan)), (EntryMode, nameof(EntryMode)),
                      (TerminalReference, nameof(TerminalReference)), (AcquirerReference, nameof(AcquirerReference)),
+                     (PaymentMethod, nameof(PaymentMethod)), (Wallet, nameof(Wallet)),
                  })
         {
             if (value is not null && value.Any(char.IsControl))
@@ -86,6 +143,12 @@ public sealed record TerminalResult(string TransactionId, TransactionOutcome Out
         {
             if (value is < 0) throw new ArgumentException($"{name} must not be negative.", name);
         }
+
+        // "Partial" says how much of an approval is missing; on anything else it can only be a mistake.
+        if (Partial == true && (Outcome != TransactionOutcome.Approved || AmountAuthorised is not > 0))
+        {
+            throw new ArgumentException("A partial result must be approved with a positive AmountAuthorised.", nameof(Partial));
+        }
     }
 }
 
@@ -93,8 +156,21 @@ public sealed record PairingCode(string Code, DateTimeOffset ExpiresAt);
 
 public sealed record PairingChange(string RegisterId, string? RegisterName, bool Paired);
 
-/// <summary>The relay's answer to a result. Either answer is final: the result leaves the outbox.</summary>
-public sealed record CompletionAck(bool Accepted, string Status);
+/// <summary>
+/// The relay's answer to a result; either way the result leaves the outbox. Refused with the transaction still open
+/// (<see cref="TransactionOpen"/>: it refused what the result claims, such as a partial approval the POS did not allow),
+/// the transaction is the terminal's again: undo what the card did and report it again with a different result.
+/// </summary>
+public sealed record CompletionAck(bool Accepted, string Status)
+{
+    /// <summary>The transaction statuses that are not final: the relay is still waiting for the terminal's result.</summary>
+    public static IReadOnlySet<string> OpenStatuses { get; } =
+        new[] { "pending", "delivered", "in_progress", "cancel_requested" }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>True when the relay refused the result and the transaction is still open, waiting for another result.</summary>
+    [JsonIgnore]
+    public bool TransactionOpen => !Accepted && OpenStatuses.Contains(Status);
+}
 
 public enum ReceiptKind
 {

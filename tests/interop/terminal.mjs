@@ -56,7 +56,8 @@ const seen = new Set();
 
 connection.on("StartTransaction", async (transaction) => {
   const { id, type, amount, currency, registerId, expiresAt } = transaction;
-  emit("start-transaction", { id, type, amount, currency, registerId, expiresAt });
+  // The POS's payment options as the relay sent them (null when it sent none), for the tests to check they arrive.
+  emit("start-transaction", { id, type, amount, currency, registerId, expiresAt, options: transaction.options ?? null });
   if (seen.has(id)) {
     emit("duplicate", { id });
     return;
