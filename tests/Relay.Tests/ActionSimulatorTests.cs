@@ -130,6 +130,9 @@ public sealed class ActionMultiInstanceTests(TwoRelaysFixture relays) : IClassFi
     {
         var merchant = await relays.NewMerchantAsync();
         await using var terminal = await relays.NewTerminalAsync(merchant); // connected to the second instance
+        // Online as the first instance reads it (the second writes a connect a moment later, in a batch).
+        await Scenario.Eventually(async () =>
+            (bool)(await merchant.Http.GetAsync($"/api/v1/terminals/{terminal.TerminalId}").Expect(200))["online"]!, "online");
         var ping = await merchant.Http.PostJson($"/api/v1/terminals/{terminal.TerminalId}/actions", new { type = "ping" },
             Guid.NewGuid().ToString(), 20).Expect(201); // created and waited for on the first
         Assert.True(ping.Str("status") == "succeeded", terminal.Output.ToString());

@@ -142,3 +142,70 @@ public sealed class PaymentOptionsTests(RelayFixture relay) : IClassFixture<Rela
         }
     }
 }
+
+/// <summary>The payment options with the SDK and the simulator as the terminal (amounts ending 55, 56, 57).</summary>
+public sealed class SimulatedPaymentOptionsTests(RelayFixture relay) : IClassFixture<RelayFixture>
+{
+    private async Task<(Merchant Merchant, TestTerminal Terminal)> PairedAsync()
+    {
+        var merchant = await relay.NewMerchantAsync();
+        var terminal = await relay.NewTerminalAsync(merchant);
+        await merchant.PairAsync(terminal, "till-1", "Till 1");
+        return (merchant, terminal);
+    }
+
+    private static Task<JsonNode> PayAsync(Merchant merchant, long amount, object? options) =>
+        merchant.Http.PostJson("/api/v1/transactions", new { registerId = "till-1", type = "purchase", amount, currency = "NZD", options },
+            Guid.NewGuid().ToString(), 30).Expect(201);
+
+    [Fact]
+    public async Task A55IsApprovedInPartWhereAllowedAndReversedToADeclineWhereNot()
+    {
+        var (merchant, terminal) = await PairedAsync();
+        await using var _ = terminal;
+
+        var allowed = await PayAsync(merchant, 5055, new { allowPartialAuthorisation = true });
+        Assert.True(allowed.Str("status") == "approved", terminal.Output.ToString());
+        Assert.True((bool)allowed["result"]!["partial"]!);
+        Assert.Equal(2527, (long)allowed["result"]!["amountAuthorised"]!);
+
+        var refused = await PayAsync(merchant, 5055, null);
+        Assert.True(refused.Str("status") == "declined", terminal.Output.ToString());
+        Assert.Equal("PA", (string?)refused["result"]!["responseCode"]);
+        Assert.Contains("reversing", terminal.Output.ToString());
+    }
+
+    [Fact]
+    public async Task A56TakesTheFirstTipPresetOnTheTerminal()
+    {
+        var (merchant, terminal) = await PairedAsync();
+        await using var _ = terminal;
+
+        var percent = await PayAsync(merchant, 2056, new { tipping = new { onTerminal = true, percentages = new[] { 10, 15 } } });
+        Assert.True(percent.Str("status") == "approved", terminal.Output.ToString());
+        Assert.Equal(206, (long)percent["result"]!["tipAmount"]!);
+        Assert.Equal(2262, (long)percent["result"]!["amountAuthorised"]!);
+        Assert.Null(percent["result"]!["partial"]);
+
+        var fixedTip = await PayAsync(merchant, 2056, new { tipping = new { percentages = (int[]?)null, fixedAmounts = new[] { 300L } } });
+        Assert.Null(fixedTip["result"]!["tipAmount"]); // onTerminal not said: no tip screen
+
+        var fixedOnTerminal = await PayAsync(merchant, 2056,
+            new { tipping = new { onTerminal = true, fixedAmounts = new[] { 300L, 500L } } });
+        Assert.Equal(300, (long)fixedOnTerminal["result"]!["tipAmount"]!);
+    }
+
+    [Fact]
+    public async Task A57IsPaidWithAQrWallet()
+    {
+        var (merchant, terminal) = await PairedAsync();
+        await using var _ = terminal;
+        var paid = await PayAsync(merchant, 1257, new { paymentMethods = new[] { "card", "qr" } });
+        Assert.True(paid.Str("status") == "approved", terminal.Output.ToString());
+        Assert.Equal("qr", (string?)paid["result"]!["paymentMethod"]);
+        Assert.Equal("alipay", (string?)paid["result"]!["wallet"]);
+
+        var card = await PayAsync(merchant, 1250, null);
+        Assert.Equal("card", (string?)card["result"]!["paymentMethod"]);
+    }
+}

@@ -39,7 +39,12 @@ public sealed record CreateTransactionRequest(
 /// <param name="PrintReceipt" example="terminal">Where the receipt prints: terminal, pos or none.</param>
 public sealed record TransactionOptions(
     TippingOptions? Tipping, bool? AllowPartialAuthorisation, string[]? PaymentMethods, long? SurchargeAmount, bool? CustomerCancellation,
-    string? PrintReceipt);
+    string? PrintReceipt)
+{
+    /// <summary>As stored and sent: the tip screen's onTerminal said (false unless given), so a terminal reads a plain bool.</summary>
+    public TransactionOptions Normalized() =>
+        this with { Tipping = Tipping is { } tip ? tip with { OnTerminal = tip.OnTerminal ?? false } : null };
+}
 
 /// <param name="OnTerminal" example="true">Show the tip screen on the terminal.</param>
 /// <param name="Percentages" example="[10, 15, 20]">Presets as percentages of the amount (1–100, up to 4).</param>

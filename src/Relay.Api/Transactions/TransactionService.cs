@@ -58,7 +58,7 @@ public sealed class TransactionService(
             Reference = request.Reference,
             OriginalTransactionId = originalId,
             CallbackUrl = request.CallbackUrl,
-            Options = request.Options,
+            Options = request.Options?.Normalized(),
             CreatedAt = now,
             UpdatedAt = now,
             ExpiresAt = now.AddSeconds(request.ExpiresInSeconds ?? DefaultExpiresInSeconds),
