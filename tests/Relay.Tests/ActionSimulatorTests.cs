@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Relay.Terminal.Simulator;
 using Relay.Tests.Infrastructure;
 
 namespace Relay.Tests;
@@ -72,6 +73,39 @@ public sealed class ActionSimulatorTests(RelayFixture relay) : IClassFixture<Rel
         Assert.Contains("2 x Flat white", output);
         Assert.Contains("Scan to pay", output);
         Assert.Contains("Voucher: 10% off", output);
+    }
+
+    [Fact]
+    public async Task TheSimulatorAnswersFromItsScriptAndFailsARequiredQuestionTheScriptSkips()
+    {
+        var merchant = await relay.NewMerchantAsync();
+        await using var terminal = await relay.NewTerminalAsync(merchant, simulate: false);
+        var script = SimulatedInputs.Parse("""{ "email": "pat@example.com", "phone": null, "confirm": "no" }""");
+        var wait = TimeSpan.FromMilliseconds(20);
+        terminal.Simulator = new SimulatedTerminal(terminal.Client,
+            new SimulatorOptions { CardDelay = wait, PinDelay = wait, InputAnswers = script }, terminal.Output);
+
+        var answered = await ActAsync(merchant, terminal.TerminalId, new
+        {
+            type = "collect_inputs",
+            inputs = new object[]
+            {
+                new { id = "email", kind = "email", prompt = "Email?" }, new { id = "phone", kind = "phone", prompt = "Phone?" },
+                new { id = "club", kind = "confirm", prompt = "Join?" },
+            },
+        });
+        Assert.True(answered.Str("status") == "succeeded", terminal.Output.ToString());
+        var inputs = answered["result"]!["inputs"]!.AsArray();
+        Assert.Equal("pat@example.com", (string?)inputs[0]!["value"]); // by id
+        Assert.True((bool)inputs[1]!["skipped"]!);                   // null: skipped
+        Assert.Equal("no", (string?)inputs[2]!["value"]);             // by kind
+
+        var refused = await ActAsync(merchant, terminal.TerminalId, new
+        {
+            type = "collect_inputs", inputs = new[] { new { id = "phone", kind = "phone", prompt = "Phone?", required = true } },
+        });
+        Assert.Equal("failed", refused.Str("status"));
+        Assert.Equal("required_input_skipped", refused.Str("failureCode"));
     }
 
     [Fact]
