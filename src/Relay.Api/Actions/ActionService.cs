@@ -98,38 +98,11 @@ public sealed class ActionService(
         (await db.TerminalActions.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id && a.AccountId == accountId, ct))?.ToResponse();
 
     /// <summary>The action once it has ended, or as it stands when <paramref name="wait"/> has passed.</summary>
-    public async Task<TerminalActionResponse?> WaitAsync(
+    public Task<TerminalActionResponse?> WaitAsync(
         Guid accountId, Guid id, TimeSpan wait, CancellationToken ct,
-        TerminalActionResponse? known = null, Task<TerminalActionResponse?>? change = null)
-    {
-        var deadline = clock.Now() + wait;
-        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
-        try
-        {
-            while (true)
-            {
-                change ??= waiters.NextChange(id);
-                var action = known ?? await LoadAsync(accountId, id, ct);
-                var remaining = deadline - clock.Now();
-                if (action is null || TerminalAction.IsFinal(action.Status) || remaining <= TimeSpan.Zero
-                    || lifetime.ApplicationStopping.IsCancellationRequested)
-                {
-                    return action;
-                }
-
-                await Task.WhenAny(change,
-                    Task.Delay(remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), clock, waiting.Token));
-                ct.ThrowIfCancellationRequested();
-                known = change.IsCompletedSuccessfully ? change.Result : null;
-                change = null;
-            }
-        }
-        finally
-        {
-            waiting.Cancel();
-            if (change is not null) waiters.Forget(id, change);
-        }
-    }
+        TerminalActionResponse? known = null, Task<TerminalActionResponse?>? change = null) =>
+        waiters.UntilFinalAsync(id, wait, () => LoadAsync(accountId, id, ct), a => TerminalAction.IsFinal(a.Status), clock,
+            lifetime.ApplicationStopping, ct, known, change);
 
     /// <summary>Cancels a pending action at once, or asks the terminal to; an action that ended stays as it ended.</summary>
     public async Task<TerminalActionResponse?> CancelAsync(Guid accountId, Guid id)

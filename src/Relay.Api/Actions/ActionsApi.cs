@@ -47,17 +47,7 @@ public static class ActionsApi
         Guid id, CreateActionRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
         [FromHeader(Name = "Prefer")] string? prefer, ClaimsPrincipal user, HttpContext http, ActionService actions, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(idempotencyKey))
-        {
-            return Problems.Of(400, "idempotency-key-missing", "The Idempotency-Key header is required",
-                "Send a unique key (a UUID is fine) and reuse it when retrying the same request.");
-        }
-
-        if (idempotencyKey.Length > 255 || !TextRules.IsClean(idempotencyKey))
-        {
-            return Problems.Validation("Idempotency-Key",
-                "The Idempotency-Key header must be 1–255 characters, without control characters.");
-        }
+        if (!IdempotencyKeyHeader.IsUsable(idempotencyKey, "action", out var keyProblem)) return keyProblem;
 
         var errors = ActionValidation.Validate(request);
         if (errors.Any) return errors.ToProblem();

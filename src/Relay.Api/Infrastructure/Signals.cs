@@ -34,6 +34,47 @@ public class Signals<TKey, TValue> where TKey : notnull where TValue : class
         }
     }
 
+    /// <summary>
+    /// The value once <paramref name="isFinal"/> says so, or as it stands when <paramref name="wait"/> has passed or the
+    /// instance is stopping (the client asks again, of another instance). Woken by changes here and, through hints, on
+    /// other instances; re-read every second for a change it was not told of. A caller that has just written the value
+    /// passes it as <paramref name="known"/>, with the <paramref name="change"/> signal it took before writing.
+    /// </summary>
+    public async Task<TValue?> UntilFinalAsync(
+        TKey key, TimeSpan wait, Func<Task<TValue?>> load, Func<TValue, bool> isFinal, TimeProvider clock, CancellationToken stopping,
+        CancellationToken ct, TValue? known = null, Task<TValue?>? change = null)
+    {
+        var deadline = clock.GetUtcNow() + wait;
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, stopping);
+        try
+        {
+            while (true)
+            {
+                change ??= NextChange(key);
+                var value = known ?? await load();
+                var remaining = deadline - clock.GetUtcNow();
+                if (value is null || isFinal(value) || remaining <= TimeSpan.Zero || stopping.IsCancellationRequested)
+                {
+                    return value;
+                }
+
+                await Task.WhenAny(change,
+                    Task.Delay(remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), clock, waiting.Token));
+                ct.ThrowIfCancellationRequested();
+                known = change.IsCompletedSuccessfully ? change.Result : null; // the final value, when it changed here
+                change = null;
+            }
+        }
+        finally
+        {
+            waiting.Cancel(); // drops the re-read timer of a wait that a change ended, rather than leave it to fire
+            if (change is not null)
+            {
+                Forget(key, change); // a finished or cancelled wait leaves no signal behind
+            }
+        }
+    }
+
     /// <summary>Drops the signal of a wait that ended without a change, so finished waits leave nothing behind.</summary>
     public void Forget(TKey key, Task change)
     {

@@ -154,43 +154,11 @@ public sealed class TransactionService(
     /// The transaction once it is final, or as it stands when <paramref name="wait"/> has passed. A caller that has just
     /// written it passes it as <paramref name="known"/>, with the <paramref name="change"/> signal taken before.
     /// </summary>
-    public async Task<TransactionResponse?> WaitAsync(
+    public Task<TransactionResponse?> WaitAsync(
         Guid accountId, Guid id, TimeSpan wait, CancellationToken ct,
-        TransactionResponse? known = null, Task<TransactionResponse?>? change = null)
-    {
-        var deadline = clock.Now() + wait;
-        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
-        try
-        {
-            while (true)
-            {
-                change ??= waiters.NextChange(id);
-                var transaction = known ?? await LoadAsync(accountId, id, ct);
-                var remaining = deadline - clock.Now();
-                // A stopping instance answers with the transaction as it stands; the POS asks again (another instance).
-                if (transaction is null || Transaction.IsFinal(transaction.Status) || remaining <= TimeSpan.Zero
-                    || lifetime.ApplicationStopping.IsCancellationRequested)
-                {
-                    return transaction;
-                }
-
-                // Changes here and on other instances (LISTEN/NOTIFY) signal; the periodic re-read is the fallback for a lost notification.
-                await Task.WhenAny(change,
-                    Task.Delay(remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), clock, waiting.Token));
-                ct.ThrowIfCancellationRequested();
-                known = change.IsCompletedSuccessfully ? change.Result : null; // the final transaction, when it ended here
-                change = null;
-            }
-        }
-        finally
-        {
-            waiting.Cancel(); // drops the re-read timer of a wait that a change ended, rather than leave it to fire
-            if (change is not null)
-            {
-                waiters.Forget(id, change); // a finished or cancelled wait leaves no signal behind
-            }
-        }
-    }
+        TransactionResponse? known = null, Task<TransactionResponse?>? change = null) =>
+        waiters.UntilFinalAsync(id, wait, () => LoadAsync(accountId, id, ct), t => Transaction.IsFinal(t.Status), clock,
+            lifetime.ApplicationStopping, ct, known, change);
 
     /// <summary>Cancels a pending transaction at once, or asks the terminal to; refused once it is final (the answer carries it).</summary>
     public async Task<TransactionAnswer> CancelAsync(Guid accountId, Guid id)

@@ -61,17 +61,7 @@ public static class TransactionsApi
         [FromHeader(Name = "Prefer")] string? prefer, ClaimsPrincipal user, HttpContext http, TransactionService transactions,
         WebhookUrls urls, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(idempotencyKey))
-        {
-            return Problems.Of(400, "idempotency-key-missing", "The Idempotency-Key header is required",
-                "Send a unique key (a UUID is fine) and reuse it when retrying the same request.");
-        }
-
-        if (idempotencyKey.Length > 255 || !TextRules.IsClean(idempotencyKey))
-        {
-            return Problems.Validation("Idempotency-Key",
-                "The Idempotency-Key header must be 1–255 characters, without control characters.");
-        }
+        if (!IdempotencyKeyHeader.IsUsable(idempotencyKey, "transaction", out var keyProblem)) return keyProblem;
 
         var errors = TransactionValidation.Validate(request);
         if (!errors.Any && request.CallbackUrl is { } callbackUrl && await urls.CheckAsync(callbackUrl, "callbackUrl", ct) is { } refused)
