@@ -179,9 +179,9 @@ public static class SimulatedOutcomes
     public static string TerminalReference(string transactionId) =>
         "SIM" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes("ref:" + transactionId)), 0, 4);
 
-    /// <summary>What the whole payment asks for: amount, tip and the options' surcharge.</summary>
+    /// <summary>What the whole payment asks for: amount, cash out, tip and the options' surcharge.</summary>
     private static long Total(TerminalTransaction transaction, long? tip) =>
-        transaction.Amount!.Value + (tip ?? 0) + (transaction.Options?.SurchargeAmount ?? 0);
+        transaction.Amount!.Value + (transaction.CashOutAmount ?? 0) + (tip ?? 0) + (transaction.Options?.SurchargeAmount ?? 0);
 
     private static TerminalResult CardApproval(TerminalTransaction transaction, long? tip) =>
         WithReceipts(transaction, Approval(transaction, tip) with

@@ -106,6 +106,14 @@ public sealed record ActionCompletion(string ActionId, string Status)
             throw new ArgumentException($"Status must be succeeded, failed or cancelled, not '{Status}'.", nameof(Status));
         if (Result is not (null or JsonObject))
             throw new ArgumentException("Result must be a JSON object or null.", nameof(Result));
+        // What the relay always refuses, refused here, so that it never waits in the outbox to be refused again and again.
+        if (FailureCode is { Length: > 100 } || FailureCode?.Any(char.IsControl) == true)
+            throw new ArgumentException("FailureCode must be at most 100 characters, without control characters.", nameof(FailureCode));
+        if (FailureMessage is { Length: > 500 } || FailureMessage?.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')) == true)
+            throw new ArgumentException(
+                "FailureMessage must be at most 500 characters, without control characters.", nameof(FailureMessage));
+        if (Result?.ToJsonString() is { Length: > 64 * 1024 })
+            throw new ArgumentException("Result must be at most 64 KB of JSON.", nameof(Result));
     }
 }
 

@@ -145,6 +145,15 @@ public sealed record TerminalResult(string TransactionId, TransactionOutcome Out
         }
 
         // "Partial" says how much of an approval is missing; on anything else it can only be a mistake.
+        // What the relay always refuses, refused here, so that it never waits in the outbox to be refused again and again.
+        if (PaymentMethod is not (null or TransactionOptions.MethodCard or TransactionOptions.MethodQr or TransactionOptions.MethodWallet))
+            throw new ArgumentException("PaymentMethod must be card, qr or wallet.", nameof(PaymentMethod));
+        foreach (var (value, name) in
+                 new[] { (Wallet, nameof(Wallet)), (ResponseCode, nameof(ResponseCode)), (AuthCode, nameof(AuthCode)) })
+        {
+            if (value is { Length: > 100 }) throw new ArgumentException($"{name} must be at most 100 characters.", name);
+        }
+
         if (Partial == true && (Outcome != TransactionOutcome.Approved || AmountAuthorised is not > 0))
         {
             throw new ArgumentException("A partial result must be approved with a positive AmountAuthorised.", nameof(Partial));

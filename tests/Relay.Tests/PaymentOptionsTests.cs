@@ -101,6 +101,49 @@ public sealed class PaymentOptionsTests(RelayFixture relay) : IClassFixture<Rela
     }
 
     [Fact]
+    public async Task AnApprovalMissingTheCashOutIsPartialAndARefundsAuthorisationIsNot()
+    {
+        var (hub, starts, merchant) = await TerminalAsync();
+        await using var _ = hub;
+        await merchant.Http.PostJson("/api/v1/transactions",
+            new { registerId = "till-1", type = "purchase", amount = 1000, cashOutAmount = 2000, currency = "NZD" },
+            Guid.NewGuid().ToString()).Expect(201);
+        var id = await TakeAsync(hub, starts);
+        var refused = await hub.InvokeAsync<JsonObject>("CompleteTransaction",
+            new { transactionId = id, outcome = "approved", amountAuthorised = 1000 }); // the cash out was not authorised
+        Assert.False((bool)refused["accepted"]!);
+        Assert.True((bool)(await hub.InvokeAsync<JsonObject>("CompleteTransaction",
+            new { transactionId = id, outcome = "approved", amountAuthorised = 3000 }))["accepted"]!);
+
+        await merchant.Http.PostJson("/api/v1/transactions", new { registerId = "till-1", type = "refund", amount = 500, currency = "NZD" },
+            Guid.NewGuid().ToString()).Expect(201);
+        var refund = await TakeAsync(hub, starts);
+        Assert.True((bool)(await hub.InvokeAsync<JsonObject>("CompleteTransaction",
+            new { transactionId = refund, outcome = "approved", amountAuthorised = 0 }))["accepted"]!);
+        Assert.Null((await merchant.GetTransactionAsync(refund))["result"]!["partial"]);
+    }
+
+    [Fact]
+    public async Task AQuestionQueuedBeforeAPaymentIsNotDeliveredDuringIt()
+    {
+        var merchant = await relay.NewMerchantAsync();
+        var (terminalId, deviceToken) = await relay.ActivateNewAsync(merchant);
+        var question = await merchant.Http.PostJson($"/api/v1/terminals/{terminalId}/actions",
+            new { type = "collect_inputs", queueIfOffline = true, inputs = new[] { new { id = "ok", kind = "confirm", prompt = "OK?" } } },
+            Guid.NewGuid().ToString()).Expect(201);
+        Assert.Equal(60, (int)question["request"]!["timeoutSeconds"]!); // the default
+        var starts = Channel.CreateUnbounded<JsonObject>();
+        await using var hub = await relay.ConnectRawAsync(deviceToken,
+            h => h.On<JsonObject>("StartTransaction", t => starts.Writer.TryWrite(t)));
+        await hub.PairAsync(merchant, "till-1");
+        await merchant.PurchaseAsync("till-1", 1250).Expect(201);
+        await TakeAsync(hub, starts);
+
+        Assert.False((bool)(await hub.InvokeAsync<JsonObject>("ActionReceived", question.Str("id")))["proceed"]!);
+        Assert.Equal("pending", (await merchant.Http.GetAsync($"/api/v1/terminal-actions/{question.Str("id")}").Expect(200)).Str("status"));
+    }
+
+    [Fact]
     public async Task AQrWalletPaymentIsRecordedWithItsWallet()
     {
         var (hub, starts, merchant) = await TerminalAsync();

@@ -15,9 +15,10 @@ public sealed record CreateActionRequest(
     ActionType? Type, ActionDisplay? Display, ActionInput[]? Inputs, int? TimeoutSeconds, ActionPrint? Print, ActionQr? Qr,
     bool? QueueIfOffline, int? ExpiresInSeconds)
 {
-    /// <summary>What is stored and sent: the request with each input's <c>required</c> said (false unless given).</summary>
-    public ActionRequest Body() =>
-        new(Display, Inputs?.Select(i => i with { Required = i.Required ?? false }).ToArray(), TimeoutSeconds, Print, Qr);
+    /// <summary>What is stored and sent: each input's <c>required</c> said (false unless given), and collect_inputs'
+    /// <c>timeoutSeconds</c> (60 unless given).</summary>
+    public ActionRequest Body() => new(Display, Inputs?.Select(i => i with { Required = i.Required ?? false }).ToArray(),
+        Type == ActionType.CollectInputs ? TimeoutSeconds ?? 60 : null, Print, Qr);
 }
 
 /// <summary>What the terminal is asked to do, as stored and as shown back.</summary>

@@ -160,7 +160,12 @@ public sealed class ActionService(
         }
 
         var current = await db.TerminalActions.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id && a.TerminalId == terminalId);
-        if (current is null) throw new HubException($"No action {id} for this terminal.");
+        if (current is null)
+        {
+            // A final answer, as for a transaction the relay does not know: the terminal drops it from its outbox.
+            logger.LogWarning("Terminal {TerminalId} answered action {ActionId}, which it does not have; refused", terminalId, id);
+            return new(false, "unknown");
+        }
         var repeat = current.Status == status && current.DeliveredDeviceId == deviceId;
         if (!repeat)
         {
@@ -172,11 +177,14 @@ public sealed class ActionService(
     }
 
     /// <summary>On connect: the terminal's pending actions, and those this device acknowledged and has not answered.</summary>
-    public Task<List<TerminalAction>> OpenWorkAsync(Guid terminalId, Guid deviceId) =>
-        db.TerminalActions.AsNoTracking()
-            .Where(a => a.TerminalId == terminalId && (a.Status == ActionStatus.Pending
+    public Task<List<TerminalAction>> OpenWorkAsync(Guid terminalId, Guid deviceId)
+    {
+        var now = clock.Now();
+        return db.TerminalActions.AsNoTracking()
+            .Where(a => a.TerminalId == terminalId && ((a.Status == ActionStatus.Pending && a.ExpiresAt > now)
                 || (a.Status == ActionStatus.Delivered && a.DeliveredDeviceId == deviceId)))
             .OrderBy(a => a.CreatedAt).ToListAsync();
+    }
 
     public async Task ExpireDueAsync()
     {

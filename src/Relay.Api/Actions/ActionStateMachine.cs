@@ -36,9 +36,15 @@ public sealed class ActionStateMachine(
         return action;
     }
 
+    /// <summary>
+    /// The terminal acknowledged it: never after expires_at, and, but for a display or a ping, never while the terminal has
+    /// a transaction that is not final (an action queued before the payment began waits, and expires if it must).
+    /// </summary>
     public Task<TerminalAction?> Deliver(Guid id, Guid terminalId, Guid deviceId, DateTimeOffset now) => Single($"""
         UPDATE terminal_actions SET status = 'delivered', delivered_at = {now}, updated_at = {now}, delivered_device_id = {deviceId}
         WHERE id = {id} AND terminal_id = {terminalId} AND status = 'pending' AND expires_at > {now}
+          AND (type IN ('display', 'clear_display', 'ping') OR NOT EXISTS (SELECT 1 FROM transactions t
+               WHERE t.terminal_id = {terminalId} AND t.status IN ('pending', 'delivered', 'in_progress', 'cancel_requested')))
         RETURNING *
         """);
 
@@ -56,7 +62,8 @@ public sealed class ActionStateMachine(
                 THEN COALESCE(CAST({result} AS jsonb), jsonb_build_object())
                      || jsonb_build_object('roundTripMs', round(extract(epoch FROM {now} - created_at) * 1000))
                 ELSE CAST({result} AS jsonb) END
-        WHERE id = {id} AND terminal_id = {terminalId} AND status IN ('pending', 'delivered')
+        WHERE id = {id} AND terminal_id = {terminalId}
+          AND (status = 'delivered' OR (status = 'pending' AND expires_at > {now}))
           AND (delivered_device_id IS NULL OR delivered_device_id = {deviceId})
         RETURNING *
         """);

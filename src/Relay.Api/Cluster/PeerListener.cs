@@ -108,6 +108,7 @@ public sealed class PeerListener(
     private async Task CatchUpAsync(CancellationToken ct)
     {
         waiters.NotifyAll();
+        actionWaiters.NotifyAll();
         eventSignals.NotifyAll();
         apiKeys.Clear();
         await using var scope = scopes.CreateAsyncScope();

@@ -50,8 +50,8 @@ public sealed record TerminalResult(
         if (PaymentMethod is not null && !PaymentMethods.Contains(PaymentMethod))
             throw new HubException($"paymentMethod must be card, qr or wallet; got {HubInput.Shown(PaymentMethod)}.");
         HubInput.Text(Wallet, "wallet", MaxCode);
-        if (Partial == true && (outcome != TransactionOutcome.Approved || AmountAuthorised is null))
-            throw new HubException("A partial result must be approved and say its amountAuthorised.");
+        if (Partial == true && (outcome != TransactionOutcome.Approved || AmountAuthorised is not > 0))
+            throw new HubException("A partial result must be approved and say its amountAuthorised (more than 0).");
         return (id, new TransactionResult(
             outcome, ResponseCode, ResponseText, AuthCode, CardScheme, MaskedPan, EntryMode, TerminalReference,
             AcquirerReference, AmountAuthorised, SurchargeAmount, TipAmount, MerchantReceipt, CustomerReceipt,

@@ -107,13 +107,16 @@ public sealed class TerminalChannel(
 
         var actions = await db.TerminalActions.AsNoTracking()
             .Where(a => db.Terminals.Any(h => h.Id == a.TerminalId && h.InstanceId == instance.Id) && a.CreatedAt <= createdBy
-                        && a.Status == ActionStatus.Pending && a.ExpiresAt > now)
+                        && ((a.Status == ActionStatus.Pending && a.ExpiresAt > now)
+                            || (a.Status == ActionStatus.Delivered && a.CancelRequestedAt != null)))
             .ToListAsync(ct);
         foreach (var a in actions)
         {
             if (connections.ConnectionIdOf(a.TerminalId) is { } connectionId)
             {
-                await SendHere(a.TerminalId, connectionId, "StartAction", a.ToMessage());
+                await (a.Status == ActionStatus.Pending
+                    ? SendHere(a.TerminalId, connectionId, "StartAction", a.ToMessage())
+                    : SendHere(a.TerminalId, connectionId, "CancelAction", a.Id));
             }
         }
     }

@@ -122,12 +122,14 @@ public sealed class TransactionStateMachine(
         long authorised = result.AmountAuthorised ?? 0, tip = result.TipAmount ?? 0, surcharge = result.SurchargeAmount ?? 0;
         bool approved = result.Outcome == TransactionOutcome.Approved, claimed = result.Partial == true,
             given = result.AmountAuthorised is not null;
-        // Partial: an approval of less than amount + tip (or one that says so); only where the POS allowed it, and then
-        // recorded as partial whatever the terminal said.
+        // Partial: an approval of a purchase, cash_out or pre_auth for less than it asked (amount, cash out, tip and the options'
+        // surcharge), or one that says so; only where the POS allowed it, never of nothing, and then recorded as partial
+        // whatever the terminal said.
         return Single($"""
             UPDATE transactions SET status = {status}, completed_at = {now}, updated_at = {now},
-                result = CASE WHEN {approved} AND ({claimed} OR ({given} AND {authorised} < COALESCE(amount, 0)
-                                   + GREATEST(COALESCE(tip_amount, 0), {tip})))
+                result = CASE WHEN {approved} AND type IN ('purchase', 'cash_out', 'pre_auth') AND ({claimed} OR ({given} AND {authorised}
+                                   < COALESCE(amount, 0) + COALESCE(cash_out_amount, 0) + GREATEST(COALESCE(tip_amount, 0), {tip})
+                                     + COALESCE(CAST(options ->> 'surchargeAmount' AS bigint), 0)))
                     THEN CAST({json} AS jsonb) || jsonb_build_object('partial', true) ELSE CAST({json} AS jsonb) END,
                 delivered_at = COALESCE(delivered_at, {now}), delivered_device_id = COALESCE(delivered_device_id, {deviceId})
             WHERE id = {id} AND terminal_id = {terminalId}
@@ -135,9 +137,10 @@ public sealed class TransactionStateMachine(
                    OR (status = 'pending' AND expires_at > {now}))
               AND {authorised} <= COALESCE(amount, 0) + COALESCE(cash_out_amount, 0)
                   + GREATEST(COALESCE(tip_amount, 0), {tip}) + {surcharge}
-              AND (NOT ({approved} AND ({claimed} OR ({given} AND {authorised} < COALESCE(amount, 0)
-                           + GREATEST(COALESCE(tip_amount, 0), {tip}))))
-                   OR COALESCE(CAST(options ->> 'allowPartialAuthorisation' AS boolean), false))
+              AND (NOT ({approved} AND type IN ('purchase', 'cash_out', 'pre_auth') AND ({claimed} OR ({given} AND {authorised}
+                           < COALESCE(amount, 0) + COALESCE(cash_out_amount, 0) + GREATEST(COALESCE(tip_amount, 0), {tip})
+                             + COALESCE(CAST(options ->> 'surchargeAmount' AS bigint), 0))))
+                   OR (COALESCE(CAST(options ->> 'allowPartialAuthorisation' AS boolean), false) AND {authorised} > 0))
             """);
     }
 
@@ -151,10 +154,12 @@ public sealed class TransactionStateMachine(
 
     /// <summary>A partial approval the POS did not allow: the other guard of <see cref="Complete"/>, for the log.</summary>
     public static bool UnallowedPartial(Transaction t, TransactionResult result) =>
-        result.Outcome == TransactionOutcome.Approved && t.Options?.AllowPartialAuthorisation != true
+        result.Outcome == TransactionOutcome.Approved
+        && t.Type is TransactionType.Purchase or TransactionType.CashOut or TransactionType.PreAuth
         && (result.Partial == true
-            || (result.AmountAuthorised is { } authorised
-                && authorised < (t.Amount ?? 0) + Math.Max(t.TipAmount ?? 0, result.TipAmount ?? 0)));
+            || (result.AmountAuthorised is { } authorised && authorised < (t.Amount ?? 0) + (t.CashOutAmount ?? 0)
+                + Math.Max(t.TipAmount ?? 0, result.TipAmount ?? 0) + (t.Options?.SurchargeAmount ?? 0)))
+        && (t.Options?.AllowPartialAuthorisation != true || result.AmountAuthorised is not > 0);
 
     /// <summary>A cancel before delivery ends it at once; the terminal never sees it.</summary>
     public Task<TransactionSnapshot?> CancelPending(Guid id, Guid accountId, DateTimeOffset now) => Single($"""

@@ -57,18 +57,20 @@ public static class TransactionValidation
                 || !Uri.TryCreate(r.CallbackUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
             errors.Add("callbackUrl", "callbackUrl must be an absolute http or https URL of at most 2000 characters.");
 
-        if (r.Options is { } options) Options(errors, options, type);
+        if (r.Options is { } options) Options(errors, options, r, type);
         return errors;
     }
 
     private static readonly string[] ReceiptPlaces = ["terminal", "pos", "none"];
 
-    private static void Options(ValidationErrors errors, TransactionOptions o, TransactionType type)
+    private static void Options(ValidationErrors errors, TransactionOptions o, CreateTransactionRequest r, TransactionType type)
     {
         var payment = type is TransactionType.Purchase or TransactionType.CashOut or TransactionType.PreAuth;
         if (o.Tipping is { } tipping)
         {
             if (type != TransactionType.Purchase) errors.Add("options.tipping", "Tipping goes with a purchase only.");
+            if (tipping.OnTerminal == true && r.TipAmount is not null)
+                errors.Add("tipAmount", "Send a tipAmount or ask for the tip on the terminal (options.tipping.onTerminal), not both.");
             if (tipping.Percentages is { Length: > 4 } || tipping.Percentages?.Any(p => p is < 1 or > 100) == true)
                 errors.Add("options.tipping.percentages", "percentages: up to 4, each from 1 to 100.");
             if (tipping.FixedAmounts is { Length: > 4 } || tipping.FixedAmounts?.Any(a => a < 1 || a > MaxAmount) == true)
