@@ -28,6 +28,7 @@ public sealed class RelayDbContext(DbContextOptions<RelayDbContext> options) : D
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
     public DbSet<RelayInstance> Instances => Set<RelayInstance>();
     public DbSet<TerminalAction> TerminalActions => Set<TerminalAction>();
+    public DbSet<Settlements.Settlement> Settlements => Set<Settlements.Settlement>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(RelayDbContext).Assembly);

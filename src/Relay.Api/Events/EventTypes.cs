@@ -13,10 +13,11 @@ public static class EventTypes
     public const string TerminalEvent = "terminal.event";
     public const string TerminalInputAnswered = "terminal.input_answered";
     public const string TerminalActionUpdated = "terminal_action.updated";
+    public const string SettlementReported = "settlement.reported";
 
     public static readonly IReadOnlyList<string> All =
     [
         TransactionUpdated, PairingChanged, TerminalOnline, TerminalOffline, TerminalDisplay, TerminalPrint,
-        TerminalInputRequested, TerminalInputAnswered, TerminalEvent, TerminalActionUpdated,
+        TerminalInputRequested, TerminalInputAnswered, TerminalEvent, TerminalActionUpdated, SettlementReported,
     ];
 }

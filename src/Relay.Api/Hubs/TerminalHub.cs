@@ -6,6 +6,7 @@ using Relay.Api.Infrastructure;
 using Relay.Api.Inputs;
 using Relay.Api.Pairing;
 using Relay.Api.Security;
+using Relay.Api.Settlements;
 using Relay.Api.Telemetry;
 using Relay.Api.Terminals;
 using Relay.Api.Transactions;
@@ -88,6 +89,9 @@ public sealed class TerminalHub(
         var status = await transactions.StartedAsync(TerminalId, DeviceId, HubInput.Id(transactionId, "transactionId"));
         return new StartedAck(status is { } s ? WireEnum<TransactionStatus>.Name(s) : "unknown");
     }
+
+    public Task<SettlementAck> ReportSettlement(SettlementReport? report, [FromServices] SettlementService settlements) =>
+        settlements.ReportAsync(AccountId, TerminalId, report);
 
     public async Task<ReceivedAck> ActionReceived(string? actionId, [FromServices] ActionService actions) =>
         new(await actions.ReceivedAsync(TerminalId, DeviceId, HubInput.Id(actionId, "actionId")));

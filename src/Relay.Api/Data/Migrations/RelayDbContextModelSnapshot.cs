@@ -439,6 +439,61 @@ namespace Relay.Api.Data.Migrations
                     b.ToTable("pairings", (string)null);
                 });
 
+            modelBuilder.Entity("Relay.Api.Settlements.Settlement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<string>("BatchId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("batch_id");
+
+                    b.Property<DateTimeOffset>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTimeOffset?>("OpenedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("opened_at");
+
+                    b.Property<string>("Receipt")
+                        .HasColumnType("text")
+                        .HasColumnName("receipt");
+
+                    b.Property<DateTimeOffset>("ReportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reported_at");
+
+                    b.Property<Guid>("TerminalId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("terminal_id");
+
+                    b.Property<string>("Totals")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("totals");
+
+                    b.HasKey("Id")
+                        .HasName("pk_settlements");
+
+                    b.HasIndex("AccountId", "ClosedAt")
+                        .HasDatabaseName("ix_settlements_account_id_closed_at");
+
+                    b.HasIndex("TerminalId", "BatchId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_settlements_terminal_id_batch_id");
+
+                    b.ToTable("settlements", (string)null);
+                });
+
             modelBuilder.Entity("Relay.Api.Terminals.Terminal", b =>
                 {
                     b.Property<Guid>("Id")
@@ -984,6 +1039,23 @@ namespace Relay.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_pairings_terminals_terminal_id");
+                });
+
+            modelBuilder.Entity("Relay.Api.Settlements.Settlement", b =>
+                {
+                    b.HasOne("Relay.Api.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_settlements_accounts_account_id");
+
+                    b.HasOne("Relay.Api.Terminals.Terminal", null)
+                        .WithMany()
+                        .HasForeignKey("TerminalId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_settlements_terminals_terminal_id");
                 });
 
             modelBuilder.Entity("Relay.Api.Terminals.Terminal", b =>
