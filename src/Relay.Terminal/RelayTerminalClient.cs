@@ -25,6 +25,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
         TaskCompletionSource<string?>> _answers = new();
     private readonly OutboxDelivery<TerminalResult, CompletionAck> _results;
     private readonly OutboxDelivery<ActionCompletion, ActionAck> _actions;
+    private readonly OutboxDelivery<SettlementReport, SettlementAck> _settlements;
     private readonly SerialEventQueue _events;
 
     // Transactions handed to the app and not yet completed, and those finished in this process: repeats are no-ops.
@@ -49,6 +50,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
         _schedule = new ReconnectSchedule(options.ReconnectDelays);
         _results = NewResultDelivery(options.OutboxDirectory);
         _actions = NewActionDelivery(options.OutboxDirectory);
+        _settlements = NewSettlementDelivery(options.OutboxDirectory);
         _events = new SerialEventQueue(_logger);
         _hub = BuildHub(options, loggerFactory);
     }
@@ -160,6 +162,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
         _events.Close();
         _results.CancelWaiters();
         _actions.CancelWaiters();
+        _settlements.CancelWaiters();
 
         await _hub.DisposeAsync();
     }
@@ -365,6 +368,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
     {
         await _results.FlushAsync(ct);
         await _actions.FlushAsync(ct);
+        await _settlements.FlushAsync(ct);
         _events.Enqueue(OnConnectedAsync);
     }
 

@@ -49,6 +49,34 @@ public sealed class SettlementTests(RelayFixture relay) : IClassFixture<RelayFix
     }
 
     [Fact]
+    public async Task TheSdkReportsABatchAndItsOutboxCarriesItAcrossANewClient()
+    {
+        var merchant = await relay.NewMerchantAsync();
+        var terminal = await relay.NewTerminalAsync(merchant, simulate: false);
+        var report = new Relay.Terminal.SettlementReport("B-SDK-1", DateTimeOffset.Parse("2026-12-02T17:30:00Z"),
+            [new Relay.Terminal.SettlementTotal("purchase", 3, 4500, "NZD") { CardScheme = "visa" }]) { Receipt = "BATCH CLOSED" };
+        var ack = await terminal.Client.ReportSettlementAsync(report);
+        Assert.True(ack.Accepted);
+        Assert.Equal("B-SDK-1", (await merchant.Http.GetAsync($"/api/v1/settlements/{ack.SettlementId}").Expect(200)).Str("batchId"));
+
+        // Saved while stopped, sent by the next client over the same outbox when it connects.
+        await terminal.Client.StopAsync();
+        using (var stopWaiting = new CancellationTokenSource())
+        {
+            var waiting = terminal.Client.ReportSettlementAsync(report with { BatchId = "B-SDK-2" }, stopWaiting.Token);
+            await Task.Delay(200); // saved (the save is not cancellable; only the wait is)
+            await stopWaiting.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        }
+
+        await terminal.DisposeAsync();
+        await using var again =
+            await relay.ConnectAsync(terminal.TerminalId, terminal.DeviceToken, terminal.OutboxDirectory, simulate: false);
+        await Scenario.Eventually(async () => (await merchant.Http.GetAsync($"/api/v1/settlements?terminalId={terminal.TerminalId}")
+            .Expect(200))["items"]!.AsArray().Any(i => i!.Str("batchId") == "B-SDK-2"), "the saved batch sent");
+    }
+
+    [Fact]
     public async Task ABadReportIsRefusedAndAnotherAccountSeesNothing()
     {
         var merchant = await relay.NewMerchantAsync();

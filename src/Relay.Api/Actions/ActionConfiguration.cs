@@ -15,7 +15,11 @@ public sealed class TerminalActionConfiguration : IEntityTypeConfiguration<Termi
         builder.Property(a => a.Type).HasMaxLength(30);
         builder.Property(a => a.Status).HasMaxLength(30);
         builder.Property(a => a.Request).HasConversion<JsonColumnConverter<ActionRequest>>().HasColumnType("jsonb");
-        builder.Property(a => a.Result).HasConversion<JsonColumnConverter<System.Text.Json.Nodes.JsonObject>>().HasColumnType("jsonb");
+        builder.Property(a => a.Result).HasConversion<JsonColumnConverter<System.Text.Json.Nodes.JsonObject>>().HasColumnType("jsonb")
+            .Metadata.SetValueComparer(new Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<System.Text.Json.Nodes.JsonObject?>(
+                (a, b) => (a == null ? null : a.ToJsonString()) == (b == null ? null : b.ToJsonString()),
+                a => a == null ? 0 : a.ToJsonString().GetHashCode(),
+                a => a == null ? null : (System.Text.Json.Nodes.JsonObject)a.DeepClone()));
         builder.Property(a => a.FailureCode).HasMaxLength(100);
         builder.Property(a => a.FailureMessage).HasMaxLength(500);
         builder.Property(a => a.IdempotencyKey).HasMaxLength(255);
