@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Relay.Api.Data;
 using Relay.Api.Hubs;
 using Relay.Api.Infrastructure;
@@ -68,7 +67,7 @@ public sealed class ActionService(
         {
             await machine.Create(action);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             // Another request with the key won the race: this one is its retry.
             if (end is not null) waiters.Forget(action.Id, end);

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Relay.Api.Data;
 using Relay.Api.Events;
 using Relay.Api.Hubs;
@@ -32,7 +31,7 @@ public sealed class PairingService(
                 logger.LogInformation("Pairing code issued to terminal {TerminalId}, valid until {ExpiresAt}", terminalId, code.ExpiresAt);
                 return new PairingCodeResponse(code.Code, code.ExpiresAt);
             }
-            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
+            catch (DbUpdateException e) when (e.IsUniqueViolation()
                 && attempt < 10)
             {
                 db.ChangeTracker.Clear(); // another live code in this account has these digits; draw again

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Relay.Api.Data;
 using Relay.Api.Events;
 using Relay.Api.Hubs;
@@ -35,7 +34,7 @@ public sealed class SettlementService(RelayDbContext db, EventLog events, TimePr
                 return settlement;
             });
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             // Reported before (a retry): the first report stands; the same figures again are simply acknowledged.
             db.ChangeTracker.Clear();
