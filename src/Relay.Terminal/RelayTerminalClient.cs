@@ -26,6 +26,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
     private readonly OutboxDelivery<TerminalResult, CompletionAck> _results;
     private readonly OutboxDelivery<ActionCompletion, ActionAck> _actions;
     private readonly OutboxDelivery<SettlementReport, SettlementAck> _settlements;
+    private readonly OutboxDelivery<TerminalOriginatedTransaction, ReportAck> _reports;
     private readonly SerialEventQueue _events;
 
     // Transactions handed to the app and not yet completed, and those finished in this process: repeats are no-ops.
@@ -51,6 +52,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
         _results = NewResultDelivery(options.OutboxDirectory);
         _actions = NewActionDelivery(options.OutboxDirectory);
         _settlements = NewSettlementDelivery(options.OutboxDirectory);
+        _reports = NewReportDelivery(options.OutboxDirectory);
         _events = new SerialEventQueue(_logger);
         _hub = BuildHub(options, loggerFactory);
     }
@@ -163,6 +165,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
         _results.CancelWaiters();
         _actions.CancelWaiters();
         _settlements.CancelWaiters();
+        _reports.CancelWaiters();
 
         await _hub.DisposeAsync();
     }
@@ -368,6 +371,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
     {
         await _results.FlushAsync(ct);
         await _actions.FlushAsync(ct);
+        await _reports.FlushAsync(ct); // a batch's own sales before the batch
         await _settlements.FlushAsync(ct);
         _events.Enqueue(OnConnectedAsync);
     }

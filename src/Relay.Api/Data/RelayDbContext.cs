@@ -38,6 +38,7 @@ public sealed class RelayDbContext(DbContextOptions<RelayDbContext> options) : D
         // Enums are stored as the same snake_case strings the API speaks, so SQL reads like the contract.
         configurationBuilder.Properties<TerminalStatus>().HaveConversion<SnakeCaseEnumConverter<TerminalStatus>>();
         configurationBuilder.Properties<TransactionType>().HaveConversion<SnakeCaseEnumConverter<TransactionType>>();
+        configurationBuilder.Properties<TransactionOrigin>().HaveConversion<SnakeCaseEnumConverter<TransactionOrigin>>();
         configurationBuilder.Properties<TransactionStatus>().HaveConversion<SnakeCaseEnumConverter<TransactionStatus>>();
         configurationBuilder.Properties<ActionType>().HaveConversion<SnakeCaseEnumConverter<ActionType>>();
         configurationBuilder.Properties<ActionStatus>().HaveConversion<SnakeCaseEnumConverter<ActionStatus>>();

@@ -12,7 +12,8 @@ public sealed record TerminalTransaction(
     TransactionOptions? Options)
 {
     public static TerminalTransaction From(Transaction t) => new(
-        t.Id, t.Type, t.Amount, t.Currency, t.CashOutAmount, t.TipAmount, t.Reference, t.OriginalTransactionId, t.RegisterId,
+        // Only a POS's are sent, each for a register.
+        t.Id, t.Type, t.Amount, t.Currency, t.CashOutAmount, t.TipAmount, t.Reference, t.OriginalTransactionId, t.RegisterId!,
         t.RegisterName, t.ExpiresAt, t.Traceparent, t.Options);
 }
 
@@ -30,9 +31,11 @@ public sealed record TerminalResult(
 
     /// <summary>The result as the relay records it, once it keeps the rules of <see cref="HubInput"/>; else the HubException naming the
     /// field.</summary>
-    public (Guid TransactionId, TransactionResult Result) Checked()
+    public (Guid TransactionId, TransactionResult Result) Checked() => (HubInput.Id(TransactionId, "transactionId"), CheckedResult());
+
+    /// <summary>The result alone (a reported transaction's, which has no relay id yet).</summary>
+    public TransactionResult CheckedResult()
     {
-        var id = HubInput.Id(TransactionId, "transactionId");
         if (Outcome is not { } outcome) throw new HubException("outcome is required: approved, declined, cancelled or failed.");
         HubInput.Text(ResponseCode, "responseCode", MaxCode);
         HubInput.Text(ResponseText, "responseText", MaxResponseText);
@@ -52,12 +55,27 @@ public sealed record TerminalResult(
         HubInput.Text(Wallet, "wallet", MaxCode);
         if (Partial == true && (outcome != TransactionOutcome.Approved || AmountAuthorised is not > 0))
             throw new HubException("A partial result must be approved and say its amountAuthorised (more than 0).");
-        return (id, new TransactionResult(
+        return new TransactionResult(
             outcome, ResponseCode, ResponseText, AuthCode, CardScheme, MaskedPan, EntryMode, TerminalReference,
             AcquirerReference, AmountAuthorised, SurchargeAmount, TipAmount, MerchantReceipt, CustomerReceipt,
-            Partial == true ? true : null, PaymentMethod, Wallet));
+            Partial == true ? true : null, PaymentMethod, Wallet);
     }
 }
+
+/// <summary>Terminal → server ReportTransaction: a sale, refund, cash out or void the terminal made by itself (no POS asked).</summary>
+/// <param name="TerminalReference">The terminal's own id for it: reported again (a retry), it is the same transaction.</param>
+/// <param name="Type">purchase, refund, cash_out or void.</param>
+/// <param name="Amount">Minor units.</param>
+/// <param name="Currency">ISO 4217.</param>
+/// <param name="OccurredAt">When the terminal made it (the transaction's createdAt and completedAt).</param>
+/// <param name="Result">Its outcome, as in CompleteTransaction (without a transactionId).</param>
+public sealed record TerminalOriginatedTransaction(
+    string? TerminalReference, string? Type, long? Amount, string? Currency, DateTimeOffset? OccurredAt, TerminalResult? Result);
+
+/// <param name="Accepted">False when the terminal reported this reference before with other figures (the first report
+/// stands).</param>
+/// <param name="TransactionId">The relay's transaction it is.</param>
+public sealed record ReportAck(bool Accepted, Guid TransactionId);
 
 public sealed record ReceivedAck(bool Proceed);
 

@@ -90,6 +90,9 @@ public sealed class TerminalHub(
         return new StartedAck(status is { } s ? WireEnum<TransactionStatus>.Name(s) : "unknown");
     }
 
+    public Task<ReportAck> ReportTransaction(TerminalOriginatedTransaction? report, [FromServices] ReportedTransactions reported) =>
+        reported.ReportAsync(AccountId, TerminalId, DeviceId, report);
+
     public Task<SettlementAck> ReportSettlement(SettlementReport? report, [FromServices] SettlementService settlements) =>
         settlements.ReportAsync(AccountId, TerminalId, report);
 

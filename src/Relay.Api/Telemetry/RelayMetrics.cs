@@ -28,7 +28,8 @@ public sealed class RelayMetrics
     {
         var meter = meters.Create(meterName);
         _transactions = meter.CreateCounter<long>("relay_transactions",
-            description: "Transactions that reached a status, by type, status and origin (pos: asked for by a POS).");
+            description: "Transactions that reached a status, by type, status and origin (pos: asked for by a POS; terminal: made "
+                         + "and reported by the terminal).");
         _duration = meter.CreateHistogram("relay_transaction_duration", "s", "From created to final.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Seconds });
         _delivery = meter.CreateHistogram("relay_transaction_delivery", "s", "From created to acknowledged by the terminal.",
@@ -52,7 +53,8 @@ public sealed class RelayMetrics
     {
         var type = new KeyValuePair<string, object?>("type", WireEnum<TransactionType>.Name(t.Type));
         var status = new KeyValuePair<string, object?>("status", WireEnum<TransactionStatus>.Name(t.Status));
-        _transactions.Add(1, type, status, new("origin", "pos"));
+        _transactions.Add(1, type, status, new("origin", WireEnum<TransactionOrigin>.Name(t.Origin)));
+        if (t.Origin == TransactionOrigin.Terminal) return; // reported once done: no delivery, no duration the relay saw
         // This transition set delivered_at (a delivery, or a result that arrived before its receipt).
         if (t.DeliveredAt is { } delivered && delivered == t.UpdatedAt)
         {

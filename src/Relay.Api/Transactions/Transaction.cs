@@ -8,14 +8,21 @@ public enum TransactionStatus { Pending, Delivered, InProgress, CancelRequested,
 
 public enum TransactionOutcome { Approved, Declined, Cancelled, Failed }
 
+/// <summary>Who asked for it: a POS through the API, or the terminal by itself (a standalone sale it reported).</summary>
+public enum TransactionOrigin { Pos, Terminal }
+
 public sealed class Transaction
 {
     public Guid Id { get; set; }
     public Guid AccountId { get; set; }
-    public required string RegisterId { get; set; }
+    /// <summary>The register that asked for it; none for one the terminal made by itself.</summary>
+    public string? RegisterId { get; set; }
     public string? RegisterName { get; set; }
     public Guid TerminalId { get; set; }
     public Terminal? Terminal { get; set; }
+    public TransactionOrigin Origin { get; set; }
+    /// <summary>A terminal-made transaction's own reference: the terminal reports it once (unique per terminal).</summary>
+    public string? TerminalReference { get; set; }
     public TransactionType Type { get; set; }
     public TransactionStatus Status { get; set; }
     public long? Amount { get; set; }

@@ -15,6 +15,8 @@ public sealed class TransactionConfiguration : IEntityTypeConfiguration<Transact
         builder.Property(t => t.RegisterName).HasMaxLength(100);
         builder.Property(t => t.Type).HasMaxLength(30);
         builder.Property(t => t.Status).HasMaxLength(30);
+        builder.Property(t => t.Origin).HasMaxLength(20).HasDefaultValue(TransactionOrigin.Pos).HasSentinel(TransactionOrigin.Pos);
+        builder.Property(t => t.TerminalReference).HasMaxLength(100);
         builder.Property(t => t.Currency).HasMaxLength(3);
         builder.Property(t => t.Reference).HasMaxLength(100);
         builder.Property(t => t.CallbackUrl).HasMaxLength(2000);
@@ -26,6 +28,9 @@ public sealed class TransactionConfiguration : IEntityTypeConfiguration<Transact
         // A terminal serves one transaction at a time: the database refuses a second open one.
         builder.HasIndex(t => t.TerminalId).IsUnique().HasDatabaseName("ix_transactions_one_open_per_terminal")
             .HasFilter("status IN ('pending', 'delivered', 'in_progress', 'cancel_requested')");
+        // A transaction the terminal made by itself is stored once, however often it reports it.
+        builder.HasIndex(t => new { t.TerminalId, t.TerminalReference }).IsUnique().HasDatabaseName("ix_transactions_terminal_reference")
+            .HasFilter("terminal_reference IS NOT NULL");
         builder.HasIndex(t => new { t.TerminalId, t.CreatedAt });
         builder.HasIndex(t => new { t.AccountId, t.CreatedAt, t.Id });
         builder.HasIndex(t => new { t.AccountId, t.RegisterId, t.CreatedAt });

@@ -53,7 +53,9 @@ public sealed record TransactionOptions(
 public sealed record TippingOptions(bool? OnTerminal, int[]? Percentages, long[]? FixedAmounts, bool? AllowCustom);
 
 /// <param name="Id" example="0193a0b5-3333-7000-8000-000000000002">The transaction's id.</param>
-/// <param name="RegisterId" example="till-1">The register that asked for it.</param>
+/// <param name="Origin" example="pos">pos: a POS asked for it through the API; terminal: the terminal made it by itself and reported
+/// it (a standalone sale, refund or void).</param>
+/// <param name="RegisterId" example="till-1">The register that asked for it; null for one the terminal made by itself.</param>
 /// <param name="TerminalId" example="0193a0b4-1111-7000-8000-00000000beef">The terminal it was sent to.</param>
 /// <param name="TerminalOnline" example="true">Whether that terminal is connected as this response is made: false tells "terminal offline"
 /// from "customer still deciding".</param>
@@ -65,6 +67,8 @@ public sealed record TippingOptions(bool? OnTerminal, int[]? Percentages, long[]
 /// <param name="CashOutAmount" example="null">Minor units.</param>
 /// <param name="TipAmount" example="null">Minor units.</param>
 /// <param name="Reference" example="order-8812">The POS's reference.</param>
+/// <param name="TerminalReference" example="null">The terminal's own reference of a transaction it made by itself (origin
+/// terminal): unique per terminal.</param>
 /// <param name="OriginalTransactionId" example="null">For capture and void.</param>
 /// <param name="CallbackUrl" example="null">Per-transaction callback URL.</param>
 /// <param name="Options">The payment options the POS sent.</param>
@@ -79,7 +83,8 @@ public sealed record TippingOptions(bool? OnTerminal, int[]? Percentages, long[]
 /// <param name="Resolution">An operator's resolution, for a transaction whose device was replaced before it reported.</param>
 public sealed record TransactionResponse(
     Guid Id,
-    string RegisterId,
+    TransactionOrigin Origin,
+    string? RegisterId,
     Guid TerminalId,
     bool TerminalOnline,
     TransactionType Type,
@@ -89,6 +94,7 @@ public sealed record TransactionResponse(
     long? CashOutAmount,
     long? TipAmount,
     string? Reference,
+    string? TerminalReference,
     Guid? OriginalTransactionId,
     string? CallbackUrl,
     TransactionOptions? Options,
@@ -110,7 +116,8 @@ public sealed record ResolveTransactionRequest(TransactionOutcome? Outcome, stri
 public static class TransactionMapping
 {
     public static TransactionResponse ToResponse(this Transaction t, bool terminalOnline) => new(
-        t.Id, t.RegisterId, t.TerminalId, terminalOnline, t.Type, t.Status, t.Amount, t.Currency, t.CashOutAmount, t.TipAmount,
-        t.Reference, t.OriginalTransactionId, t.CallbackUrl, t.Options, t.CreatedAt, t.UpdatedAt, t.ExpiresAt, t.DeliveredAt, t.StartedAt,
+        t.Id, t.Origin, t.RegisterId, t.TerminalId, terminalOnline, t.Type, t.Status, t.Amount, t.Currency, t.CashOutAmount,
+        t.TipAmount, t.Reference, t.TerminalReference, t.OriginalTransactionId, t.CallbackUrl, t.Options, t.CreatedAt, t.UpdatedAt,
+        t.ExpiresAt, t.DeliveredAt, t.StartedAt,
         t.CancelRequestedAt, t.CompletedAt, t.Result, t.Resolution);
 }

@@ -93,6 +93,24 @@ public sealed class TransactionStateMachine(
         return (created, refused);
     }
 
+    /// <summary>
+    /// A transaction the terminal made by itself, stored final as it reports it (with its event); nothing when this terminal
+    /// reported its reference before. Never sent to the terminal, never waited for.
+    /// </summary>
+    public Task<TransactionSnapshot?> Report(Transaction t)
+    {
+        var type = WireEnum<TransactionType>.Name(t.Type);
+        var status = WireEnum<TransactionStatus>.Name(t.Status);
+        var result = JsonSerializer.Serialize(t.Result, RelayJson.Options);
+        return Single($"""
+            INSERT INTO transactions (id, account_id, terminal_id, origin, terminal_reference, type, status, amount, currency,
+                created_at, updated_at, expires_at, completed_at, delivered_device_id, result)
+            VALUES ({t.Id}, {t.AccountId}, {t.TerminalId}, 'terminal', {t.TerminalReference}, {type}, {status}, {t.Amount},
+                {t.Currency}, {t.CreatedAt}, {t.UpdatedAt}, {t.ExpiresAt}, {t.CompletedAt}, {t.DeliveredDeviceId}, CAST({result} AS jsonb))
+            ON CONFLICT (terminal_id, terminal_reference) WHERE terminal_reference IS NOT NULL DO NOTHING
+            """);
+    }
+
     /// <summary>The terminal acknowledged receipt. Never after <c>expires_at</c>, so delivery and expiry cannot both happen.</summary>
     public Task<TransactionSnapshot?> Deliver(Guid id, Guid terminalId, Guid deviceId, DateTimeOffset now) => Single($"""
         UPDATE transactions SET status = 'delivered', delivered_at = {now}, updated_at = {now}, delivered_device_id = {deviceId}

@@ -16,6 +16,7 @@ public static class TransactionsApi
         .AddSingleton<TransactionWaiters>()
         .AddScoped<TransactionStateMachine>()
         .AddScoped<TransactionService>()
+        .AddScoped<ReportedTransactions>()
         .AddHostedService<ExpirySweeper>()
         .AddHousekeeping("idempotency keys", (db, options, now, ct) =>
             db.IdempotencyRecords.Where(r => r.CreatedAt < now - options.IdempotencyKeyRetention).ExecuteDeleteAsync(ct));
@@ -37,7 +38,8 @@ public static class TransactionsApi
         group.MapGet("/transactions/{id:guid}", Get).ProducesProblems(404).WithSummary("Get a transaction")
             .WithDescription("Honours `Prefer: wait=N` like POST: holds the response until the transaction is final or N seconds pass.");
         group.MapGet("/transactions", List).ProducesProblems(400).WithSummary("List transactions, newest first")
-            .WithDescription("Filters: registerId, terminalId, status, reference. Paged with limit (≤ 200) and cursor.");
+            .WithDescription("Filters: registerId, terminalId, status, reference, origin (pos: asked for by a POS; terminal: made " +
+                             "by the terminal by itself and reported). Paged with limit (≤ 200) and cursor.");
         group.MapGet("/registers/{registerId}/transactions/last", Last).ProducesProblems(404)
             .WithSummary("The register's most recent transaction")
             .WithDescription("For a POS that restarted mid-payment: find out how its last transaction ended.");
@@ -103,7 +105,7 @@ public static class TransactionsApi
 
     private static async Task<Results<Ok<Page<TransactionResponse>>, ProblemHttpResult>> List(
         ClaimsPrincipal user, RelayDbContext db, string? registerId, Guid? terminalId, string? status, string? reference,
-        int? limit, string? cursor, CancellationToken ct)
+        string? origin, int? limit, string? cursor, CancellationToken ct)
     {
         if (!Paging.TryRead(limit, cursor, out var size, out var after, out var errors))
         {
@@ -116,8 +118,15 @@ public static class TransactionsApi
             return Problems.Validation("status", $"status must be one of: {WireEnum<TransactionStatus>.AllNames}.");
         }
 
+        TransactionOrigin madeBy = default;
+        if (origin is not null && !WireEnum<TransactionOrigin>.TryParse(origin, out madeBy))
+        {
+            return Problems.Validation("origin", $"origin must be one of: {WireEnum<TransactionOrigin>.AllNames}.");
+        }
+
         var accountId = user.GetAccountId();
         var query = db.Transactions.AsNoTracking().Where(t => t.AccountId == accountId);
+        if (origin is not null) query = query.Where(t => t.Origin == madeBy);
         if (registerId is not null) query = query.Where(t => t.RegisterId == registerId);
         if (terminalId is not null) query = query.Where(t => t.TerminalId == terminalId);
         if (status is not null) query = query.Where(t => t.Status == parsed);

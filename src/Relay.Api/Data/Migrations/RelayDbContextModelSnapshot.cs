@@ -694,6 +694,14 @@ namespace Relay.Api.Data.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("options");
 
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("pos")
+                        .HasColumnName("origin");
+
                     b.Property<Guid?>("OriginalTransactionId")
                         .HasColumnType("uuid")
                         .HasColumnName("original_transaction_id");
@@ -704,7 +712,6 @@ namespace Relay.Api.Data.Migrations
                         .HasColumnName("reference");
 
                     b.Property<string>("RegisterId")
-                        .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("register_id");
@@ -735,6 +742,11 @@ namespace Relay.Api.Data.Migrations
                     b.Property<Guid>("TerminalId")
                         .HasColumnType("uuid")
                         .HasColumnName("terminal_id");
+
+                    b.Property<string>("TerminalReference")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("terminal_reference");
 
                     b.Property<long?>("TipAmount")
                         .HasColumnType("bigint")
@@ -769,6 +781,11 @@ namespace Relay.Api.Data.Migrations
 
                     b.HasIndex("TerminalId", "CreatedAt")
                         .HasDatabaseName("ix_transactions_terminal_id_created_at");
+
+                    b.HasIndex("TerminalId", "TerminalReference")
+                        .IsUnique()
+                        .HasDatabaseName("ix_transactions_terminal_reference")
+                        .HasFilter("terminal_reference IS NOT NULL");
 
                     b.HasIndex("AccountId", "CreatedAt", "Id")
                         .HasDatabaseName("ix_transactions_account_id_created_at_id");
