@@ -24,12 +24,14 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
     private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
     private readonly HashSet<string> _cancelledWhileQueued = new(StringComparer.Ordinal);
     private InFlight? _current;
+    private readonly SimulatedBatch _batch;
 
     public SimulatedTerminal(RelayTerminalClient client, SimulatorOptions options, TextWriter output)
     {
         _client = client;
         _options = options;
         _output = new StepWriter(output);
+        _batch = new SimulatedBatch(options.BatchFile, TimeProvider.System);
 
         _client.StartTransactionReceived += OnStartTransactionAsync;
         _client.CancelRequested += OnCancelRequestedAsync;
@@ -302,6 +304,7 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
         {
             var ack = await _client.CompleteTransactionAsync(result, ct);
             _output.Print($"{tag} relay {(ack.Accepted ? "accepted" : "refused")} the result; transaction is {ack.Status}");
+            AddToBatch(transaction, result, ack);
             TransactionCompleted?.Invoke(result, ack);
             return ack;
         }

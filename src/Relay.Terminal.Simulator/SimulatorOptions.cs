@@ -16,4 +16,7 @@ public sealed class SimulatorOptions
     /// Questions it has no answer for get <see cref="SimulatedInputs.Default"/>. See <see cref="SimulatedInputs.Parse"/>.
     /// </summary>
     public IReadOnlyDictionary<string, string?>? InputAnswers { get; set; }
+
+    /// <summary>Where the open batch is kept between runs (<c>&lt;state&gt;/batch.json</c>); null keeps it in memory only.</summary>
+    public string? BatchFile { get; set; }
 }

@@ -7,4 +7,8 @@ internal static class WireNames
 {
     public static string Of<TEnum>(TEnum value)
         where TEnum : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
+    /// <summary>The transaction type a wire name names (purchase, cash_out, ...).</summary>
+    public static TransactionType TypeOf(string name) =>
+        Enum.GetValues<TransactionType>().Single(t => Of(t) == name);
 }

@@ -110,7 +110,7 @@ internal static class RunCommand
         await using var terminal = new SimulatedTerminal(client, new SimulatorOptions
         {
             CardDelay = delay, PinDelay = delay, SignatureTimeout = TimeSpan.FromSeconds(signatureTimeoutSeconds),
-            InputAnswers = inputAnswers,
+            InputAnswers = inputAnswers, BatchFile = Path.Combine(stateDirectory, "batch.json"),
         }, Console.Out);
         var pairing = new PairingPrompt(client, Console.Out);
 
@@ -118,7 +118,10 @@ internal static class RunCommand
         try
         {
             await client.StartAsync(ct);
+            Console.WriteLine(ConsoleCommands.Hint);
+            var commands = ConsoleCommands.RunAsync(Console.In, Console.Out, terminal, ct);
             await pairing.RunAsync(ct);
+            await commands;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
