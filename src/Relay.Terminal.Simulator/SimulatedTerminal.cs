@@ -259,6 +259,8 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
 
         await ShowAsync(transaction, "Authorising", ct);
         var result = signed is not null && !current.CancelRequested.Task.IsCompleted ? Decided(current, signed) : Decide(current);
+        var settling = transaction.Type == TransactionType.Settlement && result?.Outcome == TransactionOutcome.Approved;
+        if (settling) result = result! with { Totals = _batch.Current().Totals };
         if (result is null)
         {
             _output.Print($"{tag} holding (amount ends in 53): no outcome until the POS cancels");
@@ -267,6 +269,11 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
         }
 
         var ack = await ReportAsync(transaction, result, cardRemoved: card && !qr, ct);
+        if (settling && ack.Accepted)
+        {
+            await SettleAsync(ct); // the POS asked to close the batch: the settlement itself follows the result
+        }
+
         if (ack.TransactionOpen && result.Partial == true)
         {
             // As a card network would, the simulator approved what the card allowed; the POS did not allow a partial

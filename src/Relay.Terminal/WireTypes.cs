@@ -109,6 +109,8 @@ public sealed record TerminalResult(string TransactionId, TransactionOutcome Out
     public string? PaymentMethod { get; init; }
     /// <summary>The wallet of a <c>qr</c> or <c>wallet</c> payment, such as <c>alipay</c>, <c>wechat_pay</c> or <c>apple_pay</c>.</summary>
     public string? Wallet { get; init; }
+    /// <summary>A <c>settlement</c>'s batch totals, the same lines as <see cref="SettlementReport.Totals"/>.</summary>
+    public IReadOnlyList<SettlementTotal>? Totals { get; init; }
 
     /// <summary>
     /// Throws <see cref="ArgumentException"/> for what the relay refuses in any result (it would never accept it, so it must

@@ -37,6 +37,17 @@ public sealed class SimulatedActivityTests(RelayFixture relay) : IClassFixture<R
         var second = (await stream.UntilAsync(e => e.Type == "settlement.reported")).Last().Data;
         Assert.Empty(second["totals"]!.AsArray());
         Assert.Contains("relay recorded it as transaction", output.ToString() + terminal.Output);
+
+        // A settlement the POS asks for carries the batch's totals in its result, and closes the batch too.
+        await ConsoleCommands.RunAsync(new StringReader("sale --amount 800\n"), output, terminal.Simulator!, CancellationToken.None);
+        var settle = await merchant.Http.PostJson("/api/v1/transactions", new { registerId = "till-1", type = "settlement" },
+            Guid.NewGuid().ToString(), wait: 15).Expect(201);
+        Assert.Equal("approved", settle.Str("status"));
+        var line = Assert.Single(settle["result"]!["totals"]!.AsArray())!;
+        Assert.Equal(("purchase", 1L, 800L, "visa"), ((string)line["type"]!, (long)line["count"]!, (long)line["amount"]!,
+            (string?)line["cardScheme"]));
+        var closed = (await stream.UntilAsync(e => e.Type == "settlement.reported")).Last().Data;
+        Assert.Equal(800, (long)Assert.Single(closed["totals"]!.AsArray())!["amount"]!);
     }
 
     [Fact]

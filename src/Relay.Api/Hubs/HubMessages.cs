@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Relay.Api.Settlements;
 using Relay.Api.Terminals;
 using Relay.Api.Transactions;
 
@@ -22,7 +23,7 @@ public sealed record TerminalResult(
     string? TransactionId, TransactionOutcome? Outcome, string? ResponseCode, string? ResponseText, string? AuthCode,
     string? CardScheme, string? MaskedPan, string? EntryMode, string? TerminalReference, string? AcquirerReference,
     long? AmountAuthorised, long? SurchargeAmount, long? TipAmount, string? MerchantReceipt, string? CustomerReceipt,
-    bool? Partial = null, string? PaymentMethod = null, string? Wallet = null)
+    bool? Partial = null, string? PaymentMethod = null, string? Wallet = null, SettlementTotal[]? Totals = null)
 {
     public static readonly string[] PaymentMethods = ["card", "qr", "wallet"];
 
@@ -58,7 +59,7 @@ public sealed record TerminalResult(
         return new TransactionResult(
             outcome, ResponseCode, ResponseText, AuthCode, CardScheme, MaskedPan, EntryMode, TerminalReference,
             AcquirerReference, AmountAuthorised, SurchargeAmount, TipAmount, MerchantReceipt, CustomerReceipt,
-            Partial == true ? true : null, PaymentMethod, Wallet);
+            Partial == true ? true : null, PaymentMethod, Wallet, Totals is null ? null : SettlementService.CheckedTotals(Totals));
     }
 }
 

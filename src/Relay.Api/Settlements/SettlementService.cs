@@ -61,19 +61,26 @@ public sealed class SettlementService(RelayDbContext db, EventLog events, TimePr
         if (report.ClosedAt is not { } closed) throw new HubException("closedAt is required.");
         if (report.OpenedAt > closed) throw new HubException("openedAt must not be after closedAt.");
         HubInput.Text(report.Receipt, "receipt", MaxReceipt, multiline: true);
-        if (report.Totals is not { Length: <= MaxTotals } totals) throw new HubException($"totals is required: up to {MaxTotals} lines.");
+        if (report.Totals is null) throw new HubException($"totals is required: up to {MaxTotals} lines.");
+        return (report.BatchId!, CheckedTotals(report.Totals));
+    }
+
+    /// <summary>A batch's lines, as a settlement reports them and a settlement transaction's result may carry them.</summary>
+    public static SettlementTotal[] CheckedTotals(SettlementTotal[] totals, string name = "totals")
+    {
+        if (totals.Length > MaxTotals) throw new HubException($"{name} must have at most {MaxTotals} lines.");
         for (var i = 0; i < totals.Length; i++)
         {
-            var line = totals[i] ?? throw new HubException($"totals[{i}] must be an object.");
+            var line = totals[i] ?? throw new HubException($"{name}[{i}] must be an object.");
             if (line.Type is null || !WireEnum<TransactionType>.TryParse(line.Type, out _))
-                throw new HubException($"totals[{i}].type must be one of {WireEnum<TransactionType>.AllNames}.");
-            HubInput.Text(line.CardScheme, $"totals[{i}].cardScheme", 30);
-            if (line.Count is not (>= 0 and <= 1_000_000_000)) throw new HubException($"totals[{i}].count must be from 0 to 1000000000.");
-            if (line.Amount is not { } amount) throw new HubException($"totals[{i}].amount is required.");
-            HubInput.Amount(amount, $"totals[{i}].amount");
-            if (line.Currency is null || !Iso4217.IsCode(line.Currency)) throw new HubException($"totals[{i}].currency must be ISO 4217.");
+                throw new HubException($"{name}[{i}].type must be one of {WireEnum<TransactionType>.AllNames}.");
+            HubInput.Text(line.CardScheme, $"{name}[{i}].cardScheme", 30);
+            if (line.Count is not (>= 0 and <= 1_000_000_000)) throw new HubException($"{name}[{i}].count must be from 0 to 1000000000.");
+            if (line.Amount is not { } amount) throw new HubException($"{name}[{i}].amount is required.");
+            HubInput.Amount(amount, $"{name}[{i}].amount");
+            if (line.Currency is null || !Iso4217.IsCode(line.Currency)) throw new HubException($"{name}[{i}].currency must be ISO 4217.");
         }
 
-        return (report.BatchId!, totals);
+        return totals;
     }
 }

@@ -83,7 +83,8 @@ public sealed record TransactionResult(
     string? CustomerReceipt,
     bool? Partial = null,
     string? PaymentMethod = null,
-    string? Wallet = null);
+    string? Wallet = null,
+    Settlements.SettlementTotal[]? Totals = null);
 
 public sealed record TransactionResolution(TransactionOutcome Outcome, string? Note, DateTimeOffset ResolvedAt);
 
