@@ -960,6 +960,7 @@ function describeEvent(event) {
     case 'transaction.updated': {
       const parts = [txLink(data.id, transactionSummary(data))];
       if (data.registerId) parts.push(data.registerId);
+      else if (data.origin === 'terminal') parts.push(`made on ${terminal()}`);
       const status = statusBadge(data.status);
       const reason = data.result?.responseText && data.status !== 'approved' ? ` (${data.result.responseText})` : '';
       parts.push(reason ? h('span', {}, status, reason) : status);
@@ -983,6 +984,8 @@ function describeEvent(event) {
       return [`${terminal()} asks: ${data.prompt ?? humanize(data.kind)}`, ...related()];
     case 'terminal.event':
       return [`${terminal()}: ${humanize(data.kind ?? 'event')}`];
+    case 'settlement.reported':
+      return [`${terminal()} settled batch ${data.batchId ?? ''}`.trim()];
     case 'terminal_action.updated':
       return [`${terminal()} action ${humanize(data.type ?? '')}`.trim(), statusBadge(data.status ?? 'unknown')];
     default:
