@@ -105,6 +105,29 @@ public sealed class JavaScriptClientInteropTests(KestrelRelayFixture relay) : IC
     }
 
     [Fact]
+    public async Task AJavaScriptTerminalReportsAStandaloneSaleAndASettlement()
+    {
+        var merchant = await NewMerchantAsync();
+        var (terminalId, deviceToken) = await NewActivatedTerminalAsync(merchant);
+        await using var terminal = NodeTerminal.Start(relay.Url, deviceToken);
+        await terminal.Next("connected");
+
+        await terminal.SendAsync("sale JS-1 1250");
+        var reported = await terminal.Next("reported");
+        Assert.True((bool)reported["accepted"]!, terminal.Transcript);
+        await terminal.SendAsync("sale JS-1 1250"); // a retry: the same transaction
+        Assert.Equal(reported.Str("transactionId"), (await terminal.Next("reported")).Str("transactionId"));
+        var sale = await merchant.GetAsync($"/api/v1/transactions/{reported.Str("transactionId")}").Expect(200);
+        Assert.Equal(("terminal", "approved", terminalId), (sale.Str("origin"), sale.Str("status"), sale.Str("terminalId")));
+
+        await terminal.SendAsync("settle JS-B1");
+        var settled = await terminal.Next("settled");
+        Assert.True((bool)settled["accepted"]!, terminal.Transcript);
+        var settlement = await merchant.GetAsync($"/api/v1/settlements/{settled.Str("settlementId")}").Expect(200);
+        Assert.Equal("JS-B1", settlement.Str("batchId"));
+    }
+
+    [Fact]
     public async Task AJavaScriptTerminalAnswersEveryKindOfTerminalAction()
     {
         var merchant = await NewMerchantAsync();

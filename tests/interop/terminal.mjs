@@ -12,6 +12,8 @@
 // Every transaction is approved. Every POS action succeeds: ping with { appVersion: "interop" }, collect_inputs with each
 // question answered by a default for its kind, the others with a null result. Each step is one JSON line on stdout
 // ({"step":"connected"}, ...); the client's own log goes to stderr. Exits on SIGTERM, SIGINT or when stdin closes.
+// Lines on stdin are what the terminal does by itself: "sale <reference> <amount>" reports a standalone approved NZD sale
+// (ReportTransaction, step "reported"), "settle <batchId>" closes a batch of it (ReportSettlement, step "settled").
 import * as signalR from "@microsoft/signalr";
 
 function option(name, envName, fallback) {
@@ -182,7 +184,34 @@ process.on("SIGTERM", () => shutdown("SIGTERM"));
 process.on("SIGINT", () => shutdown("SIGINT"));
 process.stdin.on("end", () => shutdown("stdin closed"));
 process.stdin.on("close", () => shutdown("stdin closed"));
-process.stdin.resume();
+process.stdin.setEncoding("utf8");
+let pending = "";
+process.stdin.on("data", (chunk) => {
+  pending += chunk;
+  let newline;
+  while ((newline = pending.indexOf("\n")) >= 0) {
+    const line = pending.slice(0, newline).trim();
+    pending = pending.slice(newline + 1);
+    if (line) command(line.split(/\s+/)).catch((error) => emit("error", { message: String(error?.message ?? error) }));
+  }
+});
+
+async function command([name, id, amount]) {
+  if (name === "sale") {
+    const ack = await connection.invoke("ReportTransaction", {
+      terminalReference: id, type: "purchase", amount: Number(amount), currency: "NZD", occurredAt: new Date().toISOString(),
+      result: { outcome: "approved", responseCode: "00", authCode: "JS0001", amountAuthorised: Number(amount) },
+    });
+    emit("reported", { terminalReference: id, accepted: ack.accepted, transactionId: ack.transactionId });
+  } else if (name === "settle") {
+    const ack = await connection.invoke("ReportSettlement", {
+      batchId: id, closedAt: new Date().toISOString(), totals: [{ type: "purchase", count: 1, amount: 1250, currency: "NZD" }],
+    });
+    emit("settled", { batchId: id, accepted: ack.accepted, settlementId: ack.settlementId });
+  } else {
+    emit("error", { message: `unknown command ${name}` });
+  }
+}
 
 try {
   await connection.start();

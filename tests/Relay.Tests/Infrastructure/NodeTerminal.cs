@@ -98,6 +98,13 @@ public sealed class NodeTerminal : IAsyncDisposable
         }
     }
 
+    /// <summary>Tells it to do something by itself (a line on its stdin: <c>sale REF AMOUNT</c>, <c>settle BATCH</c>).</summary>
+    public async Task SendAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
+
     /// <summary>Closes its stdin, which makes it stop its connection and exit, as a terminal app being shut down.</summary>
     public async Task StopAsync(int seconds = 10)
     {
