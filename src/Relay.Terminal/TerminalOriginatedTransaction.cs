@@ -1,43 +1,4 @@
-using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.Logging;
-
 namespace Relay.Terminal;
-
-// Transactions the terminal made by itself: reported through their own outbox, <outbox>/reports, as results are: saved
-// first, sent until the relay answers, re-sent on every connect, also by a new client over the same folder.
-public sealed partial class RelayTerminalClient
-{
-    private const string ReportsFolder = "reports";
-
-    /// <summary>
-    /// Reports a sale, refund, cash out or void the terminal made without a POS: saved durably, then sent, waiting across
-    /// reconnects until the relay answers. The relay stores it once per terminal and <c>TerminalReference</c>; the same
-    /// report again is answered with the same transaction.
-    /// </summary>
-    public Task<ReportAck> ReportTransactionAsync(TerminalOriginatedTransaction report, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(report);
-        report.Validate();
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        return _reports.DeliverAsync(report, () => { }, ct);
-    }
-
-    private OutboxDelivery<TerminalOriginatedTransaction, ReportAck> NewReportDelivery(string outboxDirectory) => new(
-        new Outbox<TerminalOriginatedTransaction>(Path.Combine(outboxDirectory, ReportsFolder), r => r.TerminalReference, _logger),
-        "report",
-        (report, ct) => _hub.InvokeAsync<ReportAck?>("ReportTransaction", report, ct),
-        (reference, ack, _) =>
-        {
-            if (ack.Accepted)
-                _logger.LogInformation("Transaction {TerminalReference} accepted: {TransactionId}", reference, ack.TransactionId);
-            else
-                _logger.LogWarning("Transaction {TerminalReference} refused: reported before with other figures", reference);
-        },
-        () => IsConnected,
-        RunningToken,
-        _schedule,
-        _logger);
-}
 
 /// <summary>
 /// Terminal → server <c>ReportTransaction</c>: a transaction the terminal made by itself. <c>Result.TransactionId</c> is not
