@@ -128,9 +128,17 @@ public sealed class ReportedTransactionTests(RelayFixture relay) : IClassFixture
         Assert.Empty((await merchant.Http.GetAsync("/api/v1/transactions").Expect(200))["items"]!.AsArray());
 
         var ok = await hub.InvokeAsync<JsonObject>("ReportTransaction", Sale("T-9", outcome: "declined"));
-        Assert.Equal("declined", (await merchant.GetTransactionAsync((string)ok["transactionId"]!)).Str("status"));
+        var id = (string)ok["transactionId"]!;
+        Assert.Equal("declined", (await merchant.GetTransactionAsync(id)).Str("status"));
+        // Its receipt can be printed for the POS to see; there is no POS to ask a question of.
+        await hub.InvokeAsync("Print", id, "customer", "DECLINED");
+        var printed = await merchant.Http.GetAsync("/api/v1/events?type=terminal.print").Expect(200);
+        Assert.Equal(id, Assert.Single(printed["items"]!.AsArray())!["data"]!.Str("transactionId"));
+        var question = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<JsonObject>("RequestInput", id,
+            new { requestId = "q1", kind = "confirm", prompt = "OK?" }));
+        Assert.Contains("no POS to ask", question.Message);
         var other = await relay.NewMerchantAsync();
-        await other.Http.GetAsync($"/api/v1/transactions/{(string?)ok["transactionId"]}").ExpectProblem(404, "not-found");
+        await other.Http.GetAsync($"/api/v1/transactions/{id}").ExpectProblem(404, "not-found");
         Assert.Empty((await other.Http.GetAsync("/api/v1/transactions?origin=terminal").Expect(200))["items"]!.AsArray());
     }
 }

@@ -52,8 +52,9 @@ public static class HubInput
             : TextRules.IsClean(value) ? $"'{value}'"
             : "text with control characters";
 
-    /// <summary>The terminal's own transaction a message names (none when it names none), else the HubException.</summary>
-    public static async Task<(Guid Id, string RegisterId)?> TransactionOfAsync(RelayDbContext db, Guid terminalId, string? transactionId)
+    /// <summary>The terminal's own transaction a message names (none when it names none), else the HubException; its register
+    /// is null when the terminal made it by itself.</summary>
+    public static async Task<(Guid Id, string? RegisterId)?> TransactionOfAsync(RelayDbContext db, Guid terminalId, string? transactionId)
     {
         if (transactionId is null)
         {
@@ -61,8 +62,11 @@ public static class HubInput
         }
 
         var found = Guid.TryParse(transactionId, out var id)
-            ? await db.Transactions.Where(t => t.Id == id && t.TerminalId == terminalId).Select(t => t.RegisterId).FirstOrDefaultAsync()
+            ? await db.Transactions.Where(t => t.Id == id && t.TerminalId == terminalId).Select(t => new { t.RegisterId })
+                .FirstOrDefaultAsync()
             : null;
-        return found is null ? throw new HubException($"Transaction {Shown(transactionId)} is not one of this terminal's.") : (id, found);
+        return found is null
+            ? throw new HubException($"Transaction {Shown(transactionId)} is not one of this terminal's.")
+            : (id, found.RegisterId);
     }
 }

@@ -27,6 +27,7 @@ public sealed class TerminalInputs(
     {
         var transaction = (await HubInput.TransactionOfAsync(db, terminalId,
             transactionId ?? throw new HubException("transactionId is required.")))!.Value;
+        if (transaction.RegisterId is null) throw new HubException("The terminal made this transaction by itself: no POS to ask.");
         if (request is null) throw new HubException("The request is required.");
         HubInput.Text(request.RequestId, "requestId", 100, required: true);
         HubInput.Text(request.Prompt, "prompt", MaxPrompt, required: true);

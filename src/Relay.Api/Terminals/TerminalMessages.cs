@@ -57,7 +57,7 @@ public sealed partial class TerminalMessages(RelayDbContext db, EventLog events)
         await events.AppendAsync(accountId, EventTypes.TerminalEvent, new DeviceEvent(kind, notification.Data), terminalId: terminalId);
     }
 
-    private Task<(Guid Id, string RegisterId)?> TransactionOfAsync(Guid terminalId, string? transactionId) =>
+    private Task<(Guid Id, string? RegisterId)?> TransactionOfAsync(Guid terminalId, string? transactionId) =>
         HubInput.TransactionOfAsync(db, terminalId, transactionId);
 
     private static void Require(string? value, string name, int maxLength, bool multiline = false) =>
