@@ -34,6 +34,7 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
         _client.StartTransactionReceived += OnStartTransactionAsync;
         _client.CancelRequested += OnCancelRequestedAsync;
         _client.PairingChanged += OnPairingChangedAsync;
+        _client.ConfigurationChanged += OnConfigurationChangedAsync;
         _client.Connected += OnConnectedAsync;
         _client.Disconnected += OnDisconnectedAsync;
         _client.StartActionReceived += OnStartActionAsync;
@@ -53,6 +54,7 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
         _client.StartTransactionReceived -= OnStartTransactionAsync;
         _client.CancelRequested -= OnCancelRequestedAsync;
         _client.PairingChanged -= OnPairingChangedAsync;
+        _client.ConfigurationChanged -= OnConfigurationChangedAsync;
         _client.Connected -= OnConnectedAsync;
         _client.Disconnected -= OnDisconnectedAsync;
         _client.StartActionReceived -= OnStartActionAsync;
@@ -168,6 +170,7 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
 
     private async Task ProcessAsync(TerminalTransaction transaction, CancellationToken ct)
     {
+        transaction = Configured(transaction);
         var tag = Tag(transaction.Id);
         var current = new InFlight(transaction);
         lock (_lock)
@@ -283,6 +286,7 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
     private async Task<CompletionAck> ReportAsync(
         TerminalTransaction transaction, TerminalResult result, bool cardRemoved, CancellationToken ct)
     {
+        result = Configured(result);
         var tag = Tag(transaction.Id);
         _output.Print($"{tag} {Describe(result, transaction.Currency)}");
         await ShowAsync(transaction, result.ResponseText ?? WireNames.Of(result.Outcome), ct);
