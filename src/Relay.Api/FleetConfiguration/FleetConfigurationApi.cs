@@ -15,7 +15,7 @@ public static class FleetConfigurationApi
         Replaces what this level sets: a member null or left out is not set here, and the level above decides (a terminal's own
         level, then its store's, then the account's default). An empty body `{}` clears the level, as DELETE does. Every terminal
         the level covers is sent its new effective configuration (hub `ConfigurationChanged`) wherever it is connected, and the
-        change is a `configuration.changed` event.
+        change is a `configuration.changed` event. Answers the level as stored (a terminal's effective configuration: its GET).
         """;
 
     public static IServiceCollection AddFleetConfiguration(this IServiceCollection services) => services

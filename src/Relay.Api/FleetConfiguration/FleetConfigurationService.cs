@@ -119,17 +119,19 @@ public sealed class FleetConfigurationService(
     }
 
     /// <summary>
-    /// Pushes the effective configuration to the terminals held here that a level covers: all of an account's (store and key
-    /// null), a store's, or one terminal; with no account, every terminal held here (the listener's catch-up).
+    /// Pushes the effective configuration to the terminals held here that a level covers: every one of the account's (its
+    /// default), a store's, or one terminal; with no account and no scope, every terminal held here (the listener's catch-up).
     /// </summary>
     public async Task PushToHeldAsync(Guid? accountId, FleetScope? scope, string? key, CancellationToken ct = default)
     {
-        if (connections.IsEmpty)
+        var terminalId = Guid.Empty;
+        if (connections.IsEmpty
+            || (scope == FleetScope.Terminal && (!Guid.TryParse(key, out terminalId) || connections.ConnectionIdOf(terminalId) is null)))
         {
             return;
         }
 
-        var held = scope == FleetScope.Terminal && Guid.TryParse(key, out var terminalId)
+        var held = scope == FleetScope.Terminal
             ? db.Terminals.Where(t => t.Id == terminalId) // addressed: it may be connected here before the database says so
             : db.Terminals.Where(t => t.InstanceId == instance.Id);
         held = held.Where(t => t.Status != TerminalStatus.Removed);
