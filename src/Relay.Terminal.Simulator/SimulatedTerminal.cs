@@ -36,6 +36,7 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
         _client.StartTransactionReceived += OnStartTransactionAsync;
         _client.CancelRequested += OnCancelRequestedAsync;
         _client.PairingChanged += OnPairingChangedAsync;
+        _client.ConfigurationChanged += OnConfigurationChangedAsync;
         _client.Connected += OnConnectedAsync;
         _client.Disconnected += OnDisconnectedAsync;
         _client.StartActionReceived += OnStartActionAsync;
@@ -55,6 +56,7 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
         _client.StartTransactionReceived -= OnStartTransactionAsync;
         _client.CancelRequested -= OnCancelRequestedAsync;
         _client.PairingChanged -= OnPairingChangedAsync;
+        _client.ConfigurationChanged -= OnConfigurationChangedAsync;
         _client.Connected -= OnConnectedAsync;
         _client.Disconnected -= OnDisconnectedAsync;
         _client.StartActionReceived -= OnStartActionAsync;
@@ -170,6 +172,7 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
 
     private async Task ProcessAsync(TerminalTransaction transaction, CancellationToken ct)
     {
+        transaction = Configured(transaction);
         var tag = Tag(transaction.Id);
         var current = new InFlight(transaction);
         lock (_lock)
@@ -292,6 +295,7 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
     private async Task<CompletionAck> ReportAsync(
         TerminalTransaction transaction, TerminalResult result, bool cardRemoved, CancellationToken ct)
     {
+        result = Configured(result);
         var tag = Tag(transaction.Id);
         _output.Print($"{tag} {Describe(result, transaction.Currency)}");
         await ShowAsync(transaction, result.ResponseText ?? WireNames.Of(result.Outcome), ct);

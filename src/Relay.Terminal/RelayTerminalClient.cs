@@ -300,6 +300,7 @@ public sealed partial class RelayTerminalClient : IAsyncDisposable
         hub.On<TerminalAction>("StartAction", action => _events.Enqueue(() => OnStartActionAsync(action)));
         hub.On<string>("CancelAction", id => _events.Enqueue(() => OnCancelActionAsync(id)));
         hub.On<PairingChange>("PairingChanged", change => _events.Enqueue(() => RaiseAsync(PairingChanged, change)));
+        ListenForConfiguration(hub);
         hub.On<string, string, JsonElement>("InputResponse", (transactionId, requestId, value) =>
         {
             var text = value.ValueKind switch

@@ -89,6 +89,9 @@ connection.on("StartTransaction", async (transaction) => {
 
 connection.on("CancelTransaction", (transactionId) => emit("cancel-requested", { id: transactionId }));
 
+// The fleet configuration (receipt header and footer, tip presets, language, offline limit): on every connect and change.
+connection.on("ConfigurationChanged", (configuration) => emit("configuration-changed", { configuration }));
+
 // The customer's answer to a collect_inputs question, by kind (what the .NET simulator answers by default).
 function answer(input) {
   switch (input.kind) {

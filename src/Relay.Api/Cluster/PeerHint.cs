@@ -41,6 +41,17 @@ public abstract record PeerHint
         public override bool SentWhenAlone => true;
     }
 
+    /// <summary>
+    /// A level of an account's fleet configuration changed (<paramref name="Scope"/> account, store or terminal, and its key:
+    /// "", the store id or the terminal id), on <paramref name="FromInstance"/>, which pushed to its own terminals: every other
+    /// instance pushes the new effective configuration to the terminals it holds that the level covers. Always sent: only the
+    /// terminal's next connect would make up for a lost one.
+    /// </summary>
+    public sealed record ConfigurationChanged(Guid AccountId, Guid FromInstance, string Scope, string Key) : PeerHint
+    {
+        public override bool SentWhenAlone => true;
+    }
+
     /// <summary>The notification payload: a one-letter kind, a colon, the ids.</summary>
     public string Encode() => this switch
     {
@@ -50,6 +61,7 @@ public abstract record PeerHint
         KeysChanged h => $"k:{h.AccountId}",
         InstanceStarted h => $"i:{h.InstanceId}",
         TerminalPush h => $"p:{h.TerminalId}:{h.Method}:{h.Argument}",
+        ConfigurationChanged h => $"c:{h.AccountId}:{h.FromInstance}:{h.Scope}:{h.Key}",
         _ => throw new InvalidOperationException($"No payload for {GetType().Name}."),
     };
 
@@ -70,6 +82,9 @@ public abstract record PeerHint
             ("k", 2) => new KeysChanged(id),
             ("i", 2) => new InstanceStarted(id),
             ("p", 4) => new TerminalPush(id, parts[2], parts[3]),
+            // The key (a store id) is the rest, colons and all.
+            ("c", 4) when Guid.TryParse(parts[2], out var from) && parts[3].Split(':', 2) is [var scope, var key] =>
+                new ConfigurationChanged(id, from, scope, key),
             _ => null,
         };
     }

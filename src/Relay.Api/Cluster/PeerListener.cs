@@ -1,6 +1,8 @@
 using Npgsql;
 using Relay.Api.Events;
+using Relay.Api.FleetConfiguration;
 using Relay.Api.Hubs;
+using Relay.Api.Infrastructure;
 using Relay.Api.Security;
 using Relay.Api.Transactions;
 
@@ -10,7 +12,7 @@ namespace Relay.Api.Cluster;
 /// Hears what other relay instances committed (PostgreSQL LISTEN on a dedicated connection, with keepalive) and wakes
 /// what waits for it here: Prefer: wait requests, event streams, pushes to terminals this instance holds, and cached API keys.
 /// Notifications are hints carrying ids only; one sent while the listener was away is gone, so after every
-/// (re)connect it catches up: every waiter re-reads, and every terminal here gets its pending work again.
+/// (re)connect it catches up: every waiter re-reads, and every terminal here gets its pending work and its configuration again.
 /// </summary>
 public sealed class PeerListener(
     IConfiguration configuration, IServiceScopeFactory scopes, TransactionWaiters waiters, Actions.ActionWaiters actionWaiters,
@@ -84,6 +86,9 @@ public sealed class PeerListener(
                 case PeerHint.TerminalPush push when connections.ConnectionIdOf(push.TerminalId) is not null:
                     _ = DeliverAsync(push);
                     break;
+                case PeerHint.ConfigurationChanged change when change.FromInstance != instance.Id && !connections.IsEmpty:
+                    _ = PushConfigurationAsync(change);
+                    break;
             }
         }
         catch (Exception e)
@@ -105,6 +110,22 @@ public sealed class PeerListener(
         }
     }
 
+    private async Task PushConfigurationAsync(PeerHint.ConfigurationChanged change)
+    {
+        try
+        {
+            if (!WireEnum<FleetScope>.TryParse(change.Scope, out var level)) return; // a level only a newer instance knows
+            await using var services = scopes.CreateAsyncScope();
+            await services.ServiceProvider.GetRequiredService<FleetConfigurationService>()
+                .PushToHeldAsync(change.AccountId, level, change.Key);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not push the configuration of {Scope} {Key} in account {AccountId}", change.Scope, change.Key,
+                change.AccountId);
+        }
+    }
+
     private async Task CatchUpAsync(CancellationToken ct)
     {
         waiters.NotifyAll();
@@ -113,5 +134,6 @@ public sealed class PeerListener(
         apiKeys.Clear();
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<TerminalChannel>().ResendPendingAsync(TimeSpan.Zero, ct);
+        await scope.ServiceProvider.GetRequiredService<FleetConfigurationService>().PushToHeldAsync(null, null, null, ct);
     }
 }

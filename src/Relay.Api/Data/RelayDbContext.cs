@@ -29,6 +29,7 @@ public sealed class RelayDbContext(DbContextOptions<RelayDbContext> options) : D
     public DbSet<RelayInstance> Instances => Set<RelayInstance>();
     public DbSet<TerminalAction> TerminalActions => Set<TerminalAction>();
     public DbSet<Settlements.Settlement> Settlements => Set<Settlements.Settlement>();
+    public DbSet<FleetConfiguration.FleetSetting> FleetSettings => Set<FleetConfiguration.FleetSetting>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(RelayDbContext).Assembly);

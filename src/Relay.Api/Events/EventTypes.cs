@@ -14,10 +14,12 @@ public static class EventTypes
     public const string TerminalInputAnswered = "terminal.input_answered";
     public const string TerminalActionUpdated = "terminal_action.updated";
     public const string SettlementReported = "settlement.reported";
+    public const string ConfigurationChanged = "configuration.changed";
 
     public static readonly IReadOnlyList<string> All =
     [
         TransactionUpdated, PairingChanged, TerminalOnline, TerminalOffline, TerminalDisplay, TerminalPrint,
         TerminalInputRequested, TerminalInputAnswered, TerminalEvent, TerminalActionUpdated, SettlementReported,
+        ConfigurationChanged,
     ];
 }

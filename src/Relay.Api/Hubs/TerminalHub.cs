@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
 using Relay.Api.Actions;
+using Relay.Api.FleetConfiguration;
 using Relay.Api.Infrastructure;
 using Relay.Api.Inputs;
 using Relay.Api.Pairing;
@@ -15,8 +16,8 @@ namespace Relay.Api.Hubs;
 
 /// <summary>
 /// The terminal's end of the relay (transport only): authenticate, translate, call the services. Services that use the
-/// database come as method parameters (SignalR resolves them from the invocation's scope), so connecting and
-/// disconnecting, which only need singletons, take no database context out of the pool. They are marked
+/// database come as method parameters (SignalR resolves them from the invocation's scope), so disconnecting, which only
+/// needs singletons, takes no database context out of the pool (connecting reads the configuration and open work). They are marked
 /// [FromServices]: SignalR does not look for services among parameters that carry any attribute, nullable ones included.
 /// </summary>
 [Authorize(Policy = AuthenticationSetup.Terminal)]
@@ -34,6 +35,8 @@ public sealed class TerminalHub(
     {
         metrics.Connected();
         var recorded = await connections.Add(TerminalId, Context, () => presence.ConnectedAsync(TerminalId, Context.ConnectionId));
+        // First, so that work re-sent below (a payment asking for a tip, say) finds the terminal configured.
+        await services.GetRequiredService<FleetConfigurationService>().PushOnConnectAsync(AccountId, TerminalId, Context.ConnectionId);
         var work = recorded ? await services.GetRequiredService<TransactionService>().OpenWorkAsync(TerminalId, DeviceId) : [];
         var actions = recorded ? await services.GetRequiredService<ActionService>().OpenWorkAsync(TerminalId, DeviceId) : [];
         logger.LogInformation("Terminal {TerminalId} connected ({ConnectionId}); sending {Count} open transactions and {Actions} actions",

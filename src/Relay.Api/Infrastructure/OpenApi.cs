@@ -56,7 +56,8 @@ public static class OpenApi
 
             The terminal hub (`/hubs/terminal`, SignalR JSON over WebSockets, the device token as bearer or `access_token`):
             server → terminal `StartTransaction(transaction)` (with `options` and `traceparent`), `CancelTransaction(id)`,
-            `PairingChanged(change)`, `InputResponse(transactionId, requestId, value)`, `StartAction(action)` (e.g.
+            `PairingChanged(change)`, `ConfigurationChanged(configuration)` (the fleet configuration: on every connect, before any
+            work, and on every change), `InputResponse(transactionId, requestId, value)`, `StartAction(action)` (e.g.
             `{ "id": "…", "type": "collect_inputs", "inputs": [{ "id": "email", "kind": "email", "prompt": "Email?", "required": false }],
             "timeoutSeconds": 60, "expiresAt": "…" }`), `CancelAction(id)`; terminal → server `RequestPairingCode()`,
             `TransactionReceived(id)` → `{ proceed }`, `TransactionStarted(id)`, `CompleteTransaction(result)` → `{ accepted, status }`

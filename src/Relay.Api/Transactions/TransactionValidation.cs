@@ -71,12 +71,7 @@ public static class TransactionValidation
             if (type != TransactionType.Purchase) errors.Add("options.tipping", "Tipping goes with a purchase only.");
             if (tipping.OnTerminal == true && r.TipAmount is not null)
                 errors.Add("tipAmount", "Send a tipAmount or ask for the tip on the terminal (options.tipping.onTerminal), not both.");
-            if (tipping.Percentages is { Length: > 4 } || tipping.Percentages?.Any(p => p is < 1 or > 100) == true)
-                errors.Add("options.tipping.percentages", "percentages: up to 4, each from 1 to 100.");
-            if (tipping.FixedAmounts is { Length: > 4 } || tipping.FixedAmounts?.Any(a => a < 1 || a > MaxAmount) == true)
-                errors.Add("options.tipping.fixedAmounts", $"fixedAmounts: up to 4, each from 1 to {MaxAmount} minor units.");
-            if (tipping.Percentages is { Length: > 0 } && tipping.FixedAmounts is { Length: > 0 })
-                errors.Add("options.tipping", "Give percentages or fixedAmounts, not both.");
+            TipPresets(errors, "options.tipping", tipping.Percentages, tipping.FixedAmounts);
         }
 
         if (o.AllowPartialAuthorisation == true && !payment)
@@ -89,7 +84,18 @@ public static class TransactionValidation
             errors.Add("options.printReceipt", "printReceipt must be terminal, pos or none.");
     }
 
-    private static void Money(ValidationErrors errors, string field, long? value, long minimum)
+    /// <summary>The tip screen's presets, wherever they are given (a transaction's options, the fleet configuration).</summary>
+    public static void TipPresets(ValidationErrors errors, string field, int[]? percentages, long[]? fixedAmounts)
+    {
+        if (percentages is { Length: > 4 } || percentages?.Any(p => p is < 1 or > 100) == true)
+            errors.Add($"{field}.percentages", "percentages: up to 4, each from 1 to 100.");
+        if (fixedAmounts is { Length: > 4 } || fixedAmounts?.Any(a => a < 1 || a > MaxAmount) == true)
+            errors.Add($"{field}.fixedAmounts", $"fixedAmounts: up to 4, each from 1 to {MaxAmount} minor units.");
+        if (percentages is { Length: > 0 } && fixedAmounts is { Length: > 0 })
+            errors.Add(field, "Give percentages or fixedAmounts, not both.");
+    }
+
+    public static void Money(ValidationErrors errors, string field, long? value, long minimum)
     {
         if (value is { } v && (v < minimum || v > MaxAmount))
             errors.Add(field, $"{field} must be between {minimum} and {MaxAmount} minor units.");

@@ -302,6 +302,37 @@ namespace Relay.Api.Data.Migrations
                     b.ToTable("event_sequences", (string)null);
                 });
 
+            modelBuilder.Entity("Relay.Api.FleetConfiguration.FleetSetting", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("scope");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Settings")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("settings");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("AccountId", "Scope", "Key")
+                        .HasName("pk_fleet_settings");
+
+                    b.ToTable("fleet_settings", (string)null);
+                });
+
             modelBuilder.Entity("Relay.Api.Inputs.InputRequest", b =>
                 {
                     b.Property<Guid>("TransactionId")
@@ -1019,6 +1050,16 @@ namespace Relay.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_event_sequences_accounts_account_id");
+                });
+
+            modelBuilder.Entity("Relay.Api.FleetConfiguration.FleetSetting", b =>
+                {
+                    b.HasOne("Relay.Api.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_fleet_settings_accounts_account_id");
                 });
 
             modelBuilder.Entity("Relay.Api.Inputs.InputRequest", b =>
