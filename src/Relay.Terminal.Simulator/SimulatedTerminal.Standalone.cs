@@ -21,7 +21,8 @@ public sealed partial class SimulatedTerminal
         await Task.Delay(_options.CardDelay, ct);
         _output.Print($"{tag} card read; enter PIN");
         await Task.Delay(_options.PinDelay, ct);
-        var result = Configured((SimulatedOutcomes.Decide(made) ?? SimulatedOutcomes.Cancelled(made)) with { TerminalReference = reference });
+        var decided = SimulatedOutcomes.Decide(made) ?? SimulatedOutcomes.Cancelled(made);
+        var result = Configured(decided with { TerminalReference = reference });
         _output.Print($"{tag} {Describe(result, currency)}");
         if (result.Outcome == TransactionOutcome.Approved)
         {
