@@ -18,7 +18,7 @@ public static class ReportQueries
 {
     /// <summary>
     /// Final transactions are read by the moment they became final: every way into a final status sets completed_at
-    /// (TransactionStateMachine), and nothing else does, so the partial index on (account_id, completed_at) holds
+    /// (TransactionStateMachine), and nothing else does, so the partial index on (account_id, completed_at, terminal_id) holds
     /// exactly the final ones. The sums are numeric in PostgreSQL; cast back to bigint, an overflow is an error, never a
     /// wrapped figure. Only the filters asked for are in the statement, so each shape gets its own plan.
     /// </summary>

@@ -13,7 +13,7 @@ namespace Relay.Api.Data.Migrations
             migrationBuilder.CreateIndex(
                 name: "ix_transactions_final_by_completed_at",
                 table: "transactions",
-                columns: new[] { "account_id", "completed_at" },
+                columns: new[] { "account_id", "completed_at", "terminal_id" },
                 filter: "completed_at IS NOT NULL");
         }
 

@@ -12,7 +12,7 @@ using Relay.Api.Data;
 namespace Relay.Api.Data.Migrations
 {
     [DbContext(typeof(RelayDbContext))]
-    [Migration("20261202053446_AddTotalsIndex")]
+    [Migration("20261202055820_AddTotalsIndex")]
     partial class AddTotalsIndex
     {
         /// <inheritdoc />
@@ -770,12 +770,12 @@ namespace Relay.Api.Data.Migrations
                         .HasDatabaseName("ix_transactions_one_open_per_terminal")
                         .HasFilter("status IN ('pending', 'delivered', 'in_progress', 'cancel_requested')");
 
-                    b.HasIndex("AccountId", "CompletedAt")
-                        .HasDatabaseName("ix_transactions_final_by_completed_at")
-                        .HasFilter("completed_at IS NOT NULL");
-
                     b.HasIndex("TerminalId", "CreatedAt")
                         .HasDatabaseName("ix_transactions_terminal_id_created_at");
+
+                    b.HasIndex("AccountId", "CompletedAt", "TerminalId")
+                        .HasDatabaseName("ix_transactions_final_by_completed_at")
+                        .HasFilter("completed_at IS NOT NULL");
 
                     b.HasIndex("AccountId", "CreatedAt", "Id")
                         .HasDatabaseName("ix_transactions_account_id_created_at_id");
