@@ -44,7 +44,8 @@ public sealed class TotalsTests(RelayFixture relay) : IClassFixture<RelayFixture
         await Pay("till-1", a, Body("till-1", amount: 2000, cashOutAmount: 1000), Purchase("approved", "NZD", 2000, 3000, cashOut: 1000));
         await Pay("till-1", a, Body("till-1", amount: 1200, options: new { surchargeAmount = 50 }),
             Purchase("approved", "NZD", 1200, 1250, surcharge: 50));
-        await Pay("till-1", a, Body("till-1", amount: 2056, options: new { tipping = new { onTerminal = true, percentages = new[] { 10 } } }),
+        var tipOnTerminal = new { tipping = new { onTerminal = true, percentages = new[] { 10 } } };
+        await Pay("till-1", a, Body("till-1", amount: 2056, options: tipOnTerminal),
             Purchase("approved", "NZD", 2056, 2262, tip: 206)); // the tip chosen on the terminal: 10% of 20.56, rounded
         await Pay("till-1", a, Body("till-1", amount: 1055, options: new { allowPartialAuthorisation = true }),
             Purchase("approved", "NZD", 1055, 527)); // a partial approval of half
@@ -54,7 +55,8 @@ public sealed class TotalsTests(RelayFixture relay) : IClassFixture<RelayFixture
         await Pay("till-2", b, Body("till-2", amount: 3000, currency: "AUD"), Purchase("approved", "AUD", 3000, 3000));
         await Pay("till-2", b, Body("till-2", amount: 4051, currency: "AUD"), Purchase("declined", "AUD", 4051, 0));
         await Pay("till-2", b, Body("till-2", amount: 1500), Purchase("approved", "NZD", 1500, 1500));
-        await Pay("till-2", b, new { registerId = "till-2", type = "logon" }, new Made("logon", "approved", null, 0, 0, 0, 0, 0, "", "", 0));
+        await Pay("till-2", b, new { registerId = "till-2", type = "logon" },
+            new Made("logon", "approved", null, 0, 0, 0, 0, 0, "", "", 0)); // no amount, no currency
 
         // Open transactions are not in the totals: one the terminal holds (an amount ending 53) until it is cancelled, and
         // one the offline terminal never receives, until it expires.

@@ -43,7 +43,8 @@ public static class ReportQueries
         if (q.RegisterId is { } register) sql.Append($"\n  AND t.register_id = {Next(register)}");
         if (q.StoreId is { } store)
         {
-            sql.Append($"\n  AND t.terminal_id IN (SELECT s.id FROM terminals s WHERE s.account_id = {{0}} AND s.store_id = {Next(store)})");
+            sql.Append("\n  AND t.terminal_id IN (SELECT s.id FROM terminals s WHERE s.account_id = {0}")
+                .Append($" AND s.store_id = {Next(store)})");
         }
 
         sql.Append("\nGROUP BY t.type, t.status, t.currency ORDER BY t.type, t.status, t.currency");
