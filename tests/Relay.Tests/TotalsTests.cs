@@ -159,6 +159,9 @@ public sealed class TotalsTests(RelayFixture relay) : IClassFixture<RelayFixture
         var empty = await merchant.Http.GetAsync("/api/v1/reports/totals?from=2026-01-01T00:00:00Z&to=2027-02-05T00:00:00Z").Expect(200);
         Assert.Empty(empty["totals"]!.AsArray());
         await relay.Factory.CreateClient().GetAsync("/api/v1/reports/totals?" + day).ExpectProblem(401, "unauthenticated");
+        // Without an offset a time is UTC, whatever the server's time zone (the framework's binding).
+        var dateOnly = await merchant.Http.GetAsync("/api/v1/reports/totals?from=2026-12-02&to=2026-12-03").Expect(200);
+        Assert.Equal("2026-12-02T00:00:00+00:00", dateOnly.Str("from"));
     }
 
     private static object Body(string registerId, long amount, string type = "purchase", string currency = "NZD", long? tipAmount = null,

@@ -19,10 +19,10 @@ public static class ReportsApi
         group.MapGet("/totals", Totals).ProducesProblems(400).WithSummary("Counts and sums of final transactions, for reconciliation")
             .WithDescription("""
                 Per type, status and currency, over the transactions that became final (completedAt) from `from` (inclusive) to
-                `to` (exclusive), both required (ISO 8601 with an offset, e.g. `2026-12-02T00:00:00Z` or `...+13:00`, the `+`
-                encoded as `%2B`; the relay does not know the store's business day), at most 400 days apart. Optional filters:
-                terminalId, registerId, storeId (the terminal's). Amounts are integer minor units. An id of another account
-                matches nothing.
+                `to` (exclusive), both required, at most 400 days apart: ISO 8601, e.g. `2026-12-02T00:00:00+13:00` (the `+`
+                encoded as `%2B`; without an offset, UTC), since the relay does not know the store's business day. Optional
+                filters: terminalId, registerId, storeId (the terminal's). Amounts are integer minor units. An id of another
+                account matches nothing.
                 """);
         return group;
     }
