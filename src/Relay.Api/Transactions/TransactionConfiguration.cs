@@ -35,6 +35,13 @@ public sealed class TransactionConfiguration : IEntityTypeConfiguration<Transact
         builder.HasIndex(t => new { t.AccountId, t.CreatedAt, t.Id });
         builder.HasIndex(t => new { t.AccountId, t.RegisterId, t.CreatedAt });
         builder.HasIndex(t => t.ExpiresAt).HasFilter("status = 'pending'");
+        // The totals for reconciliation (Reports): final transactions by when they ended. Partial on completed_at, not on
+        // status, so a row enters it once, at the transition that ends it (which writes completed_at); the insert and the
+        // transitions before that leave it alone and stay free to be HOT updates. terminal_id, which no update changes, is
+        // in it so a terminal's or a store's day is picked out in the index: without it the planner combined the period
+        // with the terminal's whole history from (terminal_id, created_at).
+        builder.HasIndex(t => new { t.AccountId, t.CompletedAt, t.TerminalId }).HasDatabaseName("ix_transactions_final_by_completed_at")
+            .HasFilter("completed_at IS NOT NULL");
     }
 }
 

@@ -818,6 +818,10 @@ namespace Relay.Api.Data.Migrations
                         .HasDatabaseName("ix_transactions_terminal_reference")
                         .HasFilter("terminal_reference IS NOT NULL");
 
+                    b.HasIndex("AccountId", "CompletedAt", "TerminalId")
+                        .HasDatabaseName("ix_transactions_final_by_completed_at")
+                        .HasFilter("completed_at IS NOT NULL");
+
                     b.HasIndex("AccountId", "CreatedAt", "Id")
                         .HasDatabaseName("ix_transactions_account_id_created_at_id");
 
