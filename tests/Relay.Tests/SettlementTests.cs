@@ -46,6 +46,10 @@ public sealed class SettlementTests(RelayFixture relay) : IClassFixture<RelayFix
         Assert.Equal(id, (string?)Assert.Single(events["items"]!.AsArray())!["data"]!["id"]);
         var window = await merchant.Http.GetAsync("/api/v1/settlements?from=2026-12-03T00:00:00Z").Expect(200);
         Assert.Empty(window["items"]!.AsArray());
+        // The store's own offset: 17:30Z is 06:30 the next day in Auckland.
+        var local = await merchant.Http.GetAsync("/api/v1/settlements?from=2026-12-03T06:00:00%2B13:00&to=2026-12-03T07:00:00%2B13:00")
+            .Expect(200);
+        Assert.Equal(id, Assert.Single(local["items"]!.AsArray())!.Str("id"));
     }
 
     [Fact]

@@ -117,6 +117,43 @@ public sealed class TotalsTests(RelayFixture relay) : IClassFixture<RelayFixture
     }
 
     [Fact]
+    public async Task TransactionsTheTerminalMadeCountBesideThePossAndTheOriginFilterSeparatesThem()
+    {
+        var merchant = await relay.NewMerchantAsync();
+        await using var terminal = await TerminalInStoreAsync(merchant, "store-east");
+        await merchant.PairAsync(terminal, "till-1");
+        var from = relay.Clock.GetUtcNow().AddMinutes(-10);
+        await merchant.Http.PostJson("/api/v1/transactions", Body("till-1", 1000), Guid.NewGuid().ToString(), wait: 10).Expect(201);
+        var occurred = relay.Clock.GetUtcNow().AddMinutes(-1);
+        foreach (var (reference, amount, outcome) in new[]
+                 {
+                     ("S-1", 1250L, TransactionOutcome.Approved), ("S-2", 700L, TransactionOutcome.Approved),
+                     ("S-3", 1351L, TransactionOutcome.Declined), ("S-1", 1250L, TransactionOutcome.Approved), // a retry: once
+                 })
+        {
+            var result = TerminalOriginatedTransaction.ForReport(reference, outcome) with
+            {
+                AmountAuthorised = outcome == TransactionOutcome.Approved ? amount : null,
+            };
+            var ack = await terminal.Client.ReportTransactionAsync(
+                new TerminalOriginatedTransaction(reference, "purchase", amount, "NZD", occurred, result));
+            Assert.True(ack.Accepted);
+        }
+
+        var to = relay.Clock.GetUtcNow().AddMinutes(1);
+        var declined = Line("purchase", "declined", "NZD", 1, 1351, 0, 0, 0, 0);
+        var pos = Line("purchase", "approved", "NZD", 1, 1000, 1000, 0, 0, 0);
+        List<string> both = [Line("purchase", "approved", "NZD", 3, 2950, 2950, 0, 0, 0), declined];
+        Assert.Equal(both, await TotalsAsync(merchant, from, to));
+        Assert.Equal([Line("purchase", "approved", "NZD", 2, 1950, 1950, 0, 0, 0), declined],
+            await TotalsAsync(merchant, from, to, "&origin=terminal"));
+        Assert.Equal([pos], await TotalsAsync(merchant, from, to, "&origin=pos"));
+        Assert.Equal([pos], await TotalsAsync(merchant, from, to, "&registerId=till-1")); // a terminal's own have no register
+        Assert.Equal(both, await TotalsAsync(merchant, from, to, "&storeId=store-east"));
+        await merchant.Http.GetAsync(Url(from, to, "&origin=kiosk")).ExpectProblem(400, "validation-failed");
+    }
+
+    [Fact]
     public async Task AnOperatorsResolutionCountsUnderTheStatusItGave()
     {
         var merchant = await relay.NewMerchantAsync();

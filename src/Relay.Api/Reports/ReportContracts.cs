@@ -7,9 +7,12 @@ namespace Relay.Api.Reports;
 /// <param name="TerminalId" example="null">Only this terminal's transactions, when asked.</param>
 /// <param name="RegisterId" example="null">Only this register's transactions, when asked.</param>
 /// <param name="StoreId" example="store-042">Only the transactions of this store's terminals, when asked.</param>
+/// <param name="Origin" example="null">Only those a POS asked for (pos) or the terminals made by themselves (terminal), when
+/// asked.</param>
 /// <param name="Totals">One row per type, status and currency that had a transaction end in the period, ordered by them.</param>
 public sealed record TotalsResponse(
-    DateTimeOffset From, DateTimeOffset To, Guid? TerminalId, string? RegisterId, string? StoreId, IReadOnlyList<TotalsRow> Totals);
+    DateTimeOffset From, DateTimeOffset To, Guid? TerminalId, string? RegisterId, string? StoreId, TransactionOrigin? Origin,
+    IReadOnlyList<TotalsRow> Totals);
 
 /// <summary>
 /// The sums of one group of final transactions, in integer minor units: what the POS asked for (amount, cash out) and what

@@ -11,8 +11,10 @@ namespace Relay.Api.Reports;
 /// <param name="TerminalId">Only this terminal's.</param>
 /// <param name="RegisterId">Only this register's.</param>
 /// <param name="StoreId">Only those of the terminals whose store_id this is.</param>
+/// <param name="Origin">Only those a POS asked for, or only those the terminals made by themselves.</param>
 public sealed record TotalsQuery(
-    Guid AccountId, DateTimeOffset From, DateTimeOffset To, Guid? TerminalId, string? RegisterId, string? StoreId);
+    Guid AccountId, DateTimeOffset From, DateTimeOffset To, Guid? TerminalId, string? RegisterId, string? StoreId,
+    TransactionOrigin? Origin = null);
 
 public static class ReportQueries
 {
@@ -41,6 +43,7 @@ public static class ReportQueries
         var sql = new System.Text.StringBuilder(Totals);
         if (q.TerminalId is { } terminal) sql.Append($"\n  AND t.terminal_id = {Next(terminal)}");
         if (q.RegisterId is { } register) sql.Append($"\n  AND t.register_id = {Next(register)}");
+        if (q.Origin is { } origin) sql.Append($"\n  AND t.origin = {Next(WireEnum<TransactionOrigin>.Name(origin))}");
         if (q.StoreId is { } store)
         {
             sql.Append("\n  AND t.terminal_id IN (SELECT s.id FROM terminals s WHERE s.account_id = {0}")

@@ -32,8 +32,9 @@ public static class SettlementsApi
         var accountId = user.GetAccountId();
         var query = db.Settlements.AsNoTracking().Where(s => s.AccountId == accountId);
         if (terminalId is not null) query = query.Where(s => s.TerminalId == terminalId);
-        if (from is not null) query = query.Where(s => s.ClosedAt >= from);
-        if (to is not null) query = query.Where(s => s.ClosedAt < to);
+        // Npgsql writes only UTC offsets to timestamptz: a store's offset (+13:00) is converted, not refused with a 500.
+        if (from?.ToUniversalTime() is { } since) query = query.Where(s => s.ClosedAt >= since);
+        if (to?.ToUniversalTime() is { } until) query = query.Where(s => s.ClosedAt < until);
         if (Paging.TryGuid(after, out var afterId)) query = query.Where(s => s.Id < afterId);
         var rows = await query.OrderByDescending(s => s.Id).Take(size + 1).ToListAsync(ct);
         return TypedResults.Ok(Paging.Build(rows, size, s => s.Id.ToString(), SettlementResponse.From));
