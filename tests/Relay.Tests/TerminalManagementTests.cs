@@ -87,6 +87,7 @@ public sealed class TerminalManagementTests(RelayFixture relay) : IClassFixture<
         var storeA2 = (await merchant.Http.PostJson("/api/v1/terminals", new { storeId = "store-a" }).Expect(201)).Str("id");
         var storeB = (await merchant.Http.PostJson("/api/v1/terminals", new { storeId = "store-b" }).Expect(201)).Str("id");
         await using var online = await relay.NewTerminalAsync(merchant, simulate: false);
+        await merchant.WaitForPresenceAsync(online.TerminalId, online: true); // a connect is written a moment later, in a batch
 
         Assert.Equal(new[] { storeA1, storeA2 }.Order(), (await IdsAsync(merchant, "/api/v1/terminals?storeId=store-a")).Order());
         Assert.Equal(new[] { storeB }, await IdsAsync(merchant, "/api/v1/terminals?storeId=store-b"));

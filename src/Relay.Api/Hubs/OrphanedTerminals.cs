@@ -42,7 +42,10 @@ public sealed class OrphanedTerminals(
         var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
         var deadline = Clock.GetUtcNow() - Options.DeadAfter;
         var alive = db.Instances.Where(i => i.HeartbeatAt >= deadline).Select(i => (Guid?)i.Id);
-        var stranded = db.Terminals.Where(t => t.ConnectionId != null && (t.InstanceId == null || !alive.Contains(t.InstanceId)));
+        // Never this instance's own: it is running this, whatever its last heartbeat says (one late behind a database stall,
+        // or a clock that jumped ahead).
+        var stranded = db.Terminals.Where(t => t.ConnectionId != null && t.InstanceId != instance.Id
+                                               && (t.InstanceId == null || !alive.Contains(t.InstanceId)));
         var marked = await MarkOfflineAsync(scope, stranded, deadline);
         if (marked > 0)
         {
