@@ -27,22 +27,17 @@ internal sealed class SimulatedBatch(string? path, TimeProvider clock)
         }
     }
 
-    /// <summary>The batch as it stands: when its first payment was made (none while empty) and its lines.</summary>
-    public (DateTimeOffset? OpenedAt, IReadOnlyList<SettlementTotal> Totals) Current()
+    /// <summary>
+    /// Closes the batch: what it held, and a new one started in the same step, so a payment approved while the closed one
+    /// is being reported joins the new one. The closed one is the SDK's to deliver from then on (its outbox keeps it).
+    /// </summary>
+    public (DateTimeOffset? OpenedAt, IReadOnlyList<SettlementTotal> Totals) Close()
     {
         lock (_lock)
         {
-            var state = Load();
-            return (state.OpenedAt, state.Totals);
-        }
-    }
-
-    /// <summary>Starts a new batch, once the relay has the closed one.</summary>
-    public void Clear()
-    {
-        lock (_lock)
-        {
+            var closed = Load();
             Save(new State(null, []));
+            return (closed.OpenedAt, closed.Totals);
         }
     }
 

@@ -12,6 +12,9 @@ public sealed partial class SimulatedTerminal
     public async Task<ReportAck> SaleAsync(string type, long amount, string currency, CancellationToken ct)
     {
         var reference = Guid.CreateVersion7().ToString();
+        // What the relay would always refuse (a currency it does not know, say) is refused before the card is touched.
+        new TerminalOriginatedTransaction(reference, type, amount, currency, DateTimeOffset.UtcNow,
+            TerminalOriginatedTransaction.ForReport(reference, TransactionOutcome.Cancelled)).Validate();
         var tag = Tag(reference);
         var made = new TerminalTransaction(reference, WireNames.TypeOf(type), RegisterId: "", DateTimeOffset.UtcNow.AddMinutes(1))
         {
@@ -38,16 +41,19 @@ public sealed partial class SimulatedTerminal
     }
 
     /// <summary>Closes the batch: its totals go to the relay as a settlement, and a new batch starts.</summary>
-    public async Task<SettlementAck> SettleAsync(CancellationToken ct)
+    public Task<SettlementAck> SettleAsync(CancellationToken ct) => ReportBatchAsync(_batch.Close(), ct);
+
+    /// <summary>Reports a closed batch (the SDK keeps it in its outbox until the relay answers).</summary>
+    private async Task<SettlementAck> ReportBatchAsync(
+        (DateTimeOffset? OpenedAt, IReadOnlyList<SettlementTotal> Totals) closed, CancellationToken ct)
     {
-        var (openedAt, totals) = _batch.Current();
+        var (openedAt, totals) = closed;
         var closedAt = DateTimeOffset.UtcNow;
         var batchId = $"B-{closedAt:yyyyMMdd-HHmmss-fff}";
         var receipt = SettlementReceipt(batchId, totals);
         _output.Print($"Closing batch {batchId}: " + (totals.Count == 0 ? "no payments" : string.Join(", ", totals.Select(Describe))));
         var ack = await _client.ReportSettlementAsync(
             new SettlementReport(batchId, closedAt, totals) { OpenedAt = openedAt, Receipt = receipt }, ct);
-        if (ack.Accepted) _batch.Clear();
         _output.Print(ack.Accepted
             ? $"Batch {batchId} settled: relay recorded settlement {ack.SettlementId}"
             : $"Batch {batchId} refused: reported before with other figures ({ack.SettlementId})");

@@ -262,8 +262,12 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
 
         await ShowAsync(transaction, "Authorising", ct);
         var result = signed is not null && !current.CancelRequested.Task.IsCompleted ? Decided(current, signed) : Decide(current);
-        var settling = transaction.Type == TransactionType.Settlement && result?.Outcome == TransactionOutcome.Approved;
-        if (settling) result = result! with { Totals = _batch.Current().Totals };
+        // A settlement closes the batch: its totals go in the result, then as the settlement itself, whatever the relay answers
+        // the result (the batch is closed with the acquirer either way).
+        var closed = transaction.Type == TransactionType.Settlement && result?.Outcome == TransactionOutcome.Approved
+            ? _batch.Close()
+            : default((DateTimeOffset?, IReadOnlyList<SettlementTotal>)?);
+        if (closed is { } batch) result = result! with { Totals = batch.Item2 };
         if (result is null)
         {
             _output.Print($"{tag} holding (amount ends in 53): no outcome until the POS cancels");
@@ -272,9 +276,9 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
         }
 
         var ack = await ReportAsync(transaction, result, cardRemoved: card && !qr, ct);
-        if (settling && ack.Accepted)
+        if (closed is { } settled)
         {
-            await SettleAsync(ct); // the POS asked to close the batch: the settlement itself follows the result
+            await ReportBatchAsync(settled, ct);
         }
 
         if (ack.TransactionOpen && result.Partial == true)

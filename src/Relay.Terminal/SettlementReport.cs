@@ -12,9 +12,17 @@ public sealed record SettlementReport(string BatchId, DateTimeOffset ClosedAt, I
         if (string.IsNullOrEmpty(BatchId) || BatchId.Length > 100 || BatchId.Any(char.IsControl))
             throw new ArgumentException("BatchId must be 1–100 characters, without control characters.", nameof(BatchId));
         if (OpenedAt > ClosedAt) throw new ArgumentException("OpenedAt must not be after ClosedAt.", nameof(OpenedAt));
-        if (Totals is not { Count: <= 50 }) throw new ArgumentException("Totals must have at most 50 lines.", nameof(Totals));
-        if (Totals.Any(t => t is null || t.Count < 0 || t.Amount < 0 || t.Currency is not { Length: 3 } || string.IsNullOrEmpty(t.Type)))
-            throw new ArgumentException("Each total needs a type, a count and an amount of 0 or more, and a currency.", nameof(Totals));
+        ValidateTotals(Totals, nameof(Totals));
+    }
+
+    /// <summary>A batch's lines as the relay takes them: at most 50, each with a type, a count and an amount of 0 or more and an
+    /// ISO 4217 currency.</summary>
+    internal static void ValidateTotals(IReadOnlyList<SettlementTotal>? totals, string name)
+    {
+        if (totals is not { Count: <= 50 }) throw new ArgumentException($"{name} must have at most 50 lines.", name);
+        if (totals.Any(t => t is null || t.Count is < 0 or > 1_000_000_000 || t.Amount is < 0 or > 999_999_999_999
+                            || t.Currency is null || !Iso4217.IsCode(t.Currency) || string.IsNullOrEmpty(t.Type)))
+            throw new ArgumentException("Each total needs a type, a count and an amount of 0 or more, and an ISO 4217 currency.", name);
     }
 }
 

@@ -24,10 +24,14 @@ public sealed record TerminalOriginatedTransaction(
         if (!Types.Contains(Type)) throw new ArgumentException($"Type must be one of {string.Join(", ", Types)}.", nameof(Type));
         if (Amount is < 0 or > 999_999_999_999)
             throw new ArgumentException("Amount must be 0 to 999999999999 minor units.", nameof(Amount));
-        if (Currency is not { Length: 3 } || !Currency.All(char.IsAsciiLetterUpper))
+        if (Currency is null || !Iso4217.IsCode(Currency))
             throw new ArgumentException("Currency must be an ISO 4217 code.", nameof(Currency));
         ArgumentNullException.ThrowIfNull(Result);
         Result.Validate();
+        if (Result.Outcome == TransactionOutcome.Approved
+            && Result.AmountAuthorised > Amount + (Result.TipAmount ?? 0) + (Result.SurchargeAmount ?? 0))
+            throw new ArgumentException("Result.AmountAuthorised must not be more than Amount, TipAmount and SurchargeAmount.",
+                nameof(Result));
     }
 }
 

@@ -146,6 +146,8 @@ public sealed record TerminalResult(string TransactionId, TransactionOutcome Out
             if (value is < 0) throw new ArgumentException($"{name} must not be negative.", name);
         }
 
+        if (Totals is not null) SettlementReport.ValidateTotals(Totals, nameof(Totals));
+
         // "Partial" says how much of an approval is missing; on anything else it can only be a mistake.
         // What the relay always refuses, refused here, so that it never waits in the outbox to be refused again and again.
         if (PaymentMethod is not (null or TransactionOptions.MethodCard or TransactionOptions.MethodQr or TransactionOptions.MethodWallet))

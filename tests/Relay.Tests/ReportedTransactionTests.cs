@@ -53,6 +53,32 @@ public sealed class ReportedTransactionTests(RelayFixture relay) : IClassFixture
     }
 
     [Fact]
+    public async Task ATimeWithTheStoresOffsetAndTicksIsTakenAndItsRetryIsTheSame()
+    {
+        var merchant = await relay.NewMerchantAsync();
+        await using var terminal = await relay.NewTerminalAsync(merchant, simulate: false);
+        // An Auckland clock, to the 100 ns tick (PostgreSQL keeps microseconds): the retry must still be the same report.
+        var occurred = new DateTimeOffset(2026, 11, 30, 9, 15, 0, TimeSpan.FromHours(13)).AddTicks(1234567);
+        var sale = new TerminalOriginatedTransaction("T-NZ", "purchase", 990, "NZD", occurred,
+            TerminalOriginatedTransaction.ForReport("T-NZ", TransactionOutcome.Approved));
+        var first = await terminal.Client.ReportTransactionAsync(sale);
+        var again = await terminal.Client.ReportTransactionAsync(sale with { TerminalReference = "T-NZ" });
+        Assert.True(first.Accepted && again.Accepted);
+        Assert.Equal(first.TransactionId, again.TransactionId);
+        var stored = await merchant.GetTransactionAsync(first.TransactionId);
+        Assert.Equal(occurred.AddTicks(-7), DateTimeOffset.Parse(stored.Str("completedAt")));
+
+        var batch = new SettlementReport("B-NZ", occurred.AddHours(8), [new SettlementTotal("purchase", 1, 990, "NZD")])
+        {
+            OpenedAt = occurred.AddHours(-1),
+        };
+        var settled = await terminal.Client.ReportSettlementAsync(batch);
+        var resent = await terminal.Client.ReportSettlementAsync(batch with { BatchId = "B-NZ" });
+        Assert.True(settled.Accepted && resent.Accepted, "a retried settlement was taken for other figures");
+        Assert.Equal(settled.SettlementId, resent.SettlementId);
+    }
+
+    [Fact]
     public async Task TheListFiltersByOrigin()
     {
         var merchant = await relay.NewMerchantAsync();

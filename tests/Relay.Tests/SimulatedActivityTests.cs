@@ -56,12 +56,14 @@ public sealed class SimulatedActivityTests(RelayFixture relay) : IClassFixture<R
         var merchant = await relay.NewMerchantAsync();
         await using var terminal = await relay.NewTerminalAsync(merchant);
         using var output = new StringWriter();
-        await ConsoleCommands.RunAsync(new StringReader("sale\nsale --amount -5\nsale --amount 10 --type teleport\nfly\n"), output,
+        var typed = new StringReader("sale\nsale --amount -5\nsale --amount 10 --type teleport\nfly\nsale --amount 10 --currency XYZ\n");
+        await ConsoleCommands.RunAsync(typed, output,
             terminal.Simulator!, CancellationToken.None);
         var said = output.ToString();
         Assert.Contains("--amount", said);
         Assert.Contains("teleport", said);
         Assert.Contains("fly", said);
+        Assert.Contains("ISO 4217", said); // refused before the card is touched, so it never waits in the outbox
         Assert.Empty((await merchant.Http.GetAsync("/api/v1/transactions").Expect(200))["items"]!.AsArray());
     }
 }

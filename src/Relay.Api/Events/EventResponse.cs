@@ -7,7 +7,8 @@ namespace Relay.Api.Events;
 /// <summary>An event as the stream, the history and webhook deliveries carry it.</summary>
 /// <param name="Id" example="42">The account's sequence number: every event of an account has the next one, with no gaps.</param>
 /// <param name="Type" example="transaction.updated">transaction.updated, pairing.changed, terminal.online, terminal.offline,
-/// terminal.display, terminal.print, terminal.input_requested or terminal.event.</param>
+/// terminal.display, terminal.print, terminal.input_requested, terminal.input_answered, terminal.event, terminal_action.updated,
+/// settlement.reported or configuration.changed.</param>
 /// <param name="OccurredAt" example="2026-11-24T09:40:00Z">When it happened.</param>
 /// <param name="RegisterId" example="till-1">The register it concerns, if any.</param>
 /// <param name="TerminalId" example="0193a0b4-1111-7000-8000-00000000beef">The terminal it concerns, if any.</param>

@@ -23,6 +23,15 @@ public sealed class ConfigurationPushes(IHubContext<TerminalHub> hub, ILogger<Co
     private readonly ConcurrentDictionary<Guid, (string ConnectionId, long Ticket)> _sent = new();
     private long _tickets;
 
+    /// <summary>The connection closed: what was sent on it no longer matters (and is not kept for every terminal ever held).</summary>
+    public void Forget(Guid terminalId, string connectionId)
+    {
+        if (_sent.TryGetValue(terminalId, out var last) && last.ConnectionId == connectionId)
+        {
+            _sent.TryRemove(new KeyValuePair<Guid, (string ConnectionId, long Ticket)>(terminalId, last));
+        }
+    }
+
     /// <summary>Take before reading the configuration to send.</summary>
     public long Ticket() => Interlocked.Increment(ref _tickets);
 

@@ -6,7 +6,7 @@ namespace Relay.Api.FleetConfiguration;
 
 public static partial class FleetValidation
 {
-    public const int MaxReceiptText = 500;
+    public const int MaxHeaderOrFooter = 500;
     public const int MaxStoreId = 100;
 
     public static ValidationErrors Validate(FleetSettings s)
@@ -44,7 +44,7 @@ public static partial class FleetValidation
     // "" is a value ("no header here"), unlike the blank text other fields refuse.
     private static void ReceiptText(ValidationErrors errors, string field, string? value)
     {
-        if (value is { Length: > 0 }) errors.Text(field, value, MaxReceiptText, multiline: true);
+        if (value is { Length: > 0 }) errors.Text(field, value, MaxHeaderOrFooter, multiline: true);
     }
 
     // A primary language of 2–3 letters, then subtags (script, region, variant) of 1–8 letters or digits:

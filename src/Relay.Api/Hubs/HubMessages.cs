@@ -59,7 +59,8 @@ public sealed record TerminalResult(
         return new TransactionResult(
             outcome, ResponseCode, ResponseText, AuthCode, CardScheme, MaskedPan, EntryMode, TerminalReference,
             AcquirerReference, AmountAuthorised, SurchargeAmount, TipAmount, MerchantReceipt, CustomerReceipt,
-            Partial == true ? true : null, PaymentMethod, Wallet, Totals is null ? null : SettlementService.CheckedTotals(Totals));
+            Partial == true ? true : null, PaymentMethod, Wallet,
+            Totals is null ? null : SettlementService.CheckedTotals(Totals, "result.totals"));
     }
 }
 

@@ -22,8 +22,8 @@ namespace Relay.Api.Hubs;
 /// </summary>
 [Authorize(Policy = AuthenticationSetup.Terminal)]
 public sealed class TerminalHub(
-    TerminalPresence presence, TerminalConnections connections, RelayMetrics metrics, IServiceProvider services,
-    ILogger<TerminalHub> logger) : Hub
+    TerminalPresence presence, TerminalConnections connections, ConfigurationPushes configurations, RelayMetrics metrics,
+    IServiceProvider services, ILogger<TerminalHub> logger) : Hub
 {
     public const string Path = "/hubs/terminal";
 
@@ -63,6 +63,7 @@ public sealed class TerminalHub(
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         connections.Remove(TerminalId, Context.ConnectionId);
+        configurations.Forget(TerminalId, Context.ConnectionId);
         await presence.DisconnectedAsync(TerminalId, Context.ConnectionId);
         logger.LogInformation("Terminal {TerminalId} disconnected ({ConnectionId}): {Reason}",
             TerminalId, Context.ConnectionId, exception?.Message ?? "closed");

@@ -64,7 +64,10 @@ public static class OpenApi
             (result with `partial`, `paymentMethod`, `wallet`, `tipAmount`, `amountAuthorised`, `surchargeAmount`), `ActionReceived(id)`
             → `{ proceed }`, `CompleteAction({ actionId, status, result, failureCode, failureMessage })` → `{ accepted, status }`
             (e.g. `{ "actionId": "…", "status": "succeeded", "result": { "inputs": [{ "id": "email", "value": "a@example.com",
-            "skipped": false }] } }`), `Display`, `Print`, `RequestInput`, `Notify`. Repeats of a known id are no-ops.
+            "skipped": false }] } }`), `ReportTransaction({ terminalReference, type, amount, currency, occurredAt, result })` →
+            `{ accepted, transactionId }` (a sale the terminal made by itself, once per terminalReference), `ReportSettlement({
+            batchId, openedAt, closedAt, totals, receipt })` → `{ accepted, settlementId }` (once per batchId), `Display`, `Print`,
+            `RequestInput`, `Notify`. Repeats of a known id are no-ops.
 
             Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`:
 

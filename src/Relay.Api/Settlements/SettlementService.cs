@@ -20,8 +20,9 @@ public sealed class SettlementService(RelayDbContext db, EventLog events, TimePr
         var (batchId, totals) = Checked(HubInput.Required(report, "The settlement"));
         var settlement = new Settlement
         {
-            Id = Guid.CreateVersion7(), AccountId = accountId, TerminalId = terminalId, BatchId = batchId, OpenedAt = report!.OpenedAt,
-            ClosedAt = report.ClosedAt!.Value, Totals = totals, Receipt = report.Receipt, ReportedAt = clock.Now(),
+            Id = Guid.CreateVersion7(), AccountId = accountId, TerminalId = terminalId, BatchId = batchId,
+            OpenedAt = report!.OpenedAt?.AsStored(), ClosedAt = report.ClosedAt!.Value.AsStored(), Totals = totals,
+            Receipt = report.Receipt, ReportedAt = clock.Now(),
         };
         try
         {

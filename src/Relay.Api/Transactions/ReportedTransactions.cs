@@ -20,6 +20,10 @@ public sealed class ReportedTransactions(
     /// <summary>How far ahead of the relay's clock a terminal's clock may be.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
+    /// <summary>How old a reported transaction may be: the longest period totals cover (a terminal whose clock reset to
+    /// 1970 is told so, not stored where no day's totals would find it).</summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromDays(400);
+
     public async Task<ReportAck> ReportAsync(Guid accountId, Guid terminalId, Guid deviceId, TerminalOriginatedTransaction? report)
     {
         var now = clock.Now();
@@ -39,15 +43,19 @@ public sealed class ReportedTransactions(
             return new ReportAck(true, stored.Transaction.Id);
         }
 
-        // Reported before (a retry): the first report stands; the same figures again are simply acknowledged.
+        // Reported before (a retry, which repeats the report exactly): the first report stands; the same again is simply
+        // acknowledged. A reference reused for another payment (a counter that started again) is refused, loudly: references
+        // must be unique per terminal, across devices and reinstalls (a UUID).
         var earlier = await db.Transactions.AsNoTracking()
             .SingleAsync(t => t.TerminalId == terminalId && t.TerminalReference == transaction.TerminalReference);
         var same = earlier.Type == type && earlier.Amount == transaction.Amount && earlier.Currency == transaction.Currency
-                   && earlier.Result?.Outcome == result.Outcome && earlier.Result?.AmountAuthorised == result.AmountAuthorised;
+                   && earlier.CompletedAt == occurredAt && earlier.Result?.Outcome == result.Outcome
+                   && earlier.Result?.AmountAuthorised == result.AmountAuthorised && earlier.Result?.AuthCode == result.AuthCode;
         if (!same)
         {
-            logger.LogWarning("Terminal {TerminalId} reported its transaction {TerminalReference} again with other figures; the first "
-                + "report ({TransactionId}) stands", terminalId, transaction.TerminalReference, earlier.Id);
+            logger.LogError("Terminal {TerminalId} reported its transaction {TerminalReference} again with other figures; the first "
+                + "report ({TransactionId}) stands and this one is refused. Operator attention needed: if the terminal reused the "
+                + "reference for another payment, that payment is not recorded", terminalId, transaction.TerminalReference, earlier.Id);
         }
 
         return new ReportAck(same, earlier.Id);
@@ -62,8 +70,9 @@ public sealed class ReportedTransactions(
         if (report.Amount is not { } amount) throw new HubException("amount is required.");
         HubInput.Amount(amount, "amount");
         if (report.Currency is null || !Iso4217.IsCode(report.Currency)) throw new HubException("currency must be ISO 4217.");
-        if (report.OccurredAt is not { } occurredAt) throw new HubException("occurredAt is required.");
+        if (report.OccurredAt?.AsStored() is not { } occurredAt) throw new HubException("occurredAt is required.");
         if (occurredAt > now + ClockSkew) throw new HubException("occurredAt must not be in the future.");
+        if (occurredAt < now - MaxAge) throw new HubException($"occurredAt must be within the last {MaxAge.TotalDays} days.");
         var result = HubInput.Required(report.Result, "result").CheckedResult();
         if (result.Outcome == TransactionOutcome.Approved
             && result.AmountAuthorised > amount + (result.TipAmount ?? 0) + (result.SurchargeAmount ?? 0))

@@ -119,7 +119,8 @@ internal static class RunCommand
         {
             await client.StartAsync(ct);
             Console.WriteLine(ConsoleCommands.Hint);
-            var commands = ConsoleCommands.RunAsync(Console.In, Console.Out, terminal, ct);
+            // On a task of its own: the console's ReadLineAsync blocks its thread until a line comes.
+            var commands = Task.Run(() => ConsoleCommands.RunAsync(Console.In, Console.Out, terminal, ct), ct);
             await pairing.RunAsync(ct);
             await commands;
         }

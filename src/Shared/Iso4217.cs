@@ -1,7 +1,10 @@
-namespace Relay.Api.Transactions;
+namespace Relay;
 
-/// <summary>The active ISO 4217 alpha-3 currency codes (funds and precious metals excluded).</summary>
-public static class Iso4217
+/// <summary>
+/// The active ISO 4217 alpha-3 currency codes (funds and precious metals excluded). One list for the relay and the terminal
+/// SDK (compiled into both), so the SDK refuses up front a currency the relay would refuse.
+/// </summary>
+internal static class Iso4217
 {
     private static readonly HashSet<string> Codes = new(StringComparer.Ordinal)
     {
