@@ -30,6 +30,12 @@ public sealed record LoopResult(
 
     /// <summary>WAL flushes to disk (pg_stat_wal.wal_sync) per payment: the durable commits' cost.</summary>
     public double? WalFlushesPerPayment { get; init; }
+
+    /// <summary>WAL written per payment (pg_stat_wal.wal_bytes), in bytes: what its rows and index entries cost in the log.</summary>
+    public double? WalBytesPerPayment { get; init; }
+
+    /// <summary>The share of <c>transactions</c> row updates that were HOT (in place, no index entry written), %.</summary>
+    public double? HotUpdatePercent { get; init; }
     public long? ApprovedInDatabase { get; init; }
 
     /// <summary>Where the time went: the median of each step of the payments whose every step was seen.</summary>

@@ -31,6 +31,8 @@ public sealed class Report(Settings settings, Machine machine, TargetResults rel
         LoopRows(md, "full loop at 100/s", relay.Loop100, floor.Loop100, p50Target: 3, p99Target: 15);
         Row(md, "", "database transactions per payment", relay.Loop100?.CommitsPerPayment ?? double.NaN, double.NaN, "", "", null);
         Row(md, "", "WAL flushes per payment", relay.Loop100?.WalFlushesPerPayment ?? double.NaN, double.NaN, "", "", null);
+        Row(md, "", "WAL bytes per payment", relay.Loop100?.WalBytesPerPayment ?? double.NaN, double.NaN, "B", "", null);
+        Row(md, "", "transaction row updates that were HOT", relay.Loop100?.HotUpdatePercent ?? double.NaN, double.NaN, "%", "", null);
         PhaseRows(md, relay.Loop100?.Phases, floor.Loop100?.Phases);
         Row(md, "sustained throughput", "knee: highest rate with p99 ≤ 50 ms",
             relay.KneeRate ?? double.NaN, floor.KneeRate ?? double.NaN, "/s", "≥ 800/s", v => v >= 800);

@@ -82,7 +82,9 @@ public static class Scenarios
                 ? loop with
                 {
                     CommitsPerPayment = (double)(a.Transactions - b.Transactions) / loop.Sent,
-                    WalFlushesPerPayment = (double)(a.WalFlushes - b.WalFlushes) / loop.Sent
+                    WalFlushesPerPayment = (double)(a.WalFlushes - b.WalFlushes) / loop.Sent,
+                    WalBytesPerPayment = (double)(a.WalBytes - b.WalBytes) / loop.Sent,
+                    HotUpdatePercent = a.Updates > b.Updates ? 100.0 * (a.HotUpdates - b.HotUpdates) / (a.Updates - b.Updates) : null,
                 }
                 : loop;
             results.ApprovedAnswers += loop.Approved;
@@ -146,7 +148,8 @@ public static class Scenarios
                           $"max {r.Latency.Max:F1}; CPU {r.CpuPercent:F0}%" +
                           (r.OtherInstanceCpuPercent is { } b ? $" (instance b: {b:F0}%)" : "") +
                           (r.CommitsPerPayment is { } c
-                              ? $"; per payment {c:F1} database transactions, {r.WalFlushesPerPayment:F1} WAL flushes"
+                              ? $"; per payment {c:F1} database transactions, {r.WalFlushesPerPayment:F1} WAL flushes, " +
+                                $"{r.WalBytesPerPayment:F0} WAL bytes; {r.HotUpdatePercent:F0}% of transaction updates HOT"
                               : "") +
                           (r.Phases is { } p ? $"; medians: {p}" : ""));
 }

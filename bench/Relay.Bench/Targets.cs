@@ -33,7 +33,12 @@ public abstract class Target(string name) : IAsyncDisposable
         await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (item, _) => await body(item));
 }
 
-public sealed record DatabaseCounters(long Transactions, long WalFlushes);
+/// <param name="Transactions">pg_stat_database.xact_commit of the relay's database.</param>
+/// <param name="WalFlushes">pg_stat_wal.wal_sync.</param>
+/// <param name="WalBytes">pg_stat_wal.wal_bytes: what every change costs in the log.</param>
+/// <param name="Updates">Rows of <c>transactions</c> updated (pg_stat_user_tables.n_tup_upd).</param>
+/// <param name="HotUpdates">Of those, updated in place with no index touched (n_tup_hot_upd).</param>
+public sealed record DatabaseCounters(long Transactions, long WalFlushes, long WalBytes, long Updates, long HotUpdates);
 
 /// <summary>The bare relay (bench/Relay.Floor): Kestrel, SignalR and JSON, no database.</summary>
 public sealed class FloorTarget() : Target("floor")
@@ -137,11 +142,15 @@ public sealed class RelayTarget() : Target("relay")
     public override async Task<DatabaseCounters?> DatabaseCountersAsync()
     {
         await Task.Delay(1500); // backends report their counts to the statistics at most once a second
-        await using var command = _database.CreateCommand(
-            "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = 'relay'), (SELECT wal_sync FROM pg_stat_wal)");
+        await using var command = _database.CreateCommand("""
+            SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = 'relay'), wal_sync, wal_bytes::bigint,
+                (SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'transactions'),
+                (SELECT n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'transactions')
+            FROM pg_stat_wal
+            """);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
-        return new DatabaseCounters(reader.GetInt64(0), reader.GetInt64(1));
+        return new DatabaseCounters(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
     }
 
     public override async Task<long?> ApprovedInDatabaseAsync()
