@@ -49,7 +49,7 @@ public sealed class ActionService(
         if (terminal.Status == TerminalStatus.Removed) return ActionRefusal.TerminalRemoved;
         if (terminal.Status == TerminalStatus.Created) return ActionRefusal.TerminalNotActivated;
         if (!TerminalAction.AllowedWhileBusy(type)
-            && await db.Transactions.AnyAsync(t => t.TerminalId == terminalId && Transaction.Open.Contains(t.Status), ct))
+            && await db.Transactions.AnyAsync(t => t.OpenTerminalId == terminalId, ct))
             return ActionRefusal.TerminalBusy;
         // Online as the database has it, or connected here already: a connect is written a moment later (in a batch).
         if (!terminal.Online && connections.ConnectionIdOf(terminalId) is null && request.QueueIfOffline != true)

@@ -44,7 +44,7 @@ public sealed class ActionStateMachine(
         UPDATE terminal_actions SET status = 'delivered', delivered_at = {now}, updated_at = {now}, delivered_device_id = {deviceId}
         WHERE id = {id} AND terminal_id = {terminalId} AND status = 'pending' AND expires_at > {now}
           AND (type IN ('display', 'clear_display', 'ping') OR NOT EXISTS (SELECT 1 FROM transactions t
-               WHERE t.terminal_id = {terminalId} AND t.status IN ('pending', 'delivered', 'in_progress', 'cancel_requested')))
+               WHERE t.open_terminal_id = {terminalId}))
         RETURNING *
         """);
 

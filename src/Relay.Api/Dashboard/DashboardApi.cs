@@ -96,7 +96,7 @@ public static class DashboardApi
         ClaimsPrincipal user, RelayDbContext db, TimeProvider clock, Guid? accountId, CancellationToken ct)
     {
         if (await Viewer.ResolveAsync(user, accountId, db, ct) is not { } viewer) return Problems.NotFound("account");
-        var query = db.Transactions.AsNoTracking().Include(t => t.Terminal).Where(t => Transaction.Open.Contains(t.Status));
+        var query = db.Transactions.AsNoTracking().Include(t => t.Terminal).Where(t => t.OpenTerminalId != null);
         if (viewer.Account is { } account) query = query.Where(t => t.AccountId == account);
         var rows = await query.OrderBy(t => t.CreatedAt).Take(200).ToListAsync(ct);
         var names = await db.AccountNamesAsync(rows.Select(t => t.AccountId), ct);

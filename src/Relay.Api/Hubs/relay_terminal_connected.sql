@@ -9,8 +9,7 @@ DECLARE
     v_label text;
     v_was_online boolean;
 BEGIN
-    has_open_work := EXISTS (SELECT 1 FROM transactions WHERE terminal_id = p_terminal_id
-        AND status IN ('pending', 'delivered', 'in_progress', 'cancel_requested'))
+    has_open_work := EXISTS (SELECT 1 FROM transactions WHERE open_terminal_id = p_terminal_id)
         OR EXISTS (SELECT 1 FROM terminal_actions WHERE terminal_id = p_terminal_id AND status IN ('pending', 'delivered'));
     SELECT account_id, label, connection_id IS NOT NULL INTO v_account, v_label, v_was_online
     FROM terminals WHERE id = p_terminal_id FOR UPDATE;

@@ -28,7 +28,7 @@ public sealed class TerminalRemoval(
             // Guarded: only a terminal with nothing in the hands of its device can go.
             if (before is null || await db.Terminals
                     .Where(t => t.Id == id && t.AccountId == accountId && t.Status != TerminalStatus.Removed
-                                && !db.Transactions.Any(x => x.TerminalId == id && Transaction.Acknowledged.Contains(x.Status)))
+                                && !db.Transactions.Any(x => x.OpenTerminalId == id && Transaction.Acknowledged.Contains(x.Status)))
                     .ExecuteUpdateAsync(s => s
                         .SetProperty(t => t.Status, TerminalStatus.Removed).SetProperty(t => t.RemovedAt, now)
                         .SetProperty(t => t.DeviceTokenHash, (string?)null).SetProperty(t => t.ActivationCodeHash, (string?)null)

@@ -20,6 +20,13 @@ public sealed class Transaction
     public string? RegisterName { get; set; }
     public Guid TerminalId { get; set; }
     public Terminal? Terminal { get; set; }
+
+    /// <summary>
+    /// The terminal while the transaction is open, null once it is final (a check constraint holds the two together): the one
+    /// column the "one open transaction per terminal" index and the expiry index read, so that the transitions between open
+    /// statuses change no indexed column and are HOT updates (written in place, no index entry).
+    /// </summary>
+    public Guid? OpenTerminalId { get; set; }
     public TransactionOrigin Origin { get; set; }
     /// <summary>A terminal-made transaction's own reference: the terminal reports it once (unique per terminal).</summary>
     public string? TerminalReference { get; set; }

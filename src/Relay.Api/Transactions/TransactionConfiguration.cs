@@ -25,16 +25,22 @@ public sealed class TransactionConfiguration : IEntityTypeConfiguration<Transact
         builder.Property(t => t.Options).HasConversion<JsonColumnConverter<TransactionOptions>>().HasColumnType("jsonb");
         builder.Property(t => t.Resolution).HasConversion<JsonColumnConverter<TransactionResolution>>().HasColumnType("jsonb");
 
-        // A terminal serves one transaction at a time: the database refuses a second open one.
-        builder.HasIndex(t => t.TerminalId).IsUnique().HasDatabaseName("ix_transactions_one_open_per_terminal")
-            .HasFilter("status IN ('pending', 'delivered', 'in_progress', 'cancel_requested')");
+        // A terminal serves one transaction at a time: the database refuses a second open one. Open is open_terminal_id, not
+        // status: no index reads status, so delivered, in_progress and cancel_requested are HOT updates (fillfactor leaves room
+        // for them on the page); only the final one, which clears open_terminal_id and sets completed_at, writes index entries.
+        builder.HasIndex(t => t.OpenTerminalId).IsUnique().HasDatabaseName("ix_transactions_one_open_per_terminal")
+            .HasFilter("open_terminal_id IS NOT NULL");
+        builder.ToTable(t => t.HasCheckConstraint("ck_transactions_open_terminal",
+            "(open_terminal_id IS NOT NULL) = (status IN ('pending', 'delivered', 'in_progress', 'cancel_requested')) "
+            + "AND (open_terminal_id IS NULL OR open_terminal_id = terminal_id)"));
+        builder.HasStorageParameter("fillfactor", 85);
         // A transaction the terminal made by itself is stored once, however often it reports it.
         builder.HasIndex(t => new { t.TerminalId, t.TerminalReference }).IsUnique().HasDatabaseName("ix_transactions_terminal_reference")
             .HasFilter("terminal_reference IS NOT NULL");
         builder.HasIndex(t => new { t.TerminalId, t.CreatedAt });
         builder.HasIndex(t => new { t.AccountId, t.CreatedAt, t.Id });
         builder.HasIndex(t => new { t.AccountId, t.RegisterId, t.CreatedAt });
-        builder.HasIndex(t => t.ExpiresAt).HasFilter("status = 'pending'");
+        builder.HasIndex(t => t.ExpiresAt).HasFilter("open_terminal_id IS NOT NULL");
         // The totals for reconciliation (Reports): final transactions by when they ended. Partial on completed_at, not on
         // status, so a row enters it once, at the transition that ends it (which writes completed_at); the insert and the
         // transitions before that leave it alone and stay free to be HOT updates. terminal_id, which no update changes, is

@@ -311,7 +311,7 @@ public sealed class TransactionService(
     {
         var now = clock.Now();
         return db.Transactions.AsNoTracking()
-            .Where(t => t.TerminalId == terminalId
+            .Where(t => t.OpenTerminalId == terminalId
                         && ((t.Status == TransactionStatus.Pending && t.ExpiresAt > now)
                             || (Transaction.Acknowledged.Contains(t.Status) && t.DeliveredDeviceId == deviceId)))
             .OrderBy(t => t.CreatedAt)

@@ -63,10 +63,11 @@ public sealed class TransactionStateMachine(
             created AS (
                 -- The columns listed: inserting jsonb_populate_record(NULL::transactions, <the entity's JSON>) instead, which
                 -- would leave no column list to keep, made the create measurably slower (bench/results/README.md).
-                INSERT INTO transactions (id, account_id, register_id, register_name, terminal_id, type, status, amount, currency,
-                    cash_out_amount, tip_amount, reference, original_transaction_id, callback_url, created_at, updated_at, expires_at,
-                    traceparent, options)
-                SELECT {t.Id}, {t.AccountId}, {t.RegisterId}, chosen.register_name, chosen.terminal_id, {type}, {status},
+                INSERT INTO transactions (id, account_id, register_id, register_name, terminal_id, open_terminal_id, type, status,
+                    amount, currency, cash_out_amount, tip_amount, reference, original_transaction_id, callback_url, created_at,
+                    updated_at, expires_at, traceparent, options)
+                SELECT {t.Id}, {t.AccountId}, {t.RegisterId}, chosen.register_name, chosen.terminal_id, chosen.terminal_id, {type},
+                    {status},
                     CAST({t.Amount} AS bigint), CAST({t.Currency} AS text), CAST({t.CashOutAmount} AS bigint),
                     CAST({t.TipAmount} AS bigint), CAST({t.Reference} AS text), CAST({t.OriginalTransactionId} AS uuid),
                     CAST({t.CallbackUrl} AS text), {t.CreatedAt}, {t.UpdatedAt}, {t.ExpiresAt}, CAST({t.Traceparent} AS text),
@@ -144,7 +145,7 @@ public sealed class TransactionStateMachine(
         // surcharge), or one that says so; only where the POS allowed it, never of nothing, and then recorded as partial
         // whatever the terminal said.
         return Single($"""
-            UPDATE transactions SET status = {status}, completed_at = {now}, updated_at = {now},
+            UPDATE transactions SET status = {status}, completed_at = {now}, updated_at = {now}, open_terminal_id = NULL,
                 result = CASE WHEN {approved} AND type IN ('purchase', 'cash_out', 'pre_auth') AND ({claimed} OR ({given} AND {authorised}
                                    < COALESCE(amount, 0) + COALESCE(cash_out_amount, 0) + GREATEST(COALESCE(tip_amount, 0), {tip})
                                      + COALESCE(CAST(options ->> 'surchargeAmount' AS bigint), 0)))
@@ -181,7 +182,8 @@ public sealed class TransactionStateMachine(
 
     /// <summary>A cancel before delivery ends it at once; the terminal never sees it.</summary>
     public Task<TransactionSnapshot?> CancelPending(Guid id, Guid accountId, DateTimeOffset now) => Single($"""
-        UPDATE transactions SET status = 'cancelled', cancel_requested_at = {now}, completed_at = {now}, updated_at = {now}
+        UPDATE transactions SET status = 'cancelled', cancel_requested_at = {now}, completed_at = {now}, updated_at = {now},
+            open_terminal_id = NULL
         WHERE id = {id} AND account_id = {accountId} AND status = 'pending'
         """);
 
@@ -196,19 +198,19 @@ public sealed class TransactionStateMachine(
 
     /// <summary>Every pending transaction past its deadline becomes expired: the card was never touched.</summary>
     public Task<List<TransactionSnapshot>> ExpireDue(DateTimeOffset now) => Many($"""
-        UPDATE transactions SET status = 'expired', completed_at = {now}, updated_at = {now}
-        WHERE status = 'pending' AND expires_at <= {now}
+        UPDATE transactions SET status = 'expired', completed_at = {now}, updated_at = {now}, open_terminal_id = NULL
+        WHERE open_terminal_id IS NOT NULL AND status = 'pending' AND expires_at <= {now}
         """);
 
     public Task<TransactionSnapshot?> ExpireOne(Guid id, DateTimeOffset now) => Single($"""
-        UPDATE transactions SET status = 'expired', completed_at = {now}, updated_at = {now}
+        UPDATE transactions SET status = 'expired', completed_at = {now}, updated_at = {now}, open_terminal_id = NULL
         WHERE id = {id} AND status = 'pending' AND expires_at <= {now}
         """);
 
     /// <summary>A removed terminal's pending transactions are cancelled; acknowledged ones keep it from being removed.</summary>
     public Task<List<TransactionSnapshot>> CancelPendingOfTerminal(Guid terminalId, DateTimeOffset now) => Many($"""
-        UPDATE transactions SET status = 'cancelled', completed_at = {now}, updated_at = {now}
-        WHERE terminal_id = {terminalId} AND status = 'pending'
+        UPDATE transactions SET status = 'cancelled', completed_at = {now}, updated_at = {now}, open_terminal_id = NULL
+        WHERE open_terminal_id = {terminalId} AND status = 'pending'
         """);
 
     /// <summary>An operator ends a transaction that a replaced device acknowledged and can no longer report.</summary>
@@ -217,7 +219,8 @@ public sealed class TransactionStateMachine(
         var status = WireEnum<TransactionStatus>.Name(StatusOf(resolution.Outcome));
         var json = JsonSerializer.Serialize(resolution, RelayJson.Options);
         return Single($"""
-            UPDATE transactions SET status = {status}, resolution = CAST({json} AS jsonb), completed_at = {now}, updated_at = {now}
+            UPDATE transactions SET status = {status}, resolution = CAST({json} AS jsonb), completed_at = {now}, updated_at = {now},
+                open_terminal_id = NULL
             WHERE transactions.id = {id} AND transactions.status IN ('delivered', 'in_progress', 'cancel_requested')
               AND transactions.delivered_device_id IS DISTINCT FROM
                   (SELECT device_id FROM terminals WHERE terminals.id = transactions.terminal_id AND terminals.status = 'activated')

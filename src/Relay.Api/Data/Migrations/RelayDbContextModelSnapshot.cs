@@ -721,6 +721,10 @@ namespace Relay.Api.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
+                    b.Property<Guid?>("OpenTerminalId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("open_terminal_id");
+
                     b.Property<string>("Options")
                         .HasColumnType("jsonb")
                         .HasColumnName("options");
@@ -803,12 +807,12 @@ namespace Relay.Api.Data.Migrations
 
                     b.HasIndex("ExpiresAt")
                         .HasDatabaseName("ix_transactions_expires_at")
-                        .HasFilter("status = 'pending'");
+                        .HasFilter("open_terminal_id IS NOT NULL");
 
-                    b.HasIndex("TerminalId")
+                    b.HasIndex("OpenTerminalId")
                         .IsUnique()
                         .HasDatabaseName("ix_transactions_one_open_per_terminal")
-                        .HasFilter("status IN ('pending', 'delivered', 'in_progress', 'cancel_requested')");
+                        .HasFilter("open_terminal_id IS NOT NULL");
 
                     b.HasIndex("TerminalId", "CreatedAt")
                         .HasDatabaseName("ix_transactions_terminal_id_created_at");
@@ -828,7 +832,12 @@ namespace Relay.Api.Data.Migrations
                     b.HasIndex("AccountId", "RegisterId", "CreatedAt")
                         .HasDatabaseName("ix_transactions_account_id_register_id_created_at");
 
-                    b.ToTable("transactions", (string)null);
+                    b.ToTable("transactions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_transactions_open_terminal", "(open_terminal_id IS NOT NULL) = (status IN ('pending', 'delivered', 'in_progress', 'cancel_requested')) AND (open_terminal_id IS NULL OR open_terminal_id = terminal_id)");
+                        });
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 85);
                 });
 
             modelBuilder.Entity("Relay.Api.Webhooks.WebhookAttempt", b =>
