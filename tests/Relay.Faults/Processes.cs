@@ -19,6 +19,37 @@ public sealed class Postgres(int port) : IAsyncDisposable
         await StartAsync();
     }
 
+    /// <summary>
+    /// Makes this cluster (started or not, its data discarded) a streaming standby of <paramref name="primary"/> with
+    /// <c>pg_basebackup -R</c>, starts it on its port, and makes the primary's commits wait for it
+    /// (<c>synchronous_standby_names</c>): what a managed PostgreSQL with zero data loss on failover does.
+    /// </summary>
+    public async Task BecomeStandbyOfAsync(Postgres primary)
+    {
+        await Repo.BashAsync($"""
+            pg_find_bindir && rm -rf '{_dir}/data' && mkdir -p '{_dir}' || exit 1
+            if [ "$(id -u)" = 0 ]; then chown -R postgres: '{_dir}' || exit 1; fi
+            _pg_run pg_basebackup -h 127.0.0.1 -p {primary.Port} -U relay -D '{_dir}/data' -R -X stream --checkpoint=fast
+            """);
+        await StartAsync();
+        await Repo.BashAsync($"""
+            PG_PORT={primary.Port} pg_psql -d postgres -c "ALTER SYSTEM SET synchronous_standby_names = '*'" -c "SELECT pg_reload_conf()"
+            for _ in $(seq 100); do
+              synchronous=$(PG_PORT={primary.Port} pg_psql -d postgres -Atc \
+                "SELECT count(*) FROM pg_stat_replication WHERE sync_state = 'sync'")
+              [ "$synchronous" = 1 ] && exit 0
+              sleep 0.1
+            done
+            echo "the standby on port {port} did not become synchronous" >&2; exit 1
+            """);
+    }
+
+    /// <summary>Dies as at a power cut: an immediate stop, no checkpoint, connections cut.</summary>
+    public Task KillAsync() => Repo.BashAsync($"pg_find_bindir && _pg_run pg_ctl -D '{_dir}/data' -m immediate -w stop >/dev/null");
+
+    /// <summary>A standby takes over as the primary.</summary>
+    public Task PromoteAsync() => Repo.BashAsync($"pg_find_bindir && _pg_run pg_ctl -D '{_dir}/data' -w promote >/dev/null");
+
     public async ValueTask DisposeAsync()
     {
         try

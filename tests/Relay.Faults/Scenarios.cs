@@ -5,7 +5,7 @@ namespace Relay.Faults;
 /// <summary>When in a payment's life the fault strikes.</summary>
 public enum Point { Created, Delivered, Started, Result }
 
-public enum Fault { KillRelay, DropSockets, KillTerminal, RestartPostgres, RetryStorm }
+public enum Fault { KillRelay, DropSockets, KillTerminal, RestartPostgres, RetryStorm, FailoverPostgres }
 
 public sealed record Scenario(Fault Fault, Point Point)
 {
@@ -15,6 +15,7 @@ public sealed record Scenario(Fault Fault, Point Point)
         Fault.DropSockets => "terminal sockets dropped " + When,
         Fault.KillTerminal => "terminal app SIGKILLed, restarted " + When,
         Fault.RestartPostgres => "PostgreSQL restarted " + When,
+        Fault.FailoverPostgres => "PostgreSQL primary killed, standby promoted " + When,
         _ => "retry storm, one key, both instances",
     };
 
@@ -33,6 +34,9 @@ public sealed record Scenario(Fault Fault, Point Point)
         new(Fault.RestartPostgres, Point.Started),
         new(Fault.RetryStorm, Point.Created),
     ];
+
+    /// <summary>Run on a topology of their own: a primary with a synchronous standby.</summary>
+    public static IReadOnlyList<Scenario> Replicated => [new(Fault.FailoverPostgres, Point.Started)];
 }
 
 /// <summary>One payment the suite made: what the POS asked for, and what came of it.</summary>
@@ -187,6 +191,9 @@ public sealed class ScenarioRunner(Topology topology, int rounds, int delayMs, A
             case Fault.RestartPostgres:
                 await topology.Postgres.RestartAsync();
                 topology.Database.Clear(); // the suite's own pooled connections died with the server
+                break;
+            case Fault.FailoverPostgres:
+                await topology.FailoverAsync();
                 break;
         }
     }

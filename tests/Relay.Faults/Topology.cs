@@ -7,24 +7,34 @@ using Npgsql;
 namespace Relay.Faults;
 
 /// <summary>
-/// What the suite runs: one PostgreSQL, two relay instances sharing it, a load balancer for terminals and one for POS
-/// calls in front of them, and simulator terminals, each paired with a register.
+/// What the suite runs: one PostgreSQL (or a primary with a synchronous streaming standby, for failover), two relay
+/// instances sharing it, a load balancer for terminals and one for POS calls in front of them, and simulator terminals,
+/// each paired with a register.
 /// </summary>
 public sealed class Topology : IAsyncDisposable
 {
     public const string AdminKey = "faults-admin-key";
 
-    private Topology(Postgres postgres, RelayProcess[] relays, TcpBalancer terminalLb, TcpBalancer posLb, string logDirectory)
+    private Task _rearming = Task.CompletedTask;
+
+    private Topology(
+        Postgres postgres, Postgres? standby, string connectionString, RelayProcess[] relays, TcpBalancer terminalLb,
+        TcpBalancer posLb, string logDirectory)
     {
         Postgres = postgres;
+        Standby = standby;
         Relays = relays;
         TerminalLb = terminalLb;
         PosLb = posLb;
         LogDirectory = logDirectory;
-        Database = NpgsqlDataSource.Create(postgres.ConnectionString("relay"));
+        Database = NpgsqlDataSource.Create(connectionString);
     }
 
-    public Postgres Postgres { get; }
+    /// <summary>The primary.</summary>
+    public Postgres Postgres { get; private set; }
+
+    /// <summary>The synchronous standby, in a replicated topology.</summary>
+    public Postgres? Standby { get; private set; }
     public RelayProcess[] Relays { get; }
     public TcpBalancer TerminalLb { get; }
     public TcpBalancer PosLb { get; }
@@ -35,11 +45,21 @@ public sealed class Topology : IAsyncDisposable
     public Pos Pos { get; private set; } = null!;
     public Pos[] DirectPos { get; private set; } = [];
 
-    public static async Task<Topology> StartAsync(int terminals, int delayMs, string logDirectory)
+    public static async Task<Topology> StartAsync(int terminals, int delayMs, string logDirectory, bool replicated = false)
     {
         var postgres = new Postgres(FreePort());
         await postgres.StartAsync();
+        Postgres? standby = null;
         var connectionString = postgres.ConnectionString("relay");
+        if (replicated)
+        {
+            standby = new Postgres(FreePort());
+            await standby.BecomeStandbyOfAsync(postgres);
+            // As an operator points the relay at a replicated PostgreSQL: every host, the primary wanted, hosts re-checked
+            // often (Npgsql remembers a host's role for a while).
+            connectionString = $"Host=127.0.0.1:{postgres.Port},127.0.0.1:{standby.Port};Username=relay;Database=relay;"
+                               + "Target Session Attributes=primary;Host Recheck Seconds=1";
+        }
         var relays = new[]
         {
             new RelayProcess("a", FreePort(), connectionString, AdminKey, logDirectory),
@@ -47,7 +67,7 @@ public sealed class Topology : IAsyncDisposable
         };
         await relays[0].StartAsync(); // migrates the new database
         await relays[1].StartAsync();
-        var topology = new Topology(postgres, relays, new TcpBalancer(relays[0].Port, relays[1].Port),
+        var topology = new Topology(postgres, standby, connectionString, relays, new TcpBalancer(relays[0].Port, relays[1].Port),
             new TcpBalancer(relays[0].Port, relays[1].Port), logDirectory);
 
         using var admin = new HttpClient
@@ -116,6 +136,23 @@ public sealed class Topology : IAsyncDisposable
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>
+    /// The primary dies (an immediate stop), and a moment later the standby is promoted, as Patroni or a cloud service
+    /// would do. The dead one is then rebuilt as the new primary's synchronous standby in the background, ready for the
+    /// next failover (which waits for it).
+    /// </summary>
+    public async Task FailoverAsync()
+    {
+        await _rearming;
+        var (dying, taking) = (Postgres, Standby ?? throw new InvalidOperationException("No standby: not a replicated topology."));
+        await dying.KillAsync();
+        await Task.Delay(1000);
+        await taking.PromoteAsync();
+        Database.Clear(); // the suite's own pooled connections died with the old primary
+        (Postgres, Standby) = (taking, dying);
+        _rearming = Task.Run(() => dying.BecomeStandbyOfAsync(taking));
+    }
+
     public static Uri Url(int port) => new($"http://127.0.0.1:{port}");
 
     private static int FreePort()
@@ -139,6 +176,8 @@ public sealed class Topology : IAsyncDisposable
         }
 
         await Database.DisposeAsync();
+        await _rearming.ContinueWith(_ => { }, TaskScheduler.Default);
         await Postgres.DisposeAsync();
+        if (Standby is not null) await Standby.DisposeAsync();
     }
 }
