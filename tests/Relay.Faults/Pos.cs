@@ -50,6 +50,20 @@ public sealed class Pos(Uri baseAddress, string apiKey)
     }
 
     /// <summary>The transaction as the relay reports it, or null when no instance answered this time.</summary>
+    /// <summary>The status a GET of the transaction answers, and whether it said when to retry (Retry-After).</summary>
+    public async Task<(int Status, bool RetryAfter)> ProbeAsync(string id)
+    {
+        try
+        {
+            using var response = await _http.GetAsync($"/api/v1/transactions/{id}");
+            return ((int)response.StatusCode, response.Headers.RetryAfter is not null);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return (0, false);
+        }
+    }
+
     public async Task<JsonNode?> GetAsync(string id, CancellationToken ct)
     {
         try

@@ -68,11 +68,13 @@ public sealed class ScenarioRunner(Topology topology, int rounds, int delayMs, A
     private static readonly string[] Final = ["approved", "declined", "cancelled", "failed", "expired"];
     private int _sequence;
     private int _missed;
+    private int _outageWrong;
 
     public async Task<Row> RunAsync(Scenario scenario)
     {
         var clock = Stopwatch.StartNew();
         _missed = 0;
+        _outageWrong = 0;
         var payments = new List<Payment>();
         for (var round = 0; round < rounds; round++)
         {
@@ -98,7 +100,8 @@ public sealed class ScenarioRunner(Topology topology, int rounds, int delayMs, A
 
         var lost = payments.Count(p => p.FinalStatus is null);
         var doubled = payments.Count(p => p.Doubled);
-        var wrong = payments.Count(p => p.FinalStatus is not null && (p.FinalStatus != p.Expected || p.ResultOutcome != p.FinalStatus));
+        var wrong = _outageWrong
+                    + payments.Count(p => p.FinalStatus is not null && (p.FinalStatus != p.Expected || p.ResultOutcome != p.FinalStatus));
         foreach (var p in payments.Where(p =>
             p.FinalStatus is null || p.Doubled || p.FinalStatus != p.Expected || p.ResultOutcome != p.FinalStatus))
         {
@@ -193,8 +196,24 @@ public sealed class ScenarioRunner(Topology topology, int rounds, int delayMs, A
                 topology.Database.Clear(); // the suite's own pooled connections died with the server
                 break;
             case Fault.FailoverPostgres:
-                await topology.FailoverAsync();
+                await topology.FailoverAsync(() => OutageAnswersAsync(batch));
                 break;
+        }
+    }
+
+    /// <summary>
+    /// With no primary, each instance must answer the POS 503 with Retry-After (it cannot know the payment's state), not an
+    /// error or an invented answer; anything else counts as wrong.
+    /// </summary>
+    private async Task OutageAnswersAsync(List<Payment> batch)
+    {
+        if (batch.FirstOrDefault(p => p.Id is not null)?.Id is not { } id) return;
+        foreach (var (pos, i) in topology.DirectPos.Select((pos, i) => (pos, i)))
+        {
+            var (status, retryAfter) = await pos.ProbeAsync(id);
+            if (status == 503 && retryAfter) continue;
+            _outageWrong++;
+            log($"  ! with no primary, instance {topology.Relays[i].Name} answered {status}{(retryAfter ? "" : " without Retry-After")}");
         }
     }
 

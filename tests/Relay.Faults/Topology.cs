@@ -141,12 +141,13 @@ public sealed class Topology : IAsyncDisposable
     /// would do. The dead one is then rebuilt as the new primary's synchronous standby in the background, ready for the
     /// next failover (which waits for it).
     /// </summary>
-    public async Task FailoverAsync()
+    public async Task FailoverAsync(Func<Task> whileNoPrimary)
     {
         await _rearming;
         var (dying, taking) = (Postgres, Standby ?? throw new InvalidOperationException("No standby: not a replicated topology."));
         await dying.KillAsync();
         await Task.Delay(1000);
+        await whileNoPrimary();
         await taking.PromoteAsync();
         Database.Clear(); // the suite's own pooled connections died with the old primary
         (Postgres, Standby) = (taking, dying);

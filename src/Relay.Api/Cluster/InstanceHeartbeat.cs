@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Relay.Api.Data;
+using Relay.Api.Hubs;
 using Relay.Api.Infrastructure;
 
 namespace Relay.Api.Cluster;
@@ -11,9 +12,11 @@ namespace Relay.Api.Cluster;
 /// the database when it stops. What becomes of a stopped instance's terminals is <see cref="Hubs.OrphanedTerminals"/>.
 /// </summary>
 public sealed class InstanceHeartbeat(
-    IServiceScopeFactory scopes, ThisInstance instance, Peers peers, TimeProvider clock, IOptions<RelayOptions> options,
-    ILogger<InstanceHeartbeat> logger) : PeriodicWork(clock, logger)
+    IServiceScopeFactory scopes, ThisInstance instance, Peers peers, TerminalConnections connections, TerminalPresence presence,
+    TimeProvider clock, IOptions<RelayOptions> options, ILogger<InstanceHeartbeat> logger) : PeriodicWork(clock, logger)
 {
+    private DateTimeOffset? _lastBeat;
+
     private ClusterOptions Options => options.Value.Cluster;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -62,6 +65,16 @@ public sealed class InstanceHeartbeat(
             INSERT INTO relay_instances (id, name, started_at, heartbeat_at) VALUES ({instance.Id}, {instance.Name}, {now}, {now})
             ON CONFLICT (id) DO UPDATE SET heartbeat_at = EXCLUDED.heartbeat_at
             """, ct);
+        if (_lastBeat is { } last && now - last > Options.DeadAfter)
+        {
+            // Silent for longer than the others wait (a database outage, a failover): they may have shown this instance's
+            // terminals offline, which stay connected here. Record them again (an online one is only touched).
+            logger.LogWarning("Heartbeat back after {Seconds:F0} s; recording this instance's {Count} terminal connections again",
+                (now - last).TotalSeconds, connections.Count);
+            await connections.RecordAgain(presence.ConnectedAsync);
+        }
+
+        _lastBeat = now;
 
         var deadline = now - Options.DeadAfter;
         if (await db.Instances.AnyAsync(i => i.HeartbeatAt >= deadline && i.Id != instance.Id, ct))

@@ -38,9 +38,28 @@ public sealed class TerminalConnections
     }
 
     /// <summary>Forgets the connection if it is still the terminal's current one; false when a newer one replaced it.</summary>
-    public bool Remove(Guid terminalId, string connectionId) =>
-        _byTerminal.TryGetValue(terminalId, out var current) && current.ConnectionId == connectionId
-        && _byTerminal.TryRemove(new KeyValuePair<Guid, HubCallerContext>(terminalId, current));
+    /// <remarks>Under the lock <see cref="RecordAgain"/> takes, so a connection it records again is either still here then
+    /// (and its disconnect is queued after) or gone already (and not recorded).</remarks>
+    public bool Remove(Guid terminalId, string connectionId)
+    {
+        lock (_replacing)
+        {
+            return _byTerminal.TryGetValue(terminalId, out var current) && current.ConnectionId == connectionId
+                   && _byTerminal.TryRemove(new KeyValuePair<Guid, HubCallerContext>(terminalId, current));
+        }
+    }
+
+    /// <summary>
+    /// Has <paramref name="record"/> queue the connect of every connection held here again (see <see cref="Add"/>), for when
+    /// the database may have lost them: after this instance could not beat for long enough to be taken for dead.
+    /// </summary>
+    public Task RecordAgain(Func<Guid, string, Task<bool>> record)
+    {
+        lock (_replacing)
+        {
+            return Task.WhenAll(_byTerminal.Select(held => record(held.Key, held.Value.ConnectionId)));
+        }
+    }
 
     public bool IsEmpty => _byTerminal.IsEmpty;
 

@@ -90,6 +90,9 @@ public sealed partial class ExceptionToProblem(ILogger<ExceptionToProblem> logge
     {
         NpgsqlException { IsTransient: true } => true,
         NpgsqlException { InnerException: System.Net.Sockets.SocketException or TimeoutException or IOException } => true,
+        // A multi-host connection string with no primary among its hosts (a failover under way): "No suitable host was
+        // found", with the hosts' errors, or none when they are remembered as down or standby (Host Recheck Seconds).
+        NpgsqlException { InnerException: AggregateException or null } and not PostgresException => true,
         PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "53300" } => true,
         InvalidOperationException { InnerException: { } inner } => IsDatabaseUnavailable(inner),
         Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: { } inner } => IsDatabaseUnavailable(inner),
