@@ -13,8 +13,9 @@ public sealed partial class SimulatedTerminal
     {
         var reference = Guid.CreateVersion7().ToString();
         // What the relay would always refuse (a currency it does not know, say) is refused before the card is touched.
-        new TerminalOriginatedTransaction(reference, type, amount, currency, DateTimeOffset.UtcNow,
-            TerminalOriginatedTransaction.ForReport(reference, TransactionOutcome.Cancelled)).Validate();
+        var report = new TerminalOriginatedTransaction(reference, type, amount, currency, DateTimeOffset.UtcNow,
+            TerminalOriginatedTransaction.ForReport(reference, TransactionOutcome.Cancelled));
+        report.Validate();
         var tag = Tag(reference);
         var made = new TerminalTransaction(reference, WireNames.TypeOf(type), RegisterId: "", DateTimeOffset.UtcNow.AddMinutes(1))
         {
@@ -32,8 +33,7 @@ public sealed partial class SimulatedTerminal
             _batch.Add(type, result.CardScheme, currency, result.AmountAuthorised ?? amount);
         }
 
-        var ack = await _client.ReportTransactionAsync(
-            new TerminalOriginatedTransaction(reference, type, amount, currency, DateTimeOffset.UtcNow, result), ct);
+        var ack = await _client.ReportTransactionAsync(report with { OccurredAt = DateTimeOffset.UtcNow, Result = result }, ct);
         _output.Print(ack.Accepted
             ? $"{tag} relay recorded it as transaction {ack.TransactionId}"
             : $"{tag} relay refused it: reported before with other figures ({ack.TransactionId})");

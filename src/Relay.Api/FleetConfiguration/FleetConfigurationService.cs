@@ -84,13 +84,7 @@ public sealed class FleetConfigurationService(
             return null;
         }
 
-        var key = FleetSetting.KeyOf(terminalId);
-        var rows = await db.FleetSettings.AsNoTracking()
-            .Where(s => s.AccountId == accountId
-                        && (s.Scope == FleetScope.Account || (s.Scope == FleetScope.Store && s.Key == terminal.StoreId)
-                            || (s.Scope == FleetScope.Terminal && s.Key == key)))
-            .ToListAsync(ct);
-        var (configuration, sources) = Resolve(rows);
+        var (configuration, sources) = Resolve(await LevelsOf(accountId, terminalId).ToListAsync(ct));
         return new TerminalConfigurationResponse(terminalId, terminal.StoreId, configuration, sources);
     }
 
@@ -103,12 +97,7 @@ public sealed class FleetConfigurationService(
         try
         {
             var ticket = pushes.Ticket();
-            var key = FleetSetting.KeyOf(terminalId);
-            var rows = await db.FleetSettings.AsNoTracking()
-                .Where(s => s.AccountId == accountId
-                            && (s.Scope == FleetScope.Account || (s.Scope == FleetScope.Terminal && s.Key == key)
-                                || (s.Scope == FleetScope.Store && db.Terminals.Any(t => t.Id == terminalId && t.StoreId == s.Key))))
-                .ToListAsync();
+            var rows = await LevelsOf(accountId, terminalId).ToListAsync();
             await pushes.SendAsync(terminalId, connectionId, ticket, Resolve(rows).Configuration);
         }
         catch (Exception e)
@@ -188,6 +177,16 @@ public sealed class FleetConfigurationService(
             logger.LogWarning("Could not push the configuration change of {Scope} {Key} in account {AccountId}: {Error}",
                 scope, key, accountId, e.Message);
         }
+    }
+
+    /// <summary>The levels that cover one terminal, in one statement: the account's default, its store's and its own.</summary>
+    private IQueryable<FleetSetting> LevelsOf(Guid accountId, Guid terminalId)
+    {
+        var key = FleetSetting.KeyOf(terminalId);
+        return db.FleetSettings.AsNoTracking()
+            .Where(s => s.AccountId == accountId
+                        && (s.Scope == FleetScope.Account || (s.Scope == FleetScope.Terminal && s.Key == key)
+                            || (s.Scope == FleetScope.Store && db.Terminals.Any(t => t.Id == terminalId && t.StoreId == s.Key))));
     }
 
     private IQueryable<Terminal> ActiveTerminals(Guid accountId) =>
