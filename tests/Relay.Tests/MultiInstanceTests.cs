@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Relay.Terminal;
 using Relay.Tests.Infrastructure;
@@ -57,6 +58,36 @@ public sealed class MultiInstanceTests(TwoRelaysFixture relays) : IClassFixture<
         Assert.All(story.Where(e => e.Type == "transaction.updated"), e => Assert.Equal(id, e.Data.Str("id")));
         Assert.Equal(["pending", "delivered", "in_progress", "approved"],
             story.Where(e => e.Type == "transaction.updated").Select(e => e.Data.Str("status")));
+    }
+
+    [Fact]
+    public async Task HintsGoToTheInstancesThatNeedThemAndNoOther()
+    {
+        var merchant = await relays.NewMerchantAsync();
+        await using var terminal = await relays.NewTerminalAsync(merchant, simulate: true); // connected to B
+        await merchant.PairAsync(terminal, "till-1");
+        var a = relays.Factory.Services.GetRequiredService<Relay.Api.Cluster.ThisInstance>().Id;
+        var b = relays.Second.Services.GetRequiredService<Relay.Api.Cluster.ThisInstance>().Id;
+        // A third instance that holds no terminal and serves no request: it hears every broadcast, and its own channel.
+        var idle = Guid.NewGuid();
+        await using var heardByIdle = await HintChannel.ListenAsync(relays.ConnectionString, "relay", HintChannel.Of(idle));
+        await heardByIdle.NotifyAsync("i:" + idle);
+        await using var heardByA = await HintChannel.ListenAsync(relays.ConnectionString, HintChannel.Of(a));
+        await using var heardByB = await HintChannel.ListenAsync(relays.ConnectionString, HintChannel.Of(b));
+        await using var streamOnA = await EventStreamReader.OpenAsync(merchant.Http);
+
+        var id = (await merchant.PurchaseAsync("till-1", 1250, wait: 30).Expect(201)).Str("id"); // waited on A
+        await streamOnA.UntilAsync(e => e.Type == "transaction.updated" && e.Data.Str("status") == "approved");
+
+        // A waits on the transaction and streams the account: it is told when B finishes it and numbers its events.
+        var toA = heardByA.Until("t:" + id, "e:" + merchant.AccountId);
+        Assert.Contains("t:" + id, toA);
+        Assert.Contains("e:" + merchant.AccountId, toA);
+        // B holds the terminal: it is told of the payment A created for it.
+        Assert.Contains($"p:{terminal.TerminalId}:StartTransaction:{id}", heardByB.Until($"p:{terminal.TerminalId}:StartTransaction:{id}"));
+        // The idle instance is told nothing of it.
+        var toIdle = await heardByIdle.UntilMarkerAsync();
+        Assert.DoesNotContain(toIdle, h => h.Contains(id) || h.Contains(merchant.AccountId) || h.Contains(terminal.TerminalId));
     }
 
     [Fact]

@@ -6,6 +6,7 @@ public static class ClusterSetup
     public static IServiceCollection AddCluster(this IServiceCollection services) => services
         .AddSingleton<ThisInstance>()
         .AddSingleton<Peers>()
+        .AddSingleton<PeerInterests>()
         .AddScoped<PeerNotify>()
         .AddHostedService<InstanceHeartbeat>()
         .AddHostedService<PeerListener>();

@@ -8,12 +8,14 @@ namespace Relay.Api.Cluster;
 
 /// <summary>
 /// Keeps this instance's heartbeat in the database (a connected terminal is seen as long as its instance beats), notes
-/// whether others beat too (<see cref="Peers"/>), forgets instances that stopped beating and hold no terminal, and leaves
-/// the database when it stops. What becomes of a stopped instance's terminals is <see cref="Hubs.OrphanedTerminals"/>.
+/// whether others beat too (<see cref="Peers"/>), keeps this instance's interests current while they do
+/// (<see cref="PeerInterests"/>), forgets instances that stopped beating and hold no terminal, and leaves the database when
+/// it stops. What becomes of a stopped instance's terminals is <see cref="Hubs.OrphanedTerminals"/>.
 /// </summary>
 public sealed class InstanceHeartbeat(
-    IServiceScopeFactory scopes, ThisInstance instance, Peers peers, TerminalConnections connections, TerminalPresence presence,
-    TimeProvider clock, IOptions<RelayOptions> options, ILogger<InstanceHeartbeat> logger) : PeriodicWork(clock, logger)
+    IServiceScopeFactory scopes, ThisInstance instance, Peers peers, PeerInterests interests, TerminalConnections connections,
+    TerminalPresence presence, TimeProvider clock, IOptions<RelayOptions> options, ILogger<InstanceHeartbeat> logger)
+    : PeriodicWork(clock, logger)
 {
     private DateTimeOffset? _lastBeat;
 
@@ -48,6 +50,7 @@ public sealed class InstanceHeartbeat(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
             await db.Instances.Where(i => i.Id == instance.Id).ExecuteDeleteAsync(cancellationToken);
+            await DeleteInterestsOfGoneInstancesAsync(db, cancellationToken);
             logger.LogInformation("Relay instance {InstanceId} stopped", instance.Id);
         }
         catch (Exception e)
@@ -82,6 +85,18 @@ public sealed class InstanceHeartbeat(
             peers.Seen();
         }
 
-        await db.Instances.Where(i => i.HeartbeatAt < deadline && !db.Terminals.Any(t => t.InstanceId == i.Id)).ExecuteDeleteAsync(ct);
+        if (await db.Instances.Where(i => i.HeartbeatAt < deadline && !db.Terminals.Any(t => t.InstanceId == i.Id))
+                .ExecuteDeleteAsync(ct) > 0)
+        {
+            await DeleteInterestsOfGoneInstancesAsync(db, ct);
+        }
+
+        if (!peers.Alone)
+        {
+            await interests.SyncAsync(ct);
+        }
     }
+
+    private static Task<int> DeleteInterestsOfGoneInstancesAsync(RelayDbContext db, CancellationToken ct) =>
+        db.PeerInterests.Where(p => !db.Instances.Any(i => i.Id == p.InstanceId)).ExecuteDeleteAsync(ct);
 }

@@ -1,23 +1,45 @@
 namespace Relay.Api.Cluster;
 
 /// <summary>
-/// What one relay instance tells the others through PostgreSQL (NOTIFY relay): ids only, a hint that something committed;
+/// What one relay instance tells the others through PostgreSQL (NOTIFY): ids only, a hint that something committed;
 /// the instance that hears it reads the rest from the database. This type alone writes and reads the payloads.
 /// </summary>
+/// <remarks>
+/// A hint goes to the instances that need it (<see cref="PeerNotify"/>): one about a topic to those waiting on it
+/// (<see cref="Topic"/>), one for a terminal to the instance holding it (<see cref="Terminal"/>), the rest to all.
+/// </remarks>
 public abstract record PeerHint
 {
     /// <summary>Whether it is sent while this instance is alone (see <see cref="Peers"/>): only when no re-read covers a lost
     /// one.</summary>
     public virtual bool SentWhenAlone => false;
 
+    /// <summary>What the instances that hear it wait on (<see cref="PeerInterests"/>), or null: it is not for waiters.</summary>
+    public virtual string? Topic => null;
+
+    /// <summary>The terminal whose instance hears it alone, or null.</summary>
+    public virtual Guid? Terminal => null;
+
     /// <summary>A transaction became final: Prefer: wait requests elsewhere answer (they also re-read within a second).</summary>
-    public sealed record TransactionFinished(Guid TransactionId) : PeerHint;
+    public sealed record TransactionFinished(Guid TransactionId) : PeerHint
+    {
+        public static string TopicOf(Guid transactionId) => $"t:{transactionId}";
+        public override string Topic => TopicOf(TransactionId);
+    }
 
     /// <summary>A terminal action ended: Prefer: wait requests elsewhere answer (they also re-read within a second).</summary>
-    public sealed record ActionFinished(Guid ActionId) : PeerHint;
+    public sealed record ActionFinished(Guid ActionId) : PeerHint
+    {
+        public static string TopicOf(Guid actionId) => $"a:{actionId}";
+        public override string Topic => TopicOf(ActionId);
+    }
 
     /// <summary>The account's events were numbered: streams elsewhere read them (they also re-read at their interval).</summary>
-    public sealed record EventsNumbered(Guid AccountId) : PeerHint;
+    public sealed record EventsNumbered(Guid AccountId) : PeerHint
+    {
+        public static string TopicOf(Guid accountId) => $"e:{accountId}";
+        public override string Topic => TopicOf(AccountId);
+    }
 
     /// <summary>An API key of the account was deleted: instances drop the account's cached keys.</summary>
     public sealed record KeysChanged(Guid AccountId) : PeerHint
@@ -39,6 +61,7 @@ public abstract record PeerHint
     public sealed record TerminalPush(Guid TerminalId, string Method, string Argument) : PeerHint
     {
         public override bool SentWhenAlone => true;
+        public override Guid? Terminal => TerminalId;
     }
 
     /// <summary>
@@ -52,12 +75,10 @@ public abstract record PeerHint
         public override bool SentWhenAlone => true;
     }
 
-    /// <summary>The notification payload: a one-letter kind, a colon, the ids.</summary>
+    /// <summary>The notification payload: a one-letter kind, a colon, the ids (a topic is its own payload).</summary>
     public string Encode() => this switch
     {
-        TransactionFinished h => $"t:{h.TransactionId}",
-        ActionFinished h => $"a:{h.ActionId}",
-        EventsNumbered h => $"e:{h.AccountId}",
+        { Topic: { } topic } => topic,
         KeysChanged h => $"k:{h.AccountId}",
         InstanceStarted h => $"i:{h.InstanceId}",
         TerminalPush h => $"p:{h.TerminalId}:{h.Method}:{h.Argument}",

@@ -11,13 +11,15 @@ namespace Relay.Api.Cluster;
 /// <summary>
 /// Hears what other relay instances committed (PostgreSQL LISTEN on a dedicated connection, with keepalive) and wakes
 /// what waits for it here: Prefer: wait requests, event streams, pushes to terminals this instance holds, and cached API keys.
+/// It listens on two channels: the one every instance hears and its own, for the hints addressed to it (<see cref="PeerNotify"/>).
 /// Notifications are hints carrying ids only; one sent while the listener was away is gone, so after every
-/// (re)connect it catches up: every waiter re-reads, and every terminal here gets its pending work and its configuration again.
+/// (re)connect it catches up: its interests are written again, every waiter re-reads, and every terminal here gets its
+/// pending work and its configuration again.
 /// </summary>
 public sealed class PeerListener(
     IConfiguration configuration, IServiceScopeFactory scopes, TransactionWaiters waiters, Actions.ActionWaiters actionWaiters,
     EventSignals eventSignals,
-    TerminalConnections connections, ApiKeyCache apiKeys, ThisInstance instance, Peers peers,
+    TerminalConnections connections, ApiKeyCache apiKeys, ThisInstance instance, Peers peers, PeerInterests interests,
     ILogger<PeerListener> logger) : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
@@ -37,7 +39,8 @@ public sealed class PeerListener(
                 await using var connection = new NpgsqlConnection(builder.ConnectionString);
                 connection.Notification += (_, n) => Dispatch(n.Payload);
                 await connection.OpenAsync(stoppingToken);
-                await using (var listen = new NpgsqlCommand($"LISTEN {PeerNotify.Channel}", connection))
+                await using (var listen = new NpgsqlCommand(
+                    $"LISTEN {PeerNotify.Channel}; LISTEN {PeerNotify.ChannelOf(instance.Id)}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
@@ -128,6 +131,7 @@ public sealed class PeerListener(
 
     private async Task CatchUpAsync(CancellationToken ct)
     {
+        await interests.SyncAsync(ct); // before the re-reads: a hint sent after them finds this instance
         waiters.NotifyAll();
         actionWaiters.NotifyAll();
         eventSignals.NotifyAll();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Relay.Api.Cluster;
 using Relay.Api.Data;
 
 namespace Relay.Api.Events;
@@ -35,6 +36,9 @@ public sealed class EventStream(Guid accountId, long after, EventFilter filter) 
         logger.LogInformation("Event stream opened for account {AccountId} after event {Sequence}", accountId, after);
         try
         {
+            // Numbered elsewhere, the account's events are hinted to the instances streaming them.
+            using var interest = await services.GetRequiredService<PeerInterests>()
+                .HoldAsync(PeerHint.EventsNumbered.TopicOf(accountId), ct);
             await WriteAsync(http, "retry: 2000\n: stream open\n\n", ct);
             var lastWrite = clock.GetTimestamp();
             var cursor = after;

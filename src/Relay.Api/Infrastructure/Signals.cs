@@ -46,6 +46,7 @@ public class Signals<TKey, TValue> where TKey : notnull where TValue : class
     {
         var deadline = clock.GetUtcNow() + wait;
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, stopping);
+        IDisposable? interest = null;
         try
         {
             while (true)
@@ -58,6 +59,7 @@ public class Signals<TKey, TValue> where TKey : notnull where TValue : class
                     return value;
                 }
 
+                interest ??= await WaitingAsync(key, ct);
                 await Task.WhenAny(change,
                     Task.Delay(remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), clock, waiting.Token));
                 ct.ThrowIfCancellationRequested();
@@ -67,6 +69,7 @@ public class Signals<TKey, TValue> where TKey : notnull where TValue : class
         }
         finally
         {
+            interest?.Dispose();
             waiting.Cancel(); // drops the re-read timer of a wait that a change ended, rather than leave it to fire
             if (change is not null)
             {
@@ -74,6 +77,12 @@ public class Signals<TKey, TValue> where TKey : notnull where TValue : class
             }
         }
     }
+
+    /// <summary>
+    /// Called when a wait on the key starts waiting (the value not final yet), once per wait: whatever makes the changes
+    /// made elsewhere reach this instance, released (disposed) when the wait ends.
+    /// </summary>
+    protected virtual ValueTask<IDisposable?> WaitingAsync(TKey key, CancellationToken ct) => ValueTask.FromResult<IDisposable?>(null);
 
     /// <summary>Drops the signal of a wait that ended without a change, so finished waits leave nothing behind.</summary>
     public void Forget(TKey key, Task change)

@@ -197,6 +197,28 @@ namespace Relay.Api.Data.Migrations
                     b.ToTable("terminal_actions", (string)null);
                 });
 
+            modelBuilder.Entity("Relay.Api.Cluster.PeerInterest", b =>
+                {
+                    b.Property<string>("Topic")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("topic");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("instance_id");
+
+                    b.HasKey("Topic", "InstanceId")
+                        .HasName("pk_relay_interests");
+
+                    b.HasIndex("InstanceId")
+                        .HasDatabaseName("ix_relay_interests_instance_id");
+
+                    b.ToTable("relay_interests", (string)null);
+
+                    NpgsqlEntityTypeBuilderExtensions.IsUnlogged(b, true);
+                });
+
             modelBuilder.Entity("Relay.Api.Cluster.RelayInstance", b =>
                 {
                     b.Property<Guid>("Id")
