@@ -36,6 +36,12 @@ public sealed record LoopResult(
 
     /// <summary>The share of <c>transactions</c> row updates that were HOT (in place, no index entry written), %.</summary>
     public double? HotUpdatePercent { get; init; }
+
+    /// <summary>PostgreSQL's CPU time (every process of the server) per payment sent, in ms.</summary>
+    public double? DatabaseCpuMsPerPayment { get; init; }
+
+    /// <summary>CPU of every relay instance together (the cluster runs), % of one core.</summary>
+    public double? AllInstancesCpuPercent { get; init; }
     public long? ApprovedInDatabase { get; init; }
 
     /// <summary>Where the time went: the median of each step of the payments whose every step was seen.</summary>
@@ -60,17 +66,22 @@ public sealed record Phases(double Push, double Received, double Started, double
 
 /// <summary>
 /// The POS side: payments at a fixed rate (open loop: a slow answer does not slow the schedule), each a POST with
-/// <c>Prefer: wait</c> to a register whose terminal is free, timed from sending to the whole answer read.
+/// <c>Prefer: wait</c> to a register whose terminal is free, timed from sending to the whole answer read. Given several
+/// relay instances, the payments go to each in turn, as behind a load balancer.
 /// </summary>
-public sealed class PosLoad(Uri baseUrl, string apiKey)
+public sealed class PosLoad(IReadOnlyList<Uri> baseUrls, string apiKey)
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler
     {
         PooledConnectionLifetime = Timeout.InfiniteTimeSpan, MaxConnectionsPerServer = 2000, UseProxy = false,
     })
     {
-        BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(60), DefaultRequestHeaders = { { "Authorization", "Bearer " + apiKey } },
+        Timeout = TimeSpan.FromSeconds(60), DefaultRequestHeaders = { { "Authorization", "Bearer " + apiKey } },
     };
+
+    public PosLoad(Uri baseUrl, string apiKey) : this([baseUrl], apiKey)
+    {
+    }
 
     public async Task<LoopResult> RunAsync(
         string label, IReadOnlyList<BenchTerminal> terminals, double rate, TimeSpan duration, ServerProcess server, Progress progress,
@@ -101,10 +112,11 @@ public sealed class PosLoad(Uri baseUrl, string apiKey)
             }
 
             var amount = 1000 + i % 9000;
+            var url = baseUrls[i % baseUrls.Count];
             tasks.Add(Task.Run(async () =>
             {
                 var sent = Stopwatch.GetTimestamp();
-                var (ok, ms) = await PayAsync(terminal.RegisterId!, amount);
+                var (ok, ms) = await PayAsync(url, terminal.RegisterId!, amount);
                 var answered = Stopwatch.GetTimestamp();
                 latencies.Add(ms);
                 if (ok && terminal.Steps is { } s && s.Pushed >= sent && s.Started > 0)
@@ -130,9 +142,9 @@ public sealed class PosLoad(Uri baseUrl, string apiKey)
         static double Ms(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
     }
 
-    private async Task<(bool Ok, double Ms)> PayAsync(string registerId, long amount)
+    private async Task<(bool Ok, double Ms)> PayAsync(Uri baseUrl, string registerId, long amount)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/transactions")
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, "/api/v1/transactions"))
         {
             Content = JsonContent.Create(new { registerId, type = "purchase", amount, currency = "EUR", reference = "bench" }),
             Headers = { { "Idempotency-Key", Guid.NewGuid().ToString() }, { "Prefer", "wait=30" } },

@@ -20,6 +20,33 @@ public sealed class Postgres : IAsyncDisposable
         Port = int.Parse(output.Split('\n').Single(l => l.StartsWith("port=", StringComparison.Ordinal))[5..]);
     }
 
+    /// <summary>
+    /// CPU time of the whole server so far: the postmaster, its live processes (backends, WAL writer, checkpointer…), and
+    /// the processes it has reaped (cutime and cstime).
+    /// </summary>
+    public TimeSpan CpuTime()
+    {
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(_dir, "data", "postmaster.pid")).First());
+        var ticks = 0L;
+        foreach (var stat in Directory.EnumerateDirectories("/proc").Select(d => Path.Combine(d, "stat")))
+        {
+            try
+            {
+                var text = File.ReadAllText(stat);
+                var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+                var pid = int.Parse(Path.GetFileName(Path.GetDirectoryName(stat)!));
+                if (pid == postmaster) ticks += fields[11..15].Sum(long.Parse); // utime, stime, cutime, cstime
+                else if (int.Parse(fields[1]) == postmaster) ticks += long.Parse(fields[11]) + long.Parse(fields[12]);
+            }
+            catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
+            {
+                // not a process, or one that has just exited
+            }
+        }
+
+        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

@@ -24,12 +24,13 @@ public sealed class TargetResults(string name)
     public long ApprovedAnswers { get; set; }
     public long? ApprovedInDatabase { get; set; }
     public int TerminalErrors { get; set; }
+    public ClusterResults? Cluster { get; set; }
 }
 
 /// <summary>The scenarios of issue 5, in order, on one target.</summary>
 public static class Scenarios
 {
-    private const double KneeP99Ms = 50;
+    public const double KneeP99Ms = 50;
 
     public static async Task<TargetResults> RunAsync(Target target, Settings settings, string logDirectory, Progress progress)
     {
@@ -76,7 +77,8 @@ public static class Scenarios
 
             // Payments: POS calls at fixed rates to the registers paired above.
             var countersBefore = await target.DatabaseCountersAsync();
-            var loop = await pos.RunAsync("full loop at 100/s", paired, 100, settings.LoopTime, target.Server, progress);
+            var loop = await WithDatabaseCpuAsync(target,
+                () => pos.RunAsync("full loop at 100/s", paired, 100, settings.LoopTime, target.Server, progress));
             var countersAfter = await target.DatabaseCountersAsync();
             results.Loop100 = countersBefore is { } b && countersAfter is { } a
                 ? loop with
@@ -92,7 +94,8 @@ public static class Scenarios
 
             foreach (var rate in settings.Rates)
             {
-                var step = await pos.RunAsync($"throughput at {rate}/s", paired, rate, settings.StepTime, target.Server, progress);
+                var step = await WithDatabaseCpuAsync(target,
+                    () => pos.RunAsync($"throughput at {rate}/s", paired, rate, settings.StepTime, target.Server, progress));
                 results.Steps.Add(step);
                 results.ApprovedAnswers += step.Approved;
                 Print($"throughput at {rate}/s", step);
@@ -124,6 +127,13 @@ public static class Scenarios
             results.ApprovedAnswers += results.Loop200.Approved;
             Print(results.Loop200CrossInstance ? "cross-instance at 200/s" : "loop at 200/s", results.Loop200);
 
+            if (target is RelayTarget cluster)
+            {
+                results.Cluster = await ClusterScenarios.RunAsync(cluster, second!, fleet, paired, settings, progress);
+                results.ApprovedAnswers += results.Cluster.BusyLoop!.Approved
+                    + results.Cluster.Runs.SelectMany(r => r.Steps).Sum(s => s.Approved);
+            }
+
             results.ApprovedInDatabase = await target.ApprovedInDatabaseAsync();
             results.TerminalErrors = fleet.Errors;
         }
@@ -141,12 +151,24 @@ public static class Scenarios
         return results;
     }
 
-    private static void Print(string label, LoopResult r) =>
+    /// <summary>The run, with PostgreSQL's CPU per payment when there is a database.</summary>
+    public static async Task<LoopResult> WithDatabaseCpuAsync(Target target, Func<Task<LoopResult>> run)
+    {
+        var before = target.DatabaseCpu();
+        var result = await run();
+        return before is { } b && target.DatabaseCpu() is { } a && result.Sent > 0
+            ? result with { DatabaseCpuMsPerPayment = (a - b).TotalMilliseconds / result.Sent }
+            : result;
+    }
+
+    public static void Print(string label, LoopResult r) =>
         Console.WriteLine($"  {label}: {r.Sent} payments at {r.AchievedRate:F0}/s, {r.Approved} approved, {r.Failed} failed, " +
                           $"{r.NoFreeTerminal} no free terminal; " +
                           $"p50 {r.Latency.P50:F2} ms, p90 {r.Latency.P90:F2}, p99 {r.Latency.P99:F2}, " +
                           $"max {r.Latency.Max:F1}; CPU {r.CpuPercent:F0}%" +
                           (r.OtherInstanceCpuPercent is { } b ? $" (instance b: {b:F0}%)" : "") +
+                          (r.AllInstancesCpuPercent is { } all ? $" (all instances: {all:F0}%)" : "") +
+                          (r.DatabaseCpuMsPerPayment is { } db ? $"; PostgreSQL {db:F2} ms CPU per payment" : "") +
                           (r.CommitsPerPayment is { } c
                               ? $"; per payment {c:F1} database transactions, {r.WalFlushesPerPayment:F1} WAL flushes, " +
                                 $"{r.WalBytesPerPayment:F0} WAL bytes; {r.HotUpdatePercent:F0}% of transaction updates HOT"

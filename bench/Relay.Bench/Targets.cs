@@ -27,6 +27,9 @@ public abstract class Target(string name) : IAsyncDisposable
 
     public virtual Task<long?> ApprovedInDatabaseAsync() => Task.FromResult<long?>(null);
 
+    /// <summary>The database server's CPU time so far, or null when there is none.</summary>
+    public virtual TimeSpan? DatabaseCpu() => null;
+
     public abstract ValueTask DisposeAsync();
 
     protected static async Task ForEachAsync<T>(IEnumerable<T> items, int parallel, Func<T, Task> body) =>
@@ -152,6 +155,8 @@ public sealed class RelayTarget() : Target("relay")
         await reader.ReadAsync();
         return new DatabaseCounters(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
     }
+
+    public override TimeSpan? DatabaseCpu() => _postgres.CpuTime();
 
     public override async Task<long?> ApprovedInDatabaseAsync()
     {
