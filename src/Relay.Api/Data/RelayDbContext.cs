@@ -28,6 +28,8 @@ public sealed class RelayDbContext(DbContextOptions<RelayDbContext> options) : D
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
     public DbSet<RelayInstance> Instances => Set<RelayInstance>();
     public DbSet<PeerInterest> PeerInterests => Set<PeerInterest>();
+    public DbSet<EventNumber> EventNumbers => Set<EventNumber>();
+    public DbSet<UnnumberedEvent> UnnumberedEvents => Set<UnnumberedEvent>();
     public DbSet<TerminalAction> TerminalActions => Set<TerminalAction>();
     public DbSet<Settlements.Settlement> Settlements => Set<Settlements.Settlement>();
     public DbSet<FleetConfiguration.FleetSetting> FleetSettings => Set<FleetConfiguration.FleetSetting>();

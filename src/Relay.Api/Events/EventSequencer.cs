@@ -66,7 +66,7 @@ public sealed class EventSequencer(IServiceScopeFactory scopes, EventSignals sig
                 if (DateTime.UtcNow >= nextSweep)
                 {
                     nextSweep = DateTime.UtcNow + SweepInterval;
-                    accounts.UnionWith(await db.Events.Where(e => e.Sequence == null).Select(e => e.AccountId).Distinct()
+                    accounts.UnionWith(await db.UnnumberedEvents.Select(u => u.AccountId).Distinct()
                         .ToListAsync(stoppingToken));
                 }
 

@@ -18,8 +18,14 @@ public static class EventsApi
         .AddSingleton<EventSequencer>()
         .AddHostedService(s => s.GetRequiredService<EventSequencer>())
         .AddScoped<EventLog>()
-        .AddHousekeeping("events", (db, options, now, ct) =>
-            db.Events.Where(e => e.OccurredAt < now - options.Events.Retention).ExecuteDeleteAsync(ct));
+        .AddHousekeeping("events", async (db, options, now, ct) =>
+        {
+            var before = now - options.Events.Retention;
+            var old = db.Events.Where(e => e.OccurredAt < before);
+            await db.EventNumbers.Where(n => old.Any(e => e.Id == n.EventId)).ExecuteDeleteAsync(ct);
+            await db.UnnumberedEvents.Where(u => old.Any(e => e.Id == u.EventId)).ExecuteDeleteAsync(ct);
+            return await old.ExecuteDeleteAsync(ct);
+        });
 
     public static RouteGroupBuilder MapEvents(this IEndpointRouteBuilder routes)
     {

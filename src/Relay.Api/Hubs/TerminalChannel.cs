@@ -22,6 +22,8 @@ public sealed class TerminalChannel(
     IHubContext<TerminalHub> hub, TerminalConnections connections, RelayDbContext db, PeerNotify notify, ThisInstance instance,
     TimeProvider clock, ILogger<TerminalChannel> logger)
 {
+    private static readonly TimeSpan ConfigurationWait = TimeSpan.FromSeconds(10);
+
     public Task StartTransaction(Guid terminalId, TerminalTransaction transaction) =>
         Send(terminalId, "StartTransaction", transaction, transaction.Id.ToString());
 
@@ -136,6 +138,12 @@ public sealed class TerminalChannel(
     {
         try
         {
+            // A terminal that has just connected is sent its configuration first (waited for 10 s at most: then anyway).
+            if (connections.WhenConfigured(terminalId) is { IsCompleted: false } configured)
+            {
+                await configured.WaitAsync(ConfigurationWait).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+
             // An object[] carries several arguments (InputResponse); anything else is the one argument.
             await hub.Clients.Client(connectionId).SendCoreAsync(method, argument as object[] ?? [argument]);
         }

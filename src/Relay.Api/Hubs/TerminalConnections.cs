@@ -8,6 +8,7 @@ public sealed class TerminalConnections
 {
     private readonly ConcurrentDictionary<Guid, HubCallerContext> _byTerminal = new();
     private readonly Lock _replacing = new();
+    private static readonly object ConfiguredKey = new();
 
     /// <summary>
     /// Makes <paramref name="connection"/> the terminal's connection, has <paramref name="record"/> queue its connect
@@ -23,6 +24,7 @@ public sealed class TerminalConnections
     {
         HubCallerContext? previous = null;
         Task<bool> recorded;
+        connection.Items[ConfiguredKey] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_replacing)
         {
             _byTerminal.AddOrUpdate(terminalId, connection, (_, old) => { previous = old; return connection; });
@@ -60,6 +62,21 @@ public sealed class TerminalConnections
             return Task.WhenAll(_byTerminal.Select(held => record(held.Key, held.Value.ConnectionId)));
         }
     }
+
+    /// <summary>The connection has been sent its configuration (or failed to be): messages to it need not wait any more.</summary>
+    public static void Configured(HubCallerContext connection)
+    {
+        if (connection.Items.TryGetValue(ConfiguredKey, out var configured)) ((TaskCompletionSource)configured!).TrySetResult();
+    }
+
+    /// <summary>
+    /// Completes once the terminal's connection here has been sent its configuration on connect, so that a payment sent to
+    /// a terminal that has just connected (asking for a tip, say) never arrives before the presets it is to use.
+    /// </summary>
+    public Task WhenConfigured(Guid terminalId) =>
+        _byTerminal.TryGetValue(terminalId, out var c) && c.Items.TryGetValue(ConfiguredKey, out var configured)
+            ? ((TaskCompletionSource)configured!).Task
+            : Task.CompletedTask;
 
     public bool IsEmpty => _byTerminal.IsEmpty;
 

@@ -35,8 +35,17 @@ public sealed class TerminalHub(
     {
         metrics.Connected();
         var recorded = await connections.Add(TerminalId, Context, () => presence.ConnectedAsync(TerminalId, Context.ConnectionId));
-        // First, so that work re-sent below (a payment asking for a tip, say) finds the terminal configured.
-        await services.GetRequiredService<FleetConfigurationService>().PushOnConnectAsync(AccountId, TerminalId, Context.ConnectionId);
+        // First, so that work re-sent below (a payment asking for a tip, say) finds the terminal configured; work sent
+        // meanwhile from elsewhere waits for it (TerminalChannel).
+        try
+        {
+            await services.GetRequiredService<FleetConfigurationService>().PushOnConnectAsync(AccountId, TerminalId, Context.ConnectionId);
+        }
+        finally
+        {
+            TerminalConnections.Configured(Context);
+        }
+
         var work = recorded ? await services.GetRequiredService<TransactionService>().OpenWorkAsync(TerminalId, DeviceId) : [];
         var actions = recorded ? await services.GetRequiredService<ActionService>().OpenWorkAsync(TerminalId, DeviceId) : [];
         logger.LogInformation("Terminal {TerminalId} connected ({ConnectionId}); sending {Count} open transactions and {Actions} actions",

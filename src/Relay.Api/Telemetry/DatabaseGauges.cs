@@ -31,11 +31,12 @@ public sealed class DatabaseGauges(IServiceScopeFactory scopes, TimeProvider clo
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
-            // Both through partial indexes: the pending deliveries, the unnumbered events.
+            // The pending deliveries through a partial index; the unnumbered events are a queue of their own.
             var reading = await db.Database.SqlQuery<Reading>($"""
                 SELECT (SELECT count(*) FROM (SELECT 1 FROM webhook_deliveries WHERE status = 'pending' LIMIT {BacklogCountedUpTo}) p)
                            AS backlog,
-                       COALESCE((SELECT extract(epoch FROM {Clock.Now()} - min(occurred_at)) FROM events WHERE sequence IS NULL), 0)
+                       COALESCE((SELECT extract(epoch FROM {Clock.Now()} - min(e.occurred_at))
+                                 FROM unnumbered_events u JOIN events e ON e.id = u.event_id), 0)
                            ::float8 AS lag
                 """).SingleAsync(ct);
             WebhookBacklog = reading.Backlog;

@@ -101,8 +101,7 @@ public sealed class WebhookDispatcher(
         var secret = delivery.EndpointId is { } endpointId
             ? await db.WebhookEndpoints.Where(e => e.Id == endpointId && e.Enabled).Select(e => e.Secret).FirstOrDefaultAsync(ct)
             : await db.CallbackSecretAsync(delivery.AccountId);
-        var row = await db.Events.AsNoTracking()
-            .FirstOrDefaultAsync(e => e.AccountId == delivery.AccountId && e.Sequence == delivery.EventSequence, ct);
+        var row = await db.NumberedAsync(delivery.AccountId, delivery.EventSequence, ct);
         if (secret is null || row is null)
         {
             await FinishAsync(db, delivery, "failed", null, ct);

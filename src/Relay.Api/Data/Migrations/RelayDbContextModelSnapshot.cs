@@ -246,6 +246,30 @@ namespace Relay.Api.Data.Migrations
                     b.ToTable("relay_instances", (string)null);
                 });
 
+            modelBuilder.Entity("Relay.Api.Events.EventNumber", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    b.Property<long>("EventId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("event_id");
+
+                    b.HasKey("AccountId", "Sequence")
+                        .HasName("pk_event_numbers");
+
+                    b.HasIndex("EventId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_event_numbers_event_id");
+
+                    b.ToTable("event_numbers", (string)null);
+                });
+
             modelBuilder.Entity("Relay.Api.Events.EventRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -273,10 +297,6 @@ namespace Relay.Api.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("register_id");
 
-                    b.Property<long?>("Sequence")
-                        .HasColumnType("bigint")
-                        .HasColumnName("sequence");
-
                     b.Property<Guid?>("TerminalId")
                         .HasColumnType("uuid")
                         .HasColumnName("terminal_id");
@@ -297,14 +317,6 @@ namespace Relay.Api.Data.Migrations
                     b.HasIndex("OccurredAt")
                         .HasDatabaseName("ix_events_occurred_at");
 
-                    b.HasIndex("AccountId", "Id")
-                        .HasDatabaseName("ix_events_unsequenced")
-                        .HasFilter("sequence IS NULL");
-
-                    b.HasIndex("AccountId", "Sequence")
-                        .IsUnique()
-                        .HasDatabaseName("ix_events_account_id_sequence");
-
                     b.ToTable("events", (string)null);
                 });
 
@@ -322,6 +334,22 @@ namespace Relay.Api.Data.Migrations
                         .HasName("pk_event_sequences");
 
                     b.ToTable("event_sequences", (string)null);
+                });
+
+            modelBuilder.Entity("Relay.Api.Events.UnnumberedEvent", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("EventId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("event_id");
+
+                    b.HasKey("AccountId", "EventId")
+                        .HasName("pk_unnumbered_events");
+
+                    b.ToTable("unnumbered_events", (string)null);
                 });
 
             modelBuilder.Entity("Relay.Api.FleetConfiguration.FleetSetting", b =>
@@ -1065,16 +1093,6 @@ namespace Relay.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_terminal_actions_terminals_terminal_id");
-                });
-
-            modelBuilder.Entity("Relay.Api.Events.EventRecord", b =>
-                {
-                    b.HasOne("Relay.Api.Accounts.Account", null)
-                        .WithMany()
-                        .HasForeignKey("AccountId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_events_accounts_account_id");
                 });
 
             modelBuilder.Entity("Relay.Api.Events.EventSequence", b =>
