@@ -13,9 +13,11 @@ public sealed class Postgres : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        // RELAY_BENCH_PG_SETTINGS adds settings while profiling, e.g. "shared_preload_libraries=pg_stat_statements".
+        // RELAY_BENCH_PG_SETTINGS adds settings while experimenting, e.g. "commit_delay=100". pg_stat_statements is always
+        // loaded: the report lists what the statements of a throughput step cost.
         var extra = Environment.GetEnvironmentVariable("RELAY_BENCH_PG_SETTINGS") ?? "";
         var output = await Repo.BashAsync($"pg_start '{_dir}' {56000 + Random.Shared.Next(900)} max_connections=400 shared_buffers=256MB " +
+            "shared_preload_libraries=pg_stat_statements " +
             $"{extra} && echo \"port=$PG_PORT\"");
         Port = int.Parse(output.Split('\n').Single(l => l.StartsWith("port=", StringComparison.Ordinal))[5..]);
     }

@@ -113,6 +113,21 @@ public sealed class Report(Settings settings, Machine machine, TargetResults rel
             }
         }
 
+        if (relay.Statements.Count > 0)
+        {
+            md.AppendLine();
+            md.AppendLine($"The costliest statements of the relay's database in the {relay.StatementsRate:F0}/s step " +
+                "(pg_stat_statements, top level: a function counts with what it runs), per payment:");
+            md.AppendLine();
+            md.AppendLine("| statement | calls | execution time | mean | WAL |");
+            md.AppendLine("|---|---:|---:|---:|---:|");
+            foreach (var s in relay.Statements)
+            {
+                md.AppendLine($"| `{s.Query.Replace("|", "\\|")}` | {s.CallsPerPayment:F2} | {s.MsPerPayment:F3} ms | {s.MeanMs:F3} ms " +
+                    $"| {s.WalBytesPerPayment:F0} B |");
+            }
+        }
+
         md.AppendLine();
         md.AppendLine("CPU is the server process's user + system time over the step's wall time (100% = one core of two). " +
             "Latency: POST with `Prefer: wait` sent → terminal acknowledges, starts, approves → the whole answer read by the POS.");

@@ -25,6 +25,10 @@ public sealed class TargetResults(string name)
     public long? ApprovedInDatabase { get; set; }
     public int TerminalErrors { get; set; }
     public ClusterResults? Cluster { get; set; }
+
+    /// <summary>What the database's statements cost in the 400/s step (or the last step below it).</summary>
+    public List<StatementCost> Statements { get; set; } = [];
+    public double? StatementsRate { get; set; }
 }
 
 /// <summary>The scenarios of issue 5, in order, on one target.</summary>
@@ -94,8 +98,15 @@ public static class Scenarios
 
             foreach (var rate in settings.Rates)
             {
+                if (rate <= 400) await target.ResetStatementsAsync();
                 var step = await WithDatabaseCpuAsync(target,
                     () => pos.RunAsync($"throughput at {rate}/s", paired, rate, settings.StepTime, target.Server, progress));
+                if (rate <= 400 && step.Sent > 0)
+                {
+                    results.Statements = await target.StatementsAsync(step.Sent);
+                    results.StatementsRate = rate;
+                }
+
                 results.Steps.Add(step);
                 results.ApprovedAnswers += step.Approved;
                 Print($"throughput at {rate}/s", step);

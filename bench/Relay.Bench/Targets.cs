@@ -30,6 +30,12 @@ public abstract class Target(string name) : IAsyncDisposable
     /// <summary>The database server's CPU time so far, or null when there is none.</summary>
     public virtual TimeSpan? DatabaseCpu() => null;
 
+    /// <summary>Starts counting statements afresh (pg_stat_statements), when there is a database.</summary>
+    public virtual Task ResetStatementsAsync() => Task.CompletedTask;
+
+    /// <summary>The statements run since the reset, costliest first, per payment of <paramref name="payments"/>.</summary>
+    public virtual Task<List<StatementCost>> StatementsAsync(int payments) => Task.FromResult<List<StatementCost>>([]);
+
     public abstract ValueTask DisposeAsync();
 
     protected static async Task ForEachAsync<T>(IEnumerable<T> items, int parallel, Func<T, Task> body) =>
@@ -42,6 +48,9 @@ public abstract class Target(string name) : IAsyncDisposable
 /// <param name="Updates">Rows of <c>transactions</c> updated (pg_stat_user_tables.n_tup_upd).</param>
 /// <param name="HotUpdates">Of those, updated in place with no index touched (n_tup_hot_upd).</param>
 public sealed record DatabaseCounters(long Transactions, long WalFlushes, long WalBytes, long Updates, long HotUpdates);
+
+/// <summary>One statement's cost in a step (pg_stat_statements): per payment, its calls, execution time and WAL.</summary>
+public sealed record StatementCost(string Query, double CallsPerPayment, double MsPerPayment, double MeanMs, double WalBytesPerPayment);
 
 /// <summary>The bare relay (bench/Relay.Floor): Kestrel, SignalR and JSON, no database.</summary>
 public sealed class FloorTarget() : Target("floor")
@@ -81,6 +90,11 @@ public sealed class RelayTarget() : Target("relay")
         await _postgres.StartAsync();
         _database = NpgsqlDataSource.Create(_postgres.ConnectionString("relay"));
         Server = await StartInstanceAsync("relay-a");
+        await using (var extension = _database.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"))
+        {
+            await extension.ExecuteNonQueryAsync();
+        }
+
         using var admin = Client(AdminKey);
         var account = await Json(await admin.PostAsJsonAsync("/api/v1/accounts", new { name = "Bench" }));
         ApiKey = account.GetProperty("apiKey").GetString()!;
@@ -157,6 +171,32 @@ public sealed class RelayTarget() : Target("relay")
     }
 
     public override TimeSpan? DatabaseCpu() => _postgres.CpuTime();
+
+    public override async Task ResetStatementsAsync()
+    {
+        await using var reset = _database.CreateCommand("SELECT pg_stat_statements_reset()");
+        await reset.ExecuteNonQueryAsync();
+    }
+
+    public override async Task<List<StatementCost>> StatementsAsync(int payments)
+    {
+        await using var command = _database.CreateCommand("""
+            SELECT regexp_replace(query, '\s+', ' ', 'g'), calls, total_exec_time, wal_bytes::float8
+            FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+            WHERE d.datname = 'relay' AND query NOT LIKE '%pg_stat_statements%'
+            ORDER BY total_exec_time DESC LIMIT 15
+            """);
+        await using var reader = await command.ExecuteReaderAsync();
+        var costs = new List<StatementCost>();
+        while (await reader.ReadAsync())
+        {
+            var (query, calls, total, wal) = (reader.GetString(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3));
+            costs.Add(new StatementCost(query.Length > 110 ? query[..110] + "…" : query, (double)calls / payments, total / payments,
+                total / calls, wal / payments));
+        }
+
+        return costs;
+    }
 
     public override async Task<long?> ApprovedInDatabaseAsync()
     {

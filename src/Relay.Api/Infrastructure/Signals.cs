@@ -84,6 +84,27 @@ public class Signals<TKey, TValue> where TKey : notnull where TValue : class
     /// </summary>
     protected virtual ValueTask<IDisposable?> WaitingAsync(TKey key, CancellationToken ct) => ValueTask.FromResult<IDisposable?>(null);
 
+    /// <summary>
+    /// The same, started ahead of a wait, before the change it waits for can happen, and left to finish meanwhile; released
+    /// when the result is disposed (after the wait).
+    /// </summary>
+    public IAsyncDisposable WaitingSoon(TKey key, CancellationToken ct) => new Ahead(WaitingAsync(key, ct).AsTask());
+
+    private sealed class Ahead(Task<IDisposable?> taking) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                (await taking)?.Dispose();
+            }
+            catch (OperationCanceledException)
+            {
+                // the request went away while it was being taken: nothing is held
+            }
+        }
+    }
+
     /// <summary>Drops the signal of a wait that ended without a change, so finished waits leave nothing behind.</summary>
     public void Forget(TKey key, Task change)
     {

@@ -72,6 +72,8 @@ public sealed class TransactionService(
         // Listening before the transaction exists, so that any change to it, however soon (the terminal's result, a
         // cancel), wakes this request.
         var end = wait is null ? null : waiters.NextChange(transaction.Id);
+        // And told by the other instances: with the create, not after it (the terminal may answer within milliseconds).
+        await using var interest = wait is null ? null : waiters.WaitingSoon(transaction.Id, ct);
         TransactionSnapshot? created;
         TransactionRefusal? refused;
         try
