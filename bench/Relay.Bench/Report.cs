@@ -70,7 +70,7 @@ public sealed class Report(Settings settings, Machine machine, TargetResults rel
             {
                 var knee = run.Steps.LastOrDefault(s => s.TargetRate == run.KneeRate);
                 var two = cluster.Runs.FirstOrDefault(r => r.Instances == 2);
-                var verdict = run.Instances == 2 || two is null ? "" : (run.KneeRate ?? 0) >= (two.KneeRate ?? 0) ? "met" : "**missed**";
+                var verdict = run.Instances == 2 || two?.KneeRate is not { } kneeOnTwo ? "" : run.KneeRate >= kneeOnTwo ? "met" : "**missed**";
                 md.AppendLine($"| {run.Instances} instances, {settings.Terminals:N0} terminals spread over them | knee " +
                     $"(sustained) | {F(run.KneeRate, "/s")} ({F(run.SustainedRate, "/s")}) | | | " +
                     $"{(run.Instances == 2 ? "" : "≥ the knee on 2")} | {verdict} |");

@@ -113,6 +113,32 @@ public sealed class MultiInstanceTests(TwoRelaysFixture relays) : IClassFixture<
     }
 
     [Fact]
+    public async Task ATerminalShownOfflineWhileItsInstanceStillHoldsItIsRecordedAgainAndReachedByPushes()
+    {
+        var merchant = await relays.NewMerchantAsync();
+        await using var terminal = await relays.NewTerminalAsync(merchant, simulate: false); // connected to B
+        await merchant.PairAsync(terminal, "till-1");
+        await merchant.WaitForPresenceAsync(terminal.TerminalId, online: true);
+
+        // What another instance's sweep writes when B was slow to beat just after it recorded its terminals again.
+        await using (var db = new NpgsqlConnection(relays.ConnectionString))
+        {
+            await db.OpenAsync();
+            await using var offline = new NpgsqlCommand("UPDATE terminals SET connection_id = NULL, instance_id = NULL WHERE id = $1", db)
+            {
+                Parameters = { new() { Value = Guid.Parse(terminal.TerminalId) } },
+            };
+            await offline.ExecuteNonQueryAsync();
+        }
+
+        // A payment created on A meanwhile still reaches the terminal on B (a push for a terminal no instance is recorded
+        // holding goes to all), and B records it again within a few heartbeats.
+        var id = (await merchant.PurchaseAsync("till-1", 1250).Expect(201)).Str("id");
+        Assert.Equal(id, (await terminal.AcceptNextAsync()).Id);
+        await merchant.WaitForPresenceAsync(terminal.TerminalId, online: true);
+    }
+
+    [Fact]
     public async Task TerminalsOfAnInstanceThatDiedAreShownOfflineWithinSeconds()
     {
         var merchant = await relays.NewMerchantAsync();

@@ -18,6 +18,7 @@ public sealed class InstanceHeartbeat(
     : PeriodicWork(clock, logger)
 {
     private DateTimeOffset? _lastBeat;
+    private (int Held, int Recorded)? _lastCount;
 
     private ClusterOptions Options => options.Value.Cluster;
 
@@ -75,6 +76,25 @@ public sealed class InstanceHeartbeat(
             logger.LogWarning("Heartbeat back after {Seconds:F0} s; recording this instance's {Count} terminal connections again",
                 (now - last).TotalSeconds, connections.Count);
             await connections.RecordAgain(presence.ConnectedAsync);
+            _lastCount = null;
+        }
+        else if (!connections.IsEmpty)
+        {
+            // Another instance may have shown some of them offline while this one was slow to beat, just after it recorded
+            // them again. Fewer recorded than held, the same at two beats running (connects being written change the counts),
+            // means record them again.
+            var count = (Held: connections.Count, Recorded: await db.Terminals.CountAsync(t => t.InstanceId == instance.Id, ct));
+            if (count.Recorded < count.Held && count == _lastCount)
+            {
+                logger.LogWarning("The database shows {Recorded} of this instance's {Count} terminal connections; recording them again",
+                    count.Recorded, count.Held);
+                await connections.RecordAgain(presence.ConnectedAsync);
+                _lastCount = null;
+            }
+            else
+            {
+                _lastCount = count;
+            }
         }
 
         _lastBeat = now;

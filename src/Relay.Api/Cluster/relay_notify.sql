@@ -1,6 +1,8 @@
 -- A hint to the relay instances it is for (PeerNotify, PeerHint), each told on its own channel, relay_<its id in 32 hex
 -- digits> (PeerListener): those waiting on p_topic (relay_interests), or the one holding p_terminal_id; with neither,
--- every instance, on the channel relay. Never the sender, which has told its own waiters.
+-- or a terminal the database shows held by no instance (an instance may still hold it: one shown offline while it was
+-- silent, until it records it again), every instance, on the channel relay. Never the sender, which has told its own
+-- waiters.
 CREATE OR REPLACE FUNCTION relay_send_hint(p_payload text, p_from uuid, p_topic text, p_terminal_id uuid) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -8,8 +10,9 @@ BEGIN
         PERFORM pg_notify('relay_' || replace(instance_id::text, '-', ''), p_payload)
         FROM relay_interests WHERE topic = p_topic AND instance_id <> p_from;
     ELSIF p_terminal_id IS NOT NULL THEN
-        PERFORM pg_notify('relay_' || replace(instance_id::text, '-', ''), p_payload)
-        FROM terminals WHERE id = p_terminal_id AND instance_id <> p_from;
+        PERFORM CASE WHEN instance_id IS NULL THEN pg_notify('relay', p_payload)
+                     ELSE pg_notify('relay_' || replace(instance_id::text, '-', ''), p_payload) END
+        FROM terminals WHERE id = p_terminal_id AND instance_id IS DISTINCT FROM p_from;
     ELSE
         PERFORM pg_notify('relay', p_payload);
     END IF;
