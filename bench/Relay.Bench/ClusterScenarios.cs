@@ -14,6 +14,9 @@ public sealed class ClusterResults
 
     public double IdleInstanceBusyRate { get; set; }
     public LoopResult? BusyLoop { get; set; }
+
+    /// <summary>Approved answers of the warm-ups on each layout (for the durability check).</summary>
+    public int WarmUpApproved { get; set; }
     public List<ClusterRun> Runs { get; } = [];
 }
 
@@ -56,8 +59,8 @@ public static class ClusterScenarios
             }
 
             var pos = new PosLoad([.. instances.Select(s => s.Url)], relay.ApiKey);
-            await pos.RunAsync($"warm-up on {count} instances", paired, 100, TimeSpan.FromSeconds(settings.Quick ? 2 : 5), relay.Server,
-                progress);
+            results.WarmUpApproved += (await pos.RunAsync($"warm-up on {count} instances", paired, 100,
+                TimeSpan.FromSeconds(settings.Quick ? 2 : 5), relay.Server, progress)).Approved;
             var steps = new List<LoopResult>();
             double? knee = null, sustainedRate = null;
             foreach (var rate in settings.Rates)

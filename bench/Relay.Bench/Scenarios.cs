@@ -141,7 +141,7 @@ public static class Scenarios
             if (target is RelayTarget cluster)
             {
                 results.Cluster = await ClusterScenarios.RunAsync(cluster, second!, fleet, paired, settings, progress);
-                results.ApprovedAnswers += results.Cluster.BusyLoop!.Approved
+                results.ApprovedAnswers += results.Cluster.BusyLoop!.Approved + results.Cluster.WarmUpApproved
                     + results.Cluster.Runs.SelectMany(r => r.Steps).Sum(s => s.Approved);
             }
 

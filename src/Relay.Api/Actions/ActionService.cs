@@ -63,6 +63,8 @@ public sealed class ActionService(
             ExpiresAt = now.AddSeconds(request.ExpiresInSeconds ?? DefaultExpiresInSeconds),
         };
         var end = wait is null ? null : waiters.NextChange(action.Id);
+        // Other instances tell this one of its end: registered with the create, before the terminal can answer.
+        await using var interest = wait is null ? null : waiters.WaitingSoon(action.Id, ct);
         try
         {
             await machine.Create(action);
