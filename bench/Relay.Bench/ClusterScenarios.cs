@@ -61,26 +61,17 @@ public static class ClusterScenarios
             var pos = new PosLoad([.. instances.Select(s => s.Url)], relay.ApiKey);
             results.WarmUpApproved += (await pos.RunAsync($"warm-up on {count} instances", paired, 100,
                 TimeSpan.FromSeconds(settings.Quick ? 2 : 5), relay.Server, progress)).Approved;
-            var steps = new List<LoopResult>();
-            double? knee = null, sustainedRate = null;
-            foreach (var rate in settings.Rates)
+            var stepped = await Scenarios.StepUpAsync(settings.Rates, $"{count} instances", async rate =>
             {
                 var before = instances.Select(s => s.Sample()).ToList();
                 var step = await Scenarios.WithDatabaseCpuAsync(relay, () => pos.RunAsync(
                     $"{count} instances at {rate}/s", paired, rate, settings.StepTime, relay.Server, progress));
-                step = step with
+                return step with
                 {
                     AllInstancesCpuPercent = instances.Select((s, n) => ProcessSample.CpuPercent(before[n], s.Sample())).Sum(),
                 };
-                steps.Add(step);
-                Scenarios.Print($"{count} instances at {rate}/s", step);
-                var sustained = step.Failed == 0 && step.NoFreeTerminal == 0 && step.AchievedRate >= 0.95 * rate;
-                if (!sustained || step.Latency.P99 > 20 * Scenarios.KneeP99Ms) break;
-                sustainedRate = rate;
-                if (step.Latency.P99 <= Scenarios.KneeP99Ms && knee == (steps.Count > 1 ? steps[^2].TargetRate : null)) knee = rate;
-            }
-
-            results.Runs.Add(new ClusterRun(count, steps, knee, sustainedRate));
+            });
+            results.Runs.Add(new ClusterRun(count, stepped.Steps, stepped.KneeRate, stepped.SustainedRate));
         }
 
         return results;

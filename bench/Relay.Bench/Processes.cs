@@ -34,8 +34,7 @@ public sealed class Postgres : IAsyncDisposable
         {
             try
             {
-                var text = File.ReadAllText(stat);
-                var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+                var fields = ProcessSample.StatFields(stat);
                 var pid = int.Parse(Path.GetFileName(Path.GetDirectoryName(stat)!));
                 if (pid == postmaster) ticks += fields[11..15].Sum(long.Parse); // utime, stime, cutime, cstime
                 else if (int.Parse(fields[1]) == postmaster) ticks += long.Parse(fields[11]) + long.Parse(fields[12]);
@@ -132,12 +131,18 @@ public readonly record struct ProcessSample(TimeSpan Cpu, long RssBytes, long Wh
 
     public static ProcessSample Of(int pid)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var fields = StatFields($"/proc/{pid}/stat");
         var ticks = long.Parse(fields[11]) + long.Parse(fields[12]); // utime, stime (fields 14 and 15 of stat)
         var rssKb = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
         return new(TimeSpan.FromSeconds(ticks / TicksPerSecond), long.Parse(rssKb) * 1024, Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>A /proc/PID/stat's fields after the command name: [0] is the state (field 3 of stat), [1] the parent's pid.</summary>
+    public static string[] StatFields(string path)
+    {
+        var stat = File.ReadAllText(path);
+        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     }
 
     /// <summary>CPU used between two samples, as a percentage of one core.</summary>

@@ -31,6 +31,9 @@ public sealed class TargetResults(string name)
     public double? StatementsRate { get; set; }
 }
 
+/// <summary>Throughput steps: each step's result, the knee and the highest rate sustained (null: none).</summary>
+public sealed record Stepped(List<LoopResult> Steps, double? KneeRate, double? SustainedRate);
+
 /// <summary>The scenarios of issue 5, in order, on one target.</summary>
 public static class Scenarios
 {
@@ -96,7 +99,7 @@ public static class Scenarios
             results.ApprovedAnswers += loop.Approved;
             Print("full loop at 100/s", results.Loop100);
 
-            foreach (var rate in settings.Rates)
+            var stepped = await StepUpAsync(settings.Rates, "throughput", async rate =>
             {
                 if (rate <= 400) await target.ResetStatementsAsync();
                 var step = await WithDatabaseCpuAsync(target,
@@ -107,17 +110,11 @@ public static class Scenarios
                     results.StatementsRate = rate;
                 }
 
-                results.Steps.Add(step);
-                results.ApprovedAnswers += step.Approved;
-                Print($"throughput at {rate}/s", step);
-                // Sustained: every payment approved and sent on time. The knee also needs p99 ≤ 50 ms. Stepping goes on
-                // past the knee while the rate is sustained, so the table shows where the latency goes.
-                var sustained = step.Failed == 0 && step.NoFreeTerminal == 0 && step.AchievedRate >= 0.95 * rate;
-                if (!sustained || step.Latency.P99 > 20 * KneeP99Ms) break;
-                results.SustainedRate = rate;
-                if (step.Latency.P99 <= KneeP99Ms && results.KneeRate == results.Steps.SkipLast(1).LastOrDefault()?.TargetRate)
-                    results.KneeRate = rate;
-            }
+                return step;
+            });
+            results.Steps.AddRange(stepped.Steps);
+            results.ApprovedAnswers += stepped.Steps.Sum(s => s.Approved);
+            (results.KneeRate, results.SustainedRate) = (stepped.KneeRate, stepped.SustainedRate);
 
             // Cross-instance: the POS on one relay instance, the terminals on another (the floor has one instance: same loop).
             ServerProcess? second = null;
@@ -160,6 +157,29 @@ public static class Scenarios
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="step"/> at each rate in turn. Sustained: every payment approved and sent on time; the knee also
+    /// needs p99 ≤ 50 ms, at every step up to it. Stepping goes on past the knee while the rate is sustained, so the table
+    /// shows where the latency goes.
+    /// </summary>
+    public static async Task<Stepped> StepUpAsync(double[] rates, string label, Func<double, Task<LoopResult>> step)
+    {
+        var steps = new List<LoopResult>();
+        double? knee = null, sustainedRate = null;
+        foreach (var rate in rates)
+        {
+            var result = await step(rate);
+            steps.Add(result);
+            Print($"{label} at {rate}/s", result);
+            var sustained = result.Failed == 0 && result.NoFreeTerminal == 0 && result.AchievedRate >= 0.95 * rate;
+            if (!sustained || result.Latency.P99 > 20 * KneeP99Ms) break;
+            sustainedRate = rate;
+            if (result.Latency.P99 <= KneeP99Ms && knee == (steps.Count > 1 ? steps[^2].TargetRate : null)) knee = rate;
+        }
+
+        return new Stepped(steps, knee, sustainedRate);
     }
 
     /// <summary>The run, with PostgreSQL's CPU per payment when there is a database.</summary>
