@@ -33,6 +33,7 @@ public sealed class RelayDbContext(DbContextOptions<RelayDbContext> options) : D
     public DbSet<TerminalAction> TerminalActions => Set<TerminalAction>();
     public DbSet<Settlements.Settlement> Settlements => Set<Settlements.Settlement>();
     public DbSet<FleetConfiguration.FleetSetting> FleetSettings => Set<FleetConfiguration.FleetSetting>();
+    public DbSet<Nexo.NexoSession> NexoSessions => Set<Nexo.NexoSession>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(RelayDbContext).Assembly);

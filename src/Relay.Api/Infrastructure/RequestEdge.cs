@@ -13,7 +13,8 @@ public static class RequestEdge
     public static IApplicationBuilder UseRequestEdge(this IApplicationBuilder app) => app.Use((context, next) =>
     {
         var request = context.Request;
-        if (request.ContentType is { } contentType && MediaTypeHeaderValue.TryParse(contentType, out var media)
+        // nexo reads the bytes whatever their label, and answers what it cannot read in nexo (a Reject).
+        if (request.ContentType is { } contentType && !request.Path.StartsWithSegments(Nexo.NexoApi.Path) && MediaTypeHeaderValue.TryParse(contentType, out var media)
             && media.Charset.HasValue && !IsUtf8(media.Charset.Value))
         {
             return Problems.Write(context, StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type",

@@ -36,6 +36,9 @@ public sealed class ValidationErrors
         }
     }
 
+    /// <summary>Every message, field by field, for answers that are not problem details (nexo's AdditionalResponse).</summary>
+    public IEnumerable<string> Messages => _errors.SelectMany(e => e.Value);
+
     public Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult ToProblem() =>
         Problems.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
 }

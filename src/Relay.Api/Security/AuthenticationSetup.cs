@@ -56,6 +56,10 @@ public sealed class AccountKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, RelayDbContext db, ApiKeyCache cache)
     : BearerTokenHandler(options, logger, encoder)
 {
+    // nexo POS software (Adyen's libraries) sends the key as X-API-Key.
+    protected override string? ReadToken() => base.ReadToken()
+        ?? (Request.Path.StartsWithSegments(Relay.Api.Nexo.NexoApi.Path) ? Request.Headers["X-API-Key"].ToString().Trim() : null);
+
     protected override async Task<IEnumerable<Claim>?> ValidateAsync(string token)
     {
         var hash = Secrets.Hash(token);

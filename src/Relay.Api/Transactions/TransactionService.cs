@@ -23,18 +23,19 @@ public sealed class TransactionService(
     public const int DefaultExpiresInSeconds = 90;
 
     /// <summary>Creates the transaction (or replays the key's); with <c>wait</c> (Prefer: wait), answers once it is final or the wait has
-    /// passed.</summary>
+    /// passed. On the register's paired terminal, or on <paramref name="terminalId"/> when the caller names it (nexo).</summary>
     public async Task<TransactionAnswer> CreateAsync(
-        Guid accountId, string idempotencyKey, CreateTransactionRequest request, TimeSpan? wait, CancellationToken ct)
+        Guid accountId, string idempotencyKey, CreateTransactionRequest request, TimeSpan? wait, CancellationToken ct,
+        Guid? terminalId = null)
     {
-        var answer = await CreateOrReplayAsync(accountId, idempotencyKey, request, wait, ct);
+        var answer = await CreateOrReplayAsync(accountId, idempotencyKey, request, wait, terminalId, ct);
         return answer is { Replayed: true, Transaction: { } replayed } && wait is { } time
             ? answer with { Transaction = await WaitAsync(accountId, replayed.Id, time, ct) ?? replayed }
             : answer;
     }
 
     private async Task<TransactionAnswer> CreateOrReplayAsync(
-        Guid accountId, string idempotencyKey, CreateTransactionRequest request, TimeSpan? wait, CancellationToken ct)
+        Guid accountId, string idempotencyKey, CreateTransactionRequest request, TimeSpan? wait, Guid? terminalId, CancellationToken ct)
     {
         var requestHash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, RelayJson.Options)));
         // A retry is recognised when its insert meets the stored key (so a new payment makes no extra read), or, when it
@@ -78,7 +79,7 @@ public sealed class TransactionService(
         TransactionRefusal? refused;
         try
         {
-            (created, refused) = await states.Create(transaction, key);
+            (created, refused) = await states.Create(transaction, key, terminalId);
         }
         catch (PostgresException unique) when (unique.SqlState == PostgresErrorCodes.UniqueViolation)
         {

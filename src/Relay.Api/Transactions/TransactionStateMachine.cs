@@ -43,7 +43,12 @@ public sealed class TransactionStateMachine(
     /// The terminal and register name of <paramref name="t"/> are the pairing's; nullable values are cast, since a null parameter
     /// has no type.
     /// </remarks>
-    public async Task<(TransactionSnapshot? Created, TransactionRefusal? Refused)> Create(Transaction t, IdempotencyRecord key)
+    /// <summary>
+    /// Creates the transaction on the register's terminal, as its pairing says, or on <paramref name="terminalId"/> when given
+    /// (a nexo POS names the terminal, POIID, in every message).
+    /// </summary>
+    public async Task<(TransactionSnapshot? Created, TransactionRefusal? Refused)> Create(
+        Transaction t, IdempotencyRecord key, Guid? terminalId = null)
     {
         var type = WireEnum<TransactionType>.Name(t.Type);
         var status = WireEnum<TransactionStatus>.Name(t.Status);
@@ -52,7 +57,10 @@ public sealed class TransactionStateMachine(
             WITH pairing AS (
                 SELECT p.terminal_id, p.register_name, terminals.status = 'removed' AS removed
                 FROM pairings p JOIN terminals ON terminals.id = p.terminal_id
-                WHERE p.account_id = {t.AccountId} AND p.register_id = {t.RegisterId}),
+                WHERE p.account_id = {t.AccountId} AND p.register_id = {t.RegisterId} AND CAST({terminalId} AS uuid) IS NULL
+                UNION ALL
+                SELECT id, NULL, status = 'removed' FROM terminals
+                WHERE id = CAST({terminalId} AS uuid) AND account_id = {t.AccountId}),
             original AS (
                 SELECT CAST({t.OriginalTransactionId} AS uuid) IS NULL OR EXISTS (SELECT 1 FROM transactions o
                     WHERE o.id = CAST({t.OriginalTransactionId} AS uuid) AND o.account_id = {t.AccountId}) AS known),

@@ -10,7 +10,8 @@ namespace Relay.Tests.Fuzz;
 /// Every operation of the relay's own OpenAPI document, sent mutated requests (fixed seed, so the same ones every run):
 /// wrong JSON types, nulls, missing and extra members, 100 KB strings, deep nesting, invalid UTF-8, control characters,
 /// out-of-range numbers, wrong content types and charsets, several Accept values, and valid, wrong, revoked and missing
-/// credentials. None may get a 5xx; every 4xx is problem details with a code; no body shows a stack, a type or SQL.
+/// credentials. None may get a 5xx; every 4xx is problem details with a code; no body shows a stack, a type or SQL. On /nexo,
+/// nexo's rules instead (<see cref="NexoBroke"/>).
 /// Over a real socket (Kestrel), so the requests are parsed as a POS's would be.
 /// </summary>
 public sealed partial class ApiFuzzTests(KestrelRelayFixture relay, ITestOutputHelper output) : IClassFixture<KestrelRelayFixture>
@@ -88,7 +89,11 @@ public sealed partial class ApiFuzzTests(KestrelRelayFixture relay, ITestOutputH
             }
 
             var body = await response.Content.ReadAsStringAsync(timeout.Token);
-            if (status >= 500)
+            if (request.RequestUri!.AbsolutePath.StartsWith("/nexo/", StringComparison.Ordinal))
+            {
+                if (NexoBroke(status, mediaType, body) is { } broke) failures.Enqueue($"{what}: {broke}: {Truncated(body)}");
+            }
+            else if (status >= 500)
             {
                 failures.Enqueue($"{what}: {status} {Truncated(body)}");
             }
@@ -104,6 +109,24 @@ public sealed partial class ApiFuzzTests(KestrelRelayFixture relay, ITestOutputH
             }
 
             return status;
+        }
+    }
+
+    /// <summary>nexo's rules: a nexo message (or nothing, for Abort) with 200, or a bare status (401, 413, 429), never a 5xx nor problem
+    /// details.</summary>
+    private static string? NexoBroke(int status, string? mediaType, string body)
+    {
+        if (status is 401 or 413 or 429) return body.Length == 0 ? null : $"{status} with a body";
+        if (status != 200) return $"{status} on a nexo route";
+        if (body.Length == 0) return null;
+        try
+        {
+            return mediaType == "application/json" && JsonNode.Parse(body) is JsonObject { Count: 1 } message
+                && (message.ContainsKey("SaleToPOIResponse") || message.ContainsKey("SaleToPOIRequest")) ? null : "200 that is not a nexo message";
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return "200 that is not JSON";
         }
     }
 

@@ -437,6 +437,44 @@ namespace Relay.Api.Data.Migrations
                     b.ToTable("input_requests", (string)null);
                 });
 
+            modelBuilder.Entity("Relay.Api.Nexo.NexoSession", b =>
+                {
+                    b.Property<Guid>("TerminalId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("terminal_id");
+
+                    b.Property<string>("SaleId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("sale_id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTimeOffset>("LoggedInAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("logged_in_at");
+
+                    b.Property<string>("OperatorId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("operator_id");
+
+                    b.PrimitiveCollection<string[]>("SaleCapabilities")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("sale_capabilities");
+
+                    b.HasKey("TerminalId", "SaleId")
+                        .HasName("pk_nexo_sessions");
+
+                    b.HasIndex("AccountId")
+                        .HasDatabaseName("ix_nexo_sessions_account_id");
+
+                    b.ToTable("nexo_sessions", (string)null);
+                });
+
             modelBuilder.Entity("Relay.Api.Pairing.PairingCode", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1123,6 +1161,23 @@ namespace Relay.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_input_requests_transactions_transaction_id");
+                });
+
+            modelBuilder.Entity("Relay.Api.Nexo.NexoSession", b =>
+                {
+                    b.HasOne("Relay.Api.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_nexo_sessions_accounts_account_id");
+
+                    b.HasOne("Relay.Api.Terminals.Terminal", null)
+                        .WithMany()
+                        .HasForeignKey("TerminalId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_nexo_sessions_terminals_terminal_id");
                 });
 
             modelBuilder.Entity("Relay.Api.Pairing.PairingCode", b =>

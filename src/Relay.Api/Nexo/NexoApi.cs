@@ -1,0 +1,68 @@
+using System.Security.Claims;
+using Relay.Api.Security;
+
+namespace Relay.Api.Nexo;
+
+/// <summary>
+/// The nexo Retailer (Sale to POI) cloud facade: a POS written for Adyen's Terminal API (or Swedbank Pay's nexo) talks to Relay
+/// by changing its endpoint and key. Answers are nexo messages, never problem details.
+/// </summary>
+public static class NexoApi
+{
+    public const string Path = "/nexo";
+
+    public static IServiceCollection AddNexo(this IServiceCollection services)
+    {
+        services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, NexoNoProblems>());
+        return services.AddScoped<NexoExchange>().AddScoped<NexoPayments>().AddScoped<NexoDevice>().AddScoped<NexoSessions>();
+    }
+
+    public static void MapNexo(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost(Path + "/sync", Sync).WithTags("nexo").RequireAuthorization(AuthenticationSetup.Account)
+            .Accepts<SaleToPoiRequestEnvelope>(isOptional: true, "application/json", "*/*") // any body is read: nexo answers
+            .Produces<SaleToPoiResponseEnvelope>(200, "application/json")
+            .Produces(401).Produces(503)
+            .WithSummary("Send a nexo SaleToPOIRequest and get its SaleToPOIResponse (Adyen Terminal API JSON)")
+            .WithDescription("""
+                Authenticated by the account API key as `X-API-Key` (Adyen's header) or `Authorization: Bearer`. `MessageHeader.POIID`
+                is the Relay terminal id or the terminal's serial number; `SaleID` is the register id; `ServiceID` (1–10 letters and
+                digits) is unique per POIID for 48 hours and replays like an Idempotency-Key. Held until the outcome, up to 150 s.
+                Services: Payment (Normal, Refund, CashAdvance), Reversal, Abort (HTTP 200, empty body), TransactionStatus, Diagnosis,
+                Login, Logout, Display, Input, Print, Reconciliation; the others are answered NotAllowed. Errors are nexo responses
+                (`Response.Result: Failure` with `ErrorCondition`); a message that cannot be read is answered with an
+                EventNotification Reject. 503 (empty body, `Retry-After`) when Relay cannot reach its database: ask
+                TransactionStatus before sending a payment again.
+
+                Example: `{"SaleToPOIRequest":{"MessageHeader":{"ProtocolVersion":"3.0","MessageClass":"Service",
+                "MessageCategory":"Payment","MessageType":"Request","ServiceID":"4711","SaleID":"till-1","POIID":"<terminal id>"},
+                "PaymentRequest":{"SaleData":{"SaleTransactionID":{"TransactionID":"order-8812","TimeStamp":"2026-12-02T09:41:00Z"}},
+                "PaymentTransaction":{"AmountsReq":{"Currency":"EUR","RequestedAmount":12.5}}}}}` answers
+                `{"SaleToPOIResponse":{"MessageHeader":{…,"MessageType":"Response"},"PaymentResponse":{"Response":{"Result":"Success"},
+                "POIData":{"POITransactionID":{"TransactionID":"<Relay transaction id>",…}},"PaymentResult":{"AmountsResp":
+                {"Currency":"EUR","AuthorizedAmount":12.50},…},"PaymentReceipt":[…]}}}`.
+                """);
+    }
+
+    private static async Task<IResult> Sync(HttpContext http, ClaimsPrincipal user, NexoExchange exchange, ILoggerFactory loggers,
+        CancellationToken ct)
+    {
+        using var body = new MemoryStream();
+        await http.Request.Body.CopyToAsync(body, ct);
+        object? answer;
+        try
+        {
+            answer = await exchange.HandleAsync(user.GetAccountId(), body.ToArray(), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Never a Failure that a POS would take for "not paid" when Relay does not know: an HTTP error, after which a nexo
+            // POS asks TransactionStatus.
+            loggers.CreateLogger(typeof(NexoApi)).LogError(e, "nexo message could not be completed");
+            http.Response.Headers.RetryAfter = "1";
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
+        return answer is null ? Results.Ok() : Results.Json(answer, NexoJson.Options);
+    }
+}

@@ -1,0 +1,138 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Relay.Api.Actions;
+using Relay.Api.Data;
+
+namespace Relay.Api.Nexo;
+
+/// <summary>nexo's Device class, Display, Input and Print to the terminal's screen, keypad and printer, as Relay terminal actions
+/// (display, collect_inputs, print) keyed by the message's ServiceID.</summary>
+public sealed class NexoDevice(RelayDbContext db, ActionService actions)
+{
+    private static readonly Dictionary<string, string> InputKinds = new(StringComparer.Ordinal)
+    {
+        ["GetConfirmation"] = "confirm", ["TextString"] = "text", ["DigitString"] = "number",
+    };
+
+    public async Task<SaleToPoiResponseEnvelope> DisplayAsync(NexoCall call, DisplayRequest display, CancellationToken ct)
+    {
+        var outputs = display.DisplayOutput ?? [];
+        SaleToPoiResponseEnvelope Answer(Response response) => Envelope(call, new SaleToPoiResponse
+        {
+            DisplayResponse = new DisplayResponse(outputs.Length == 0
+                ? [new OutputResult(null, null, response)]
+                : outputs.Select(o => new OutputResult(o.Device, o.InfoQualify, response)).ToArray()),
+        });
+
+        if (outputs is not [{ OutputContent: { } content }])
+        {
+            return Answer(NexoResults.MessageFormat("DisplayRequest needs exactly one DisplayOutput with OutputContent."));
+        }
+
+        var request = new CreateActionRequest(ActionType.Display, new ActionDisplay(null, null, null, TextOf(content)),
+            null, null, null, null, null, null);
+        return await RunAsync(call, request, ct, action => Answer(ResponseOf(action)), Answer);
+    }
+
+    public async Task<SaleToPoiResponseEnvelope> InputAsync(NexoCall call, InputRequest input, CancellationToken ct)
+    {
+        var data = input.InputData;
+        SaleToPoiResponseEnvelope Answer(Response response, Input? given = null) => Envelope(call, new SaleToPoiResponse
+        {
+            InputResponse = new InputResponse(null, new InputResult(data?.Device, data?.InfoQualify, response, given)),
+        });
+
+        if (data?.InputCommand is not { } command)
+        {
+            return Answer(NexoResults.MessageFormat("InputRequest needs InputData with InputCommand."));
+        }
+
+        if (!InputKinds.TryGetValue(command, out var kind))
+        {
+            return Answer(NexoResults.Failure("NotAllowed", $"InputCommand {command} is not offered: GetConfirmation, TextString or DigitString."));
+        }
+
+        var prompt = input.DisplayOutput?.OutputContent is { } content ? TextOf(content) : null;
+        var request = new CreateActionRequest(ActionType.CollectInputs, null,
+            [new ActionInput("input", kind, prompt, true, null, null, null)], data.MaxInputTime is { } seconds ? Math.Clamp(seconds, 5, 300) : null,
+            null, null, null, null);
+        return await RunAsync(call, request, ct, action =>
+        {
+            var response = ResponseOf(action);
+            var value = action.Result?["inputs"]?[0]?["value"] is JsonValue given && given.TryGetValue<string>(out var text) ? text : null;
+            return Answer(response, action.Status != ActionStatus.Succeeded ? null : kind switch
+            {
+                "confirm" => new Input { InputCommand = command, ConfirmedFlag = value is "yes" or "true" },
+                "number" => new Input { InputCommand = command, DigitInput = value },
+                _ => new Input { InputCommand = command, TextInput = value },
+            });
+        }, response => Answer(response));
+    }
+
+    public async Task<SaleToPoiResponseEnvelope> PrintAsync(NexoCall call, PrintRequest print, CancellationToken ct)
+    {
+        var output = print.PrintOutput;
+        SaleToPoiResponseEnvelope Answer(Response response) =>
+            Envelope(call, new SaleToPoiResponse { PrintResponse = new PrintResponse(output?.DocumentQualifier, response) });
+
+        if (output?.OutputContent is not { } content)
+        {
+            return Answer(NexoResults.MessageFormat("PrintRequest needs PrintOutput with OutputContent."));
+        }
+
+        var request = new CreateActionRequest(ActionType.Print, null, null, null, new ActionPrint(TextOf(content), null), null, null, null);
+        return await RunAsync(call, request, ct, action => Answer(ResponseOf(action)), Answer);
+    }
+
+    /// <summary>Cancels the referenced action as a POS cancel does.</summary>
+    public async Task AbortAsync(NexoCall call, string serviceId)
+    {
+        var key = NexoCall.KeyOf(call.TerminalId, serviceId);
+        var id = await db.TerminalActions.AsNoTracking().Where(a => a.AccountId == call.AccountId && a.IdempotencyKey == key)
+            .Select(a => (Guid?)a.Id).FirstOrDefaultAsync();
+        if (id is not null)
+        {
+            await actions.CancelAsync(call.AccountId, id.Value);
+        }
+    }
+
+    private async Task<SaleToPoiResponseEnvelope> RunAsync(
+        NexoCall call, CreateActionRequest request, CancellationToken ct, Func<TerminalActionResponse, SaleToPoiResponseEnvelope> answer,
+        Func<Response, SaleToPoiResponseEnvelope> refused)
+    {
+        var errors = ActionValidation.Validate(request);
+        if (errors.Any)
+        {
+            return refused(NexoResults.MessageFormat(string.Join(" ", errors.Messages)));
+        }
+
+        var created = await actions.CreateAsync(call.AccountId, call.TerminalId, call.Key, request, NexoPayments.SyncWait, ct);
+        return created.Refusal switch
+        {
+            null => answer(created.Action!),
+            ActionRefusal.TerminalBusy => refused(NexoResults.Failure("Busy", "The terminal is serving a transaction.")),
+            ActionRefusal.TerminalOffline => refused(NexoResults.Failure("UnavailableDevice", "The terminal is not connected to Relay.")),
+            ActionRefusal.IdempotencyKeyReused => refused(NexoResults.MessageFormat(
+                $"ServiceID {call.Header.ServiceID} was used on this POIID for another message.")),
+            _ => refused(NexoResults.Failure("NotFound", "The terminal cannot take it.")),
+        };
+    }
+
+    private static Response ResponseOf(TerminalActionResponse action) => action.Status switch
+    {
+        ActionStatus.Succeeded => NexoResults.Success,
+        ActionStatus.Cancelled => NexoResults.Failure("Aborted", "Aborted before the terminal finished."),
+        ActionStatus.Expired => NexoResults.Failure("UnavailableDevice", "The terminal did not take it in time."),
+        ActionStatus.Failed when action.FailureCode is "timeout" => NexoResults.Failure("Cancel", "No answer in time."),
+        ActionStatus.Failed when action.FailureCode is "declined_by_customer" => NexoResults.Failure("Cancel", "The customer declined."),
+        ActionStatus.Failed => new Response("Failure", "UnavailableDevice",
+            NexoResults.Details(("failureCode", action.FailureCode), ("message", action.FailureMessage))),
+        _ => NexoResults.Failure("InProgress", "The terminal has not finished it yet."),
+    };
+
+    /// <summary>The lines of an OutputContent as one text.</summary>
+    private static string TextOf(OutputContent content) =>
+        string.Join("\n", (content.OutputText ?? []).Select(t => t.Text ?? ""));
+
+    private static SaleToPoiResponseEnvelope Envelope(NexoCall call, SaleToPoiResponse body) => NexoResults.Envelope(call.Header, body);
+}

@@ -1,0 +1,205 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Relay.Api.Data;
+using Relay.Api.Hubs;
+using Relay.Api.Terminals;
+
+namespace Relay.Api.Nexo;
+
+/// <summary>One nexo message as Relay took it: the account, the header, and the terminal POIID names.</summary>
+public sealed record NexoCall(Guid AccountId, MessageHeader Header, Guid TerminalId, bool Online, string? Model, string? AppVersion)
+{
+    /// <summary>The Idempotency-Key of what this message creates: its ServiceID, unique per POIID (kept 48 hours).</summary>
+    public string Key => KeyOf(TerminalId, Header.ServiceID!);
+
+    public static string KeyOf(Guid terminalId, string serviceId) => $"nexo:{terminalId:N}:{serviceId}";
+}
+
+/// <summary>
+/// Reads a SaleToPOIRequest, checks its header and body against nexo's rules, finds its terminal, and hands it to the service
+/// its MessageCategory names. What breaks the rules is answered in that service's response with MessageFormat; what cannot be
+/// read at all, with an EventNotification Reject, as Adyen answers.
+/// </summary>
+public sealed class NexoExchange(
+    RelayDbContext db, TerminalConnections connections, NexoPayments payments, NexoDevice device, NexoSessions sessions, TimeProvider clock,
+    ILogger<NexoExchange> logger)
+{
+    /// <summary>Categories Relay serves, by the MessageClass they belong to.</summary>
+    private static readonly Dictionary<string, string> Served = new(StringComparer.Ordinal)
+    {
+        ["Payment"] = "Service", ["Reversal"] = "Service", ["Abort"] = "Service", ["TransactionStatus"] = "Service",
+        ["Diagnosis"] = "Service", ["Login"] = "Service", ["Logout"] = "Service", ["Reconciliation"] = "Service",
+        ["Display"] = "Device", ["Input"] = "Device", ["Print"] = "Device",
+    };
+
+    /// <summary>nexo's other categories: answered NotAllowed in their own response.</summary>
+    private static readonly HashSet<string> NotServed = new(StringComparer.Ordinal)
+    {
+        "Admin", "BalanceInquiry", "Batch", "CardAcquisition", "CardReaderAPDU", "CardReaderInit", "CardReaderPowerOff",
+        "EnableService", "GetTotals", "InputUpdate", "Loyalty", "PIN", "Sound", "StoredValue", "Transmit",
+    };
+
+    /// <summary>The answer: a SaleToPOIResponse, a SaleToPOIRequest with an EventNotification (Reject), or nothing (Abort).</summary>
+    public async Task<object?> HandleAsync(Guid accountId, byte[] body, CancellationToken ct)
+    {
+        SaleToPoiRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize<SaleToPoiRequestEnvelope>(body, NexoJson.Options)?.SaleToPOIRequest;
+        }
+        catch (JsonException e)
+        {
+            return Reject(body, $"The message is not nexo JSON (at {e.Path ?? "$"}, line {e.LineNumber + 1 ?? 1}).");
+        }
+
+        if (request?.MessageHeader is not { } header)
+        {
+            return Reject(body, "A SaleToPOIRequest with a MessageHeader is required.");
+        }
+
+        var category = header.MessageCategory ?? "";
+        if (!Served.ContainsKey(category) && !NotServed.Contains(category))
+        {
+            return Reject(body, $"MessageCategory '{category}' is not a nexo service Relay answers.", header);
+        }
+
+        if ((HeaderProblem(header, category) ?? BodyProblem(request, category)) is { } problem)
+        {
+            logger.LogInformation("nexo {Category} refused as MessageFormat: {Problem}", category, problem);
+            return category == "Abort" ? Reject(body, problem, header) : Failure(header, NexoResults.MessageFormat(problem));
+        }
+
+        var call = await FindTerminalAsync(accountId, header, ct);
+        if (call is null)
+        {
+            return category == "Abort" ? null : Failure(header, NexoResults.Failure("NotFound", $"No terminal '{header.POIID}' in this account."));
+        }
+
+        if (NotServed.Contains(category))
+        {
+            return Failure(header, NexoResults.Failure("NotAllowed", $"Relay does not offer the {category} service."));
+        }
+
+        return category switch
+        {
+            "Payment" => await payments.PaymentAsync(call, request.PaymentRequest!, ct),
+            "Reversal" => await payments.ReversalAsync(call, request.ReversalRequest!, ct),
+            "Reconciliation" => await payments.ReconciliationAsync(call, request.ReconciliationRequest!, ct),
+            "TransactionStatus" => await payments.TransactionStatusAsync(call, request.TransactionStatusRequest!, ct),
+            "Abort" => await AbortAsync(call, request.AbortRequest!),
+            "Display" => await device.DisplayAsync(call, request.DisplayRequest!, ct),
+            "Input" => await device.InputAsync(call, request.InputRequest!, ct),
+            "Print" => await device.PrintAsync(call, request.PrintRequest!, ct),
+            "Diagnosis" => await sessions.DiagnosisAsync(call, ct),
+            "Login" => await sessions.LoginAsync(call, request.LoginRequest!, ct),
+            "Logout" => await sessions.LogoutAsync(call, ct),
+            _ => throw new InvalidOperationException($"No handler for the served category {category}."),
+        };
+    }
+
+    private async Task<object?> AbortAsync(NexoCall call, AbortRequest abort)
+    {
+        var reference = abort.MessageReference!;
+        await (reference.MessageCategory is "Display" or "Input" or "Print"
+            ? device.AbortAsync(call, reference.ServiceID!)
+            : payments.AbortAsync(call, reference.ServiceID!));
+        return null; // nexo defines no AbortResponse: HTTP 200 with an empty body
+    }
+
+    private static string? HeaderProblem(MessageHeader header, string category)
+    {
+        var expectedClass = Served.GetValueOrDefault(category) ?? header.MessageClass;
+        if (header.MessageClass is not ("Service" or "Device") || header.MessageClass != expectedClass)
+            return $"MessageClass must be {expectedClass ?? "Service or Device"} for {category}.";
+        if (header.MessageType != "Request") return "MessageType must be Request.";
+        if (header.ServiceID is not { Length: >= 1 and <= 10 } serviceId || !serviceId.All(char.IsAsciiLetterOrDigit))
+            return "ServiceID must be 1 to 10 letters and digits.";
+        if (string.IsNullOrWhiteSpace(header.SaleID) || header.SaleID.Length > 100 || header.SaleID.Any(char.IsControl))
+            return "SaleID is required: up to 100 printable characters.";
+        if (string.IsNullOrWhiteSpace(header.POIID) || header.POIID.Length > 100)
+            return "POIID is required: the Relay terminal id or the terminal's serial number.";
+        return null;
+    }
+
+    /// <summary>Exactly one body, the one the MessageCategory names.</summary>
+    private static string? BodyProblem(SaleToPoiRequest request, string category)
+    {
+        var bodies = new (string Name, object? Value)[]
+        {
+            ("PaymentRequest", request.PaymentRequest), ("ReversalRequest", request.ReversalRequest),
+            ("AbortRequest", request.AbortRequest), ("TransactionStatusRequest", request.TransactionStatusRequest),
+            ("DiagnosisRequest", request.DiagnosisRequest), ("LoginRequest", request.LoginRequest),
+            ("LogoutRequest", request.LogoutRequest), ("DisplayRequest", request.DisplayRequest),
+            ("InputRequest", request.InputRequest), ("PrintRequest", request.PrintRequest),
+            ("ReconciliationRequest", request.ReconciliationRequest), ("EventNotification", request.EventNotification),
+        }.Where(b => b.Value is not null).Select(b => b.Name)
+            .Concat(request.Other?.Keys.Where(k => k.EndsWith("Request", StringComparison.Ordinal)) ?? []).ToList();
+        var expected = category + "Request";
+        if (bodies is not [var only] || only != expected)
+            return $"MessageCategory {category} needs exactly one body, {expected}; the message has {(bodies.Count == 0 ? "none" : string.Join(", ", bodies))}.";
+        return category switch
+        {
+            "Abort" when request.AbortRequest!.MessageReference is not { ServiceID: not null } =>
+                "AbortRequest needs MessageReference with the ServiceID of the message to abort.",
+            "TransactionStatus" when request.TransactionStatusRequest!.MessageReference is not { ServiceID: not null } =>
+                "TransactionStatusRequest needs MessageReference with the ServiceID (and MessageCategory) of the message asked about.",
+            _ => null,
+        };
+    }
+
+    /// <summary>The terminal POIID names in the account: its Relay id, or its serial number. Removed terminals are not found.</summary>
+    private async Task<NexoCall?> FindTerminalAsync(Guid accountId, MessageHeader header, CancellationToken ct)
+    {
+        var poiId = header.POIID!;
+        var query = db.Terminals.AsNoTracking().Where(t => t.AccountId == accountId && t.Status != TerminalStatus.Removed);
+        query = Guid.TryParse(poiId, out var id) ? query.Where(t => t.Id == id) : query.Where(t => t.SerialNumber == poiId);
+        var terminal = await query.OrderByDescending(t => t.ActivatedAt)
+            .Select(t => new { t.Id, Online = t.ConnectionId != null, t.Model, t.AppVersion }).FirstOrDefaultAsync(ct);
+        // Online as the database has it, or connected here already: a connect is written a moment later (in a batch).
+        return terminal is null ? null : new NexoCall(accountId, header, terminal.Id,
+            terminal.Online || connections.ConnectionIdOf(terminal.Id) is not null, terminal.Model, terminal.AppVersion);
+    }
+
+    /// <summary>The service's response carrying only its Response: for a message refused before it reached the service.</summary>
+    private static SaleToPoiResponseEnvelope Failure(MessageHeader header, Response response) =>
+        NexoResults.Envelope(header, header.MessageCategory switch
+        {
+            "Payment" => new SaleToPoiResponse { PaymentResponse = new PaymentResponse { Response = response } },
+            "Reversal" => new SaleToPoiResponse { ReversalResponse = new ReversalResponse { Response = response } },
+            "TransactionStatus" => new SaleToPoiResponse
+                { TransactionStatusResponse = new TransactionStatusResponse { Response = response } },
+            "Diagnosis" => new SaleToPoiResponse { DiagnosisResponse = new DiagnosisResponse { Response = response } },
+            "Login" => new SaleToPoiResponse { LoginResponse = new LoginResponse { Response = response } },
+            "Logout" => new SaleToPoiResponse { LogoutResponse = new LogoutResponse(response) },
+            "Display" => new SaleToPoiResponse
+                { DisplayResponse = new DisplayResponse([new OutputResult(null, null, response)]) },
+            "Input" => new SaleToPoiResponse
+                { InputResponse = new InputResponse(null, new InputResult(null, null, response, null)) },
+            "Print" => new SaleToPoiResponse { PrintResponse = new PrintResponse(null, response) },
+            "Reconciliation" => new SaleToPoiResponse
+                { ReconciliationResponse = new ReconciliationResponse { Response = response } },
+            var other => new SaleToPoiResponse
+            {
+                Other = new() { [other + "Response"] = JsonSerializer.SerializeToElement(new { Response = response }, NexoJson.Options) },
+            },
+        });
+
+    /// <summary>What Adyen answers a message it cannot read: an EventNotification Reject carrying the message in base64.</summary>
+    private SaleToPoiEventEnvelope Reject(byte[] body, string why, MessageHeader? header = null)
+    {
+        logger.LogInformation("nexo message rejected: {Why}", why);
+        header ??= NexoResults.HeaderOf(body);
+        return new SaleToPoiEventEnvelope(new SaleToPoiEvent(
+            new MessageHeader
+            {
+                ProtocolVersion = header?.ProtocolVersion ?? "3.0", MessageClass = "Event", MessageCategory = "Event",
+                MessageType = "Notification", ServiceID = header?.ServiceID, DeviceID = header?.DeviceID, SaleID = header?.SaleID,
+                POIID = header?.POIID,
+            },
+            new EventNotification
+            {
+                TimeStamp = clock.GetUtcNow(), EventToNotify = "Reject", EventDetails = NexoResults.Details(("message", why)),
+                RejectedMessage = Convert.ToBase64String(body),
+            }));
+    }
+}
