@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Relay.Tests.Infrastructure;
+using static Relay.Tests.Infrastructure.NexoMessage;
 
 namespace Relay.Tests;
 
@@ -10,32 +11,6 @@ namespace Relay.Tests;
 /// transactions and actions, and nexo's errors.</summary>
 public sealed class NexoTests(RelayFixture relay) : IClassFixture<RelayFixture>
 {
-    private static int _serviceIds;
-
-    private static string NewServiceId() => Interlocked.Increment(ref _serviceIds).ToString("D10")[^10..];
-
-    private static object Message(string category, string poiId, object body, string? serviceId = null, string saleId = "till-1",
-        string messageClass = "Service", string? bodyName = null) => new Dictionary<string, object>
-    {
-        ["SaleToPOIRequest"] = new Dictionary<string, object>
-        {
-            ["MessageHeader"] = new
-            {
-                ProtocolVersion = "3.0", MessageClass = messageClass, MessageCategory = category, MessageType = "Request",
-                ServiceID = serviceId ?? NewServiceId(), SaleID = saleId, POIID = poiId,
-            },
-            [bodyName ?? category + "Request"] = body,
-        },
-    };
-
-    private static object Payment(decimal amount, string currency = "EUR", string type = "Normal", decimal? cashBack = null,
-        decimal? tip = null, string reference = "order-1") => new
-    {
-        SaleData = new { SaleTransactionID = new { TransactionID = reference, TimeStamp = "2026-12-02T10:00:00Z" } },
-        PaymentTransaction = new { AmountsReq = new { Currency = currency, RequestedAmount = amount, CashBackAmount = cashBack, TipAmount = tip } },
-        PaymentData = new { PaymentType = type },
-    };
-
     private async Task<(HttpStatusCode Status, string Body)> SendAsync(Merchant merchant, string json, bool bearer = false,
         string? key = null)
     {

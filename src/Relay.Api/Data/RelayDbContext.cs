@@ -34,6 +34,7 @@ public sealed class RelayDbContext(DbContextOptions<RelayDbContext> options) : D
     public DbSet<Settlements.Settlement> Settlements => Set<Settlements.Settlement>();
     public DbSet<FleetConfiguration.FleetSetting> FleetSettings => Set<FleetConfiguration.FleetSetting>();
     public DbSet<Nexo.NexoSession> NexoSessions => Set<Nexo.NexoSession>();
+    public DbSet<Nexo.NexoAsyncRequest> NexoAsyncRequests => Set<Nexo.NexoAsyncRequest>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(RelayDbContext).Assembly);

@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Relay.Api.Infrastructure;
 using Relay.Api.Security;
 
 namespace Relay.Api.Nexo;
@@ -14,12 +16,17 @@ public static class NexoApi
     public static IServiceCollection AddNexo(this IServiceCollection services)
     {
         services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, NexoNoProblems>());
-        return services.AddScoped<NexoExchange>().AddScoped<NexoPayments>().AddScoped<NexoDevice>().AddScoped<NexoSessions>();
+        return services.AddScoped<NexoExchange>().AddScoped<NexoPayments>().AddScoped<NexoDevice>().AddScoped<NexoSessions>()
+            .AddScoped<NexoAsyncMessages>().AddScoped<NexoNotifications>().AddScoped<NexoInputAnswers>()
+            .AddHousekeeping("kept nexo async messages", (db, options, now, ct) =>
+                db.NexoAsyncRequests.Where(r => r.CreatedAt < now - options.IdempotencyKeyRetention).ExecuteDeleteAsync(ct));
     }
 
     public static void MapNexo(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost(Path + "/sync", Sync).WithTags("nexo").RequireAuthorization(AuthenticationSetup.Account)
+        var group = routes.MapGroup(Path).WithTags("nexo").RequireAuthorization(AuthenticationSetup.Account);
+        group.MapPost("/sync", (HttpContext http, ClaimsPrincipal user, NexoExchange exchange, ILoggerFactory loggers, CancellationToken ct) =>
+                HandleAsync(NexoMode.Sync, http, user, exchange, loggers, ct))
             .Accepts<SaleToPoiRequestEnvelope>(isOptional: true, "application/json", "*/*") // any body is read: nexo answers
             .Produces<SaleToPoiResponseEnvelope>(200, "application/json")
             .Produces(401).Produces(503)
@@ -42,17 +49,32 @@ public static class NexoApi
                 "POIData":{"POITransactionID":{"TransactionID":"<Relay transaction id>",…}},"PaymentResult":{"AmountsResp":
                 {"Currency":"EUR","AuthorizedAmount":12.50},…},"PaymentReceipt":[…]}}}`.
                 """);
+        group.MapPost("/async", (HttpContext http, ClaimsPrincipal user, NexoExchange exchange, ILoggerFactory loggers, CancellationToken ct) =>
+                HandleAsync(NexoMode.Async, http, user, exchange, loggers, ct))
+            .Accepts<SaleToPoiRequestEnvelope>(isOptional: true, "application/json", "*/*")
+            .Produces<string>(200, "text/plain")
+            .Produces<SaleToPoiResponseEnvelope>(200, "application/json")
+            .Produces(401).Produces(503)
+            .WithSummary("Send a nexo SaleToPOIRequest; its SaleToPOIResponse comes as a webhook")
+            .WithDescription("""
+                As /nexo/sync, but what runs on the terminal (Payment, Reversal, Reconciliation, Display, Input, Print) is answered
+                `ok` (text/plain) once accepted, and its SaleToPOIResponse is delivered, when it ends, to the account's webhook
+                endpoints created with `"format": "nexo"`, signed like every delivery (Standard Webhooks). Abort is answered `ok`.
+                A message refused at once (MessageFormat, Busy, NotFound, UnavailableDevice, NotAllowed), one whose ServiceID has
+                ended already, and the services answered at once (TransactionStatus, Diagnosis, Login, Logout) get their
+                SaleToPOIResponse in the HTTP response, as in sync.
+                """);
     }
 
-    private static async Task<IResult> Sync(HttpContext http, ClaimsPrincipal user, NexoExchange exchange, ILoggerFactory loggers,
-        CancellationToken ct)
+    private static async Task<IResult> HandleAsync(
+        NexoMode mode, HttpContext http, ClaimsPrincipal user, NexoExchange exchange, ILoggerFactory loggers, CancellationToken ct)
     {
         using var body = new MemoryStream();
         await http.Request.Body.CopyToAsync(body, ct);
         object? answer;
         try
         {
-            answer = await exchange.HandleAsync(user.GetAccountId(), body.ToArray(), ct);
+            answer = await exchange.HandleAsync(user.GetAccountId(), body.ToArray(), mode, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -63,6 +85,8 @@ public static class NexoApi
             return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
         }
 
-        return answer is null ? Results.Ok() : Results.Json(answer, NexoJson.Options);
+        return answer is not null ? Results.Json(answer, NexoJson.Options)
+            : mode == NexoMode.Async ? Results.Text("ok", "text/plain")
+            : Results.Ok();
     }
 }

@@ -7,14 +7,14 @@ namespace Relay.Api.Nexo;
 
 /// <summary>nexo's Device class, Display, Input and Print to the terminal's screen, keypad and printer, as Relay terminal actions
 /// (display, collect_inputs, print) keyed by the message's ServiceID.</summary>
-public sealed class NexoDevice(RelayDbContext db, ActionService actions)
+public sealed class NexoDevice(RelayDbContext db, ActionService actions, NexoAsyncMessages asyncMessages)
 {
     private static readonly Dictionary<string, string> InputKinds = new(StringComparer.Ordinal)
     {
         ["GetConfirmation"] = "confirm", ["TextString"] = "text", ["DigitString"] = "number",
     };
 
-    public async Task<SaleToPoiResponseEnvelope> DisplayAsync(NexoCall call, DisplayRequest display, CancellationToken ct)
+    public async Task<SaleToPoiResponseEnvelope?> DisplayAsync(NexoCall call, DisplayRequest display, CancellationToken ct)
     {
         var outputs = display.DisplayOutput ?? [];
         SaleToPoiResponseEnvelope Answer(Response response) => Envelope(call, new SaleToPoiResponse
@@ -34,7 +34,7 @@ public sealed class NexoDevice(RelayDbContext db, ActionService actions)
         return await RunAsync(call, request, ct, action => Answer(ResponseOf(action)), Answer);
     }
 
-    public async Task<SaleToPoiResponseEnvelope> InputAsync(NexoCall call, InputRequest input, CancellationToken ct)
+    public async Task<SaleToPoiResponseEnvelope?> InputAsync(NexoCall call, InputRequest input, CancellationToken ct)
     {
         var data = input.InputData;
         SaleToPoiResponseEnvelope Answer(Response response, Input? given = null) => Envelope(call, new SaleToPoiResponse
@@ -69,7 +69,7 @@ public sealed class NexoDevice(RelayDbContext db, ActionService actions)
         }, response => Answer(response));
     }
 
-    public async Task<SaleToPoiResponseEnvelope> PrintAsync(NexoCall call, PrintRequest print, CancellationToken ct)
+    public async Task<SaleToPoiResponseEnvelope?> PrintAsync(NexoCall call, PrintRequest print, CancellationToken ct)
     {
         var output = print.PrintOutput;
         SaleToPoiResponseEnvelope Answer(Response response) =>
@@ -96,7 +96,8 @@ public sealed class NexoDevice(RelayDbContext db, ActionService actions)
         }
     }
 
-    private async Task<SaleToPoiResponseEnvelope> RunAsync(
+    /// <summary>The action's answer; null when accepted async (or, replaying, when the message made nothing).</summary>
+    private async Task<SaleToPoiResponseEnvelope?> RunAsync(
         NexoCall call, CreateActionRequest request, CancellationToken ct, Func<TerminalActionResponse, SaleToPoiResponseEnvelope> answer,
         Func<Response, SaleToPoiResponseEnvelope> refused)
     {
@@ -106,9 +107,18 @@ public sealed class NexoDevice(RelayDbContext db, ActionService actions)
             return refused(NexoResults.MessageFormat(string.Join(" ", errors.Messages)));
         }
 
-        var created = await actions.CreateAsync(call.AccountId, call.TerminalId, call.Key, request, NexoPayments.SyncWait, ct);
+        if (call.Mode == NexoMode.Replay
+            && !await db.TerminalActions.AnyAsync(a => a.AccountId == call.AccountId && a.IdempotencyKey == call.Key, ct))
+        {
+            return null;
+        }
+
+        if (call.Mode == NexoMode.Async) await asyncMessages.KeepAsync(call, ct);
+        var created = await actions.CreateAsync(call.AccountId, call.TerminalId, call.Key, request, call.Wait, ct);
         return created.Refusal switch
         {
+            // Accepted async: "ok", and the response follows as a webhook; one that has ended already is answered now.
+            null when call.Mode == NexoMode.Async && !TerminalAction.IsFinal(created.Action!.Status) => null,
             null => answer(created.Action!),
             ActionRefusal.TerminalBusy => refused(NexoResults.Failure("Busy", "The terminal is serving a transaction.")),
             ActionRefusal.TerminalOffline => refused(NexoResults.Failure("UnavailableDevice", "The terminal is not connected to Relay.")),

@@ -6,9 +6,31 @@ using Relay.Api.Terminals;
 
 namespace Relay.Api.Nexo;
 
-/// <summary>One nexo message as Relay took it: the account, the header, and the terminal POIID names.</summary>
-public sealed record NexoCall(Guid AccountId, MessageHeader Header, Guid TerminalId, bool Online, string? Model, string? AppVersion)
+/// <summary>How a message's answer is given.</summary>
+public enum NexoMode
 {
+    /// <summary>/nexo/sync: held until the outcome (up to <see cref="NexoCall.SyncWait"/>), answered in the HTTP response.</summary>
+    Sync,
+
+    /// <summary>/nexo/async: what runs on the terminal is answered "ok" once accepted (null), its response delivered to the nexo
+    /// webhook endpoints when it ends; the rest is answered as in sync.</summary>
+    Async,
+
+    /// <summary>A kept async message sent again for its webhook: the response it has now; nothing new is ever created.</summary>
+    Replay,
+}
+
+/// <summary>One nexo message as Relay took it: the account, the header, the terminal POIID names, how it is answered, and the
+/// message as it came (kept for an async one).</summary>
+public sealed record NexoCall(
+    Guid AccountId, MessageHeader Header, Guid TerminalId, bool Online, string? Model, string? AppVersion, NexoMode Mode, byte[] Message)
+{
+    /// <summary>How long a sync request is held for the outcome, as Adyen's cloud holds it.</summary>
+    public static readonly TimeSpan SyncWait = TimeSpan.FromSeconds(150);
+
+    /// <summary>How long the create waits for the outcome: none for async (the webhook carries it), none for a replay.</summary>
+    public TimeSpan? Wait => Mode == NexoMode.Sync ? SyncWait : null;
+
     /// <summary>The Idempotency-Key of what this message creates: its ServiceID, unique per POIID (kept 48 hours).</summary>
     public string Key => KeyOf(TerminalId, Header.ServiceID!);
 
@@ -21,8 +43,8 @@ public sealed record NexoCall(Guid AccountId, MessageHeader Header, Guid Termina
 /// read at all, with an EventNotification Reject, as Adyen answers.
 /// </summary>
 public sealed class NexoExchange(
-    RelayDbContext db, TerminalConnections connections, NexoPayments payments, NexoDevice device, NexoSessions sessions, TimeProvider clock,
-    ILogger<NexoExchange> logger)
+    RelayDbContext db, TerminalConnections connections, NexoPayments payments, NexoDevice device, NexoSessions sessions,
+    NexoInputAnswers inputAnswers, TimeProvider clock, ILogger<NexoExchange> logger)
 {
     /// <summary>Categories Relay serves, by the MessageClass they belong to.</summary>
     private static readonly Dictionary<string, string> Served = new(StringComparer.Ordinal)
@@ -39,19 +61,26 @@ public sealed class NexoExchange(
         "EnableService", "GetTotals", "InputUpdate", "Loyalty", "PIN", "Sound", "StoredValue", "Transmit",
     };
 
-    /// <summary>The answer: a SaleToPOIResponse, a SaleToPOIRequest with an EventNotification (Reject), or nothing (Abort).</summary>
-    public async Task<object?> HandleAsync(Guid accountId, byte[] body, CancellationToken ct)
+    /// <summary>The answer: a SaleToPOIResponse, a SaleToPOIRequest with an EventNotification (Reject), or nothing (Abort, and
+    /// async messages accepted).</summary>
+    public async Task<object?> HandleAsync(Guid accountId, byte[] body, NexoMode mode, CancellationToken ct)
     {
-        SaleToPoiRequest? request;
+        SaleToPoiIncoming? incoming;
         try
         {
-            request = JsonSerializer.Deserialize<SaleToPoiRequestEnvelope>(body, NexoJson.Options)?.SaleToPOIRequest;
+            incoming = JsonSerializer.Deserialize<SaleToPoiIncoming>(body, NexoJson.Options);
         }
         catch (JsonException e)
         {
             return Reject(body, $"The message is not nexo JSON (at {e.Path ?? "$"}, line {e.LineNumber + 1 ?? 1}).");
         }
 
+        if (incoming is { SaleToPOIRequest: null, SaleToPOIResponse: { } response })
+        {
+            return await AnswerAsync(accountId, response, body, ct);
+        }
+
+        var request = incoming?.SaleToPOIRequest;
         if (request?.MessageHeader is not { } header)
         {
             return Reject(body, "A SaleToPOIRequest with a MessageHeader is required.");
@@ -69,7 +98,7 @@ public sealed class NexoExchange(
             return category == "Abort" ? Reject(body, problem, header) : Failure(header, NexoResults.MessageFormat(problem));
         }
 
-        var call = await FindTerminalAsync(accountId, header, ct);
+        var call = await FindTerminalAsync(accountId, header, mode, body, ct);
         if (call is null)
         {
             return category == "Abort" ? null : Failure(header, NexoResults.Failure("NotFound", $"No terminal '{header.POIID}' in this account."));
@@ -95,6 +124,21 @@ public sealed class NexoExchange(
             "Logout" => await sessions.LogoutAsync(call, ct),
             _ => throw new InvalidOperationException($"No handler for the served category {category}."),
         };
+    }
+
+    /// <summary>A response from the sale system: the answer to an InputRequest the terminal sent it. HTTP 200 with an empty body
+    /// (a response gets none), or a Reject when it answers nothing.</summary>
+    private async Task<object?> AnswerAsync(Guid accountId, SaleToPoiResponse response, byte[] body, CancellationToken ct)
+    {
+        if (response is not { MessageHeader: { MessageCategory: "Input", MessageType: "Response", POIID: not null } header, InputResponse: { } input })
+        {
+            return Reject(body, "The only response Relay takes is an InputResponse to the terminal's InputRequest.", response.MessageHeader);
+        }
+
+        var call = await FindTerminalAsync(accountId, header, NexoMode.Sync, body, ct);
+        var problem = call is null ? $"No terminal '{header.POIID}' in this account."
+            : await inputAnswers.AnswerAsync(accountId, call.TerminalId, header, input, ct);
+        return problem is null ? null : Reject(body, problem, header);
     }
 
     private async Task<object?> AbortAsync(NexoCall call, AbortRequest abort)
@@ -147,17 +191,21 @@ public sealed class NexoExchange(
         };
     }
 
-    /// <summary>The terminal POIID names in the account: its Relay id, or its serial number. Removed terminals are not found.</summary>
-    private async Task<NexoCall?> FindTerminalAsync(Guid accountId, MessageHeader header, CancellationToken ct)
+    /// <summary>The terminal POIID names in the account: its Relay id, or its serial number. Removed terminals are not found (but
+    /// replayed).</summary>
+    private async Task<NexoCall?> FindTerminalAsync(
+        Guid accountId, MessageHeader header, NexoMode mode, byte[] body, CancellationToken ct)
     {
         var poiId = header.POIID!;
-        var query = db.Terminals.AsNoTracking().Where(t => t.AccountId == accountId && t.Status != TerminalStatus.Removed);
+        // A replay answers for a terminal removed since, as its first answer did.
+        var query = db.Terminals.AsNoTracking()
+            .Where(t => t.AccountId == accountId && (mode == NexoMode.Replay || t.Status != TerminalStatus.Removed));
         query = Guid.TryParse(poiId, out var id) ? query.Where(t => t.Id == id) : query.Where(t => t.SerialNumber == poiId);
         var terminal = await query.OrderByDescending(t => t.ActivatedAt)
             .Select(t => new { t.Id, Online = t.ConnectionId != null, t.Model, t.AppVersion }).FirstOrDefaultAsync(ct);
         // Online as the database has it, or connected here already: a connect is written a moment later (in a batch).
         return terminal is null ? null : new NexoCall(accountId, header, terminal.Id,
-            terminal.Online || connections.ConnectionIdOf(terminal.Id) is not null, terminal.Model, terminal.AppVersion);
+            terminal.Online || connections.ConnectionIdOf(terminal.Id) is not null, terminal.Model, terminal.AppVersion, mode, body);
     }
 
     /// <summary>The service's response carrying only its Response: for a message refused before it reached the service.</summary>

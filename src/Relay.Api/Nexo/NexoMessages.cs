@@ -10,6 +10,11 @@ namespace Relay.Api.Nexo;
 
 public sealed record SaleToPoiRequestEnvelope([property: JsonPropertyName("SaleToPOIRequest")] SaleToPoiRequest? SaleToPOIRequest);
 
+/// <summary>What a POS sends: a request, or the response to a request the terminal sent it (an InputResponse).</summary>
+public sealed record SaleToPoiIncoming(
+    [property: JsonPropertyName("SaleToPOIRequest")] SaleToPoiRequest? SaleToPOIRequest,
+    [property: JsonPropertyName("SaleToPOIResponse")] SaleToPoiResponse? SaleToPOIResponse);
+
 public sealed record SaleToPoiResponseEnvelope([property: JsonPropertyName("SaleToPOIResponse")] SaleToPoiResponse SaleToPOIResponse);
 
 /// <summary>A message from the POS: the header and the one body its MessageCategory names.</summary>

@@ -8,17 +8,15 @@ namespace Relay.Api.Nexo;
 /// nexo's Payment, Reversal and Reconciliation as Relay transactions (purchase, refund, cash_out; void; settlement) on the
 /// terminal POIID names, keyed by the message's ServiceID; TransactionStatus and Abort of them by that ServiceID.
 /// </summary>
-public sealed class NexoPayments(RelayDbContext db, TransactionService transactions, ILogger<NexoPayments> logger)
+public sealed class NexoPayments(
+    RelayDbContext db, TransactionService transactions, NexoAsyncMessages asyncMessages, ILogger<NexoPayments> logger)
 {
-    /// <summary>How long a sync request is held for the outcome, as Adyen's cloud holds it.</summary>
-    public static readonly TimeSpan SyncWait = TimeSpan.FromSeconds(150);
-
     private static readonly Dictionary<string, TransactionType> PaymentTypes = new(StringComparer.Ordinal)
     {
         ["Normal"] = TransactionType.Purchase, ["Refund"] = TransactionType.Refund, ["CashAdvance"] = TransactionType.CashOut,
     };
 
-    public async Task<SaleToPoiResponseEnvelope> PaymentAsync(NexoCall call, PaymentRequest payment, CancellationToken ct)
+    public async Task<SaleToPoiResponseEnvelope?> PaymentAsync(NexoCall call, PaymentRequest payment, CancellationToken ct)
     {
         SaleToPoiResponseEnvelope Refused(Response response) =>
             Answer(call, new PaymentResponse { Response = response, SaleData = payment.SaleData });
@@ -58,7 +56,7 @@ public sealed class NexoPayments(RelayDbContext db, TransactionService transacti
         return await CreateAsync(call, request, ct, t => Answer(call, PaymentOf(t, call)), Refused);
     }
 
-    public async Task<SaleToPoiResponseEnvelope> ReversalAsync(NexoCall call, ReversalRequest reversal, CancellationToken ct)
+    public async Task<SaleToPoiResponseEnvelope?> ReversalAsync(NexoCall call, ReversalRequest reversal, CancellationToken ct)
     {
         SaleToPoiResponseEnvelope Refused(Response response) => Answer(call,
             new ReversalResponse { Response = response, OriginalPOITransaction = reversal.OriginalPOITransaction });
@@ -78,7 +76,7 @@ public sealed class NexoPayments(RelayDbContext db, TransactionService transacti
         return await CreateAsync(call, request, ct, t => Answer(call, ReversalOf(t, reversal.OriginalPOITransaction)), Refused);
     }
 
-    public async Task<SaleToPoiResponseEnvelope> ReconciliationAsync(NexoCall call, ReconciliationRequest reconciliation, CancellationToken ct)
+    public async Task<SaleToPoiResponseEnvelope?> ReconciliationAsync(NexoCall call, ReconciliationRequest reconciliation, CancellationToken ct)
     {
         var kind = reconciliation.ReconciliationType;
         SaleToPoiResponseEnvelope Refused(Response response) =>
@@ -148,7 +146,8 @@ public sealed class NexoPayments(RelayDbContext db, TransactionService transacti
         await transactions.CancelAsync(call.AccountId, id.Value);
     }
 
-    private async Task<SaleToPoiResponseEnvelope> CreateAsync(
+    /// <summary>The transaction's answer; null when accepted async (or, replaying, when the message made nothing).</summary>
+    private async Task<SaleToPoiResponseEnvelope?> CreateAsync(
         NexoCall call, CreateTransactionRequest request, CancellationToken ct, Func<TransactionResponse, SaleToPoiResponseEnvelope> answer,
         Func<Response, SaleToPoiResponseEnvelope> refused)
     {
@@ -159,14 +158,19 @@ public sealed class NexoPayments(RelayDbContext db, TransactionService transacti
         }
 
         // A replay answers as the first message did, whatever the terminal's state now; a new payment needs the terminal there.
-        if (!call.Online && await IdOfAsync(call, call.Header.ServiceID!, ct) is null)
+        var known = await IdOfAsync(call, call.Header.ServiceID!, ct) is not null;
+        if (call.Mode == NexoMode.Replay && !known) return null;
+        if (!call.Online && !known)
         {
             return refused(NexoResults.Failure("UnavailableDevice", "The terminal is not connected to Relay."));
         }
 
-        var created = await transactions.CreateAsync(call.AccountId, call.Key, request, SyncWait, ct, call.TerminalId);
+        if (call.Mode == NexoMode.Async) await asyncMessages.KeepAsync(call, ct);
+        var created = await transactions.CreateAsync(call.AccountId, call.Key, request, call.Wait, ct, call.TerminalId);
         return created.Refusal switch
         {
+            // Accepted async: "ok", and the response follows as a webhook; one that has ended already is answered now.
+            null when call.Mode == NexoMode.Async && !Transaction.IsFinal(created.Transaction!.Status) => null,
             null => answer(created.Transaction!),
             TransactionRefusal.TerminalBusy => refused(NexoResults.Failure("Busy", "The terminal is serving another transaction.")),
             TransactionRefusal.IdempotencyKeyReused => refused(NexoResults.MessageFormat(

@@ -11,6 +11,7 @@ public sealed class WebhookEndpointConfiguration : IEntityTypeConfiguration<Webh
         builder.HasOne<Account>().WithMany().HasForeignKey(w => w.AccountId);
         builder.Property(w => w.Url).HasMaxLength(2000);
         builder.Property(w => w.Secret).HasMaxLength(100);
+        builder.Property(w => w.Format).HasMaxLength(10).HasDefaultValue(WebhookFormats.Relay);
         builder.Property(w => w.DisabledReason).HasMaxLength(500);
         builder.HasIndex(w => new { w.AccountId, w.CreatedAt });
     }

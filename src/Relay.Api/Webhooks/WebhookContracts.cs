@@ -3,21 +3,33 @@ namespace Relay.Api.Webhooks;
 /// <param name="Url" example="https://pos.example.com/relay/webhooks">Where to POST the events (absolute http or https URL on a public
 /// address).</param>
 /// <param name="Events" example="[&quot;transaction.updated&quot;]">The event types to deliver; empty or missing: all of them.</param>
-public sealed record CreateWebhookEndpointRequest(string? Url, string[]? Events);
+/// <param name="Format" example="relay">relay (default): the event JSON. nexo: nexo messages for POS software that speaks nexo: the
+/// SaleToPOIResponse of each message sent to /nexo/async once it ends, and the terminal's display, print and input requests as
+/// SaleToPOIRequest DisplayRequest, PrintRequest and InputRequest while a sale system logged in with CashierDisplay,
+/// PrinterReceipt or CashierInput among its SaleCapabilities; no other event.</param>
+public sealed record CreateWebhookEndpointRequest(string? Url, string[]? Events, string? Format = null);
+
+/// <summary>What a webhook endpoint's deliveries carry.</summary>
+public static class WebhookFormats
+{
+    public const string Relay = "relay";
+    public const string Nexo = "nexo";
+}
 
 /// <param name="Id" example="0193a0b4-3333-7000-8000-00000000f00d">The endpoint.</param>
 /// <param name="Url" example="https://pos.example.com/relay/webhooks">Where deliveries go.</param>
 /// <param name="Events" example="[&quot;transaction.updated&quot;]">The event types delivered (empty: all).</param>
+/// <param name="Format" example="relay">relay (the event JSON) or nexo (nexo messages).</param>
 /// <param name="Secret" example="whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw">The Standard Webhooks signing secret (not in lists).</param>
 /// <param name="Enabled" example="true">False once the receiver answered 410 Gone: nothing more is delivered.</param>
 /// <param name="DisabledReason" example="null">Why it was disabled.</param>
 /// <param name="CreatedAt" example="2026-11-24T09:38:00Z">When it was created.</param>
 public sealed record WebhookEndpointResponse(
-    Guid Id, string Url, string[] Events, string? Secret,
+    Guid Id, string Url, string[] Events, string Format, string? Secret,
     bool Enabled, string? DisabledReason, DateTimeOffset CreatedAt)
 {
     public static WebhookEndpointResponse From(WebhookEndpoint e, bool withSecret) =>
-        new(e.Id, e.Url, e.Events, withSecret ? e.Secret : null, e.Enabled, e.DisabledReason, e.CreatedAt);
+        new(e.Id, e.Url, e.Events, e.Format, withSecret ? e.Secret : null, e.Enabled, e.DisabledReason, e.CreatedAt);
 }
 
 /// <param name="Id" example="0193a0b4-4444-7000-8000-00000000d00d">The delivery: the webhook-id header, the same on every attempt.</param>

@@ -98,20 +98,25 @@ public sealed class WebhookDispatcher(
         var db = scope.ServiceProvider.GetRequiredService<RelayDbContext>();
         var number = delivery.AttemptCount + 1;
 
-        var secret = delivery.EndpointId is { } endpointId
-            ? await db.WebhookEndpoints.Where(e => e.Id == endpointId && e.Enabled).Select(e => e.Secret).FirstOrDefaultAsync(ct)
-            : await db.CallbackSecretAsync(delivery.AccountId);
+        var endpoint = delivery.EndpointId is { } endpointId
+            ? await db.WebhookEndpoints.Where(e => e.Id == endpointId && e.Enabled).Select(e => new { e.Secret, e.Format })
+                .FirstOrDefaultAsync(ct)
+            : new { Secret = await db.CallbackSecretAsync(delivery.AccountId), Format = WebhookFormats.Relay };
         var row = await db.NumberedAsync(delivery.AccountId, delivery.EventSequence, ct);
-        if (secret is null || row is null)
+        var body = row is null || endpoint is null ? null
+            : endpoint.Format == WebhookFormats.Nexo
+                ? await scope.ServiceProvider.GetRequiredService<Nexo.NexoNotifications>().BodyOfAsync(row, ct)
+                : EventResponse.From(row).ToUtf8Json();
+        if (endpoint is null || body is null)
         {
             await FinishAsync(db, delivery, "failed", null, ct);
             metrics.WebhookAttempt("dropped");
             logger.LogWarning("Webhook delivery {DeliveryId} of event {EventId} dropped: {Reason}", delivery.Id, delivery.EventSequence,
-                secret is null ? "its endpoint is disabled" : "the event is no longer kept");
+                endpoint is null ? "its endpoint is disabled" : row is null ? "the event is no longer kept" : "it has no nexo message now");
             return;
         }
 
-        var body = EventResponse.From(row).ToUtf8Json();
+        var secret = endpoint.Secret;
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         var id = delivery.Id.ToString();
         using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new ByteArrayContent(body) };

@@ -8,6 +8,8 @@ public sealed class WebhookEndpoint
     public required string Url { get; set; }
     /// <summary>The event types delivered; empty means all of them.</summary>
     public string[] Events { get; set; } = [];
+    /// <summary><c>relay</c> (the event JSON) or <c>nexo</c> (nexo messages: <see cref="Nexo.NexoNotifications"/>).</summary>
+    public string Format { get; set; } = WebhookFormats.Relay;
     /// <summary><c>whsec_</c> + base64 of the key; kept in plain text because every delivery is signed with it.</summary>
     public required string Secret { get; set; }
     public bool Enabled { get; set; } = true;

@@ -37,7 +37,8 @@ public static class WebhooksApi
         var group = routes.MapGroup("/api/v1").WithTags("Webhooks").RequireAuthorization(AuthenticationSetup.Account).ProducesProblems(401);
         group.MapPost("/webhook-endpoints", Create).ProducesProblems(400).WithSummary("Register a webhook endpoint")
             .WithDescription("""
-                Events are POSTed to `url` as the event JSON (the same as the stream's `data:`), signed per Standard Webhooks:
+                Events are POSTed to `url` as the event JSON (the same as the stream's `data:`), or with `format: nexo` as nexo
+                messages (see /nexo/async), signed per Standard Webhooks:
                 `webhook-id` (the same on every retry), `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of
                 id.timestamp.body>` with the returned `secret`. A 2xx answer is success; network errors, timeouts, 408, 429 and
                 5xx are retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h; 410 Gone disables the endpoint. URLs on
@@ -72,10 +73,12 @@ public static class WebhooksApi
             errors["events"] = [$"Unknown event type '{unknown}'; one of {string.Join(", ", EventTypes.All)}."];
         }
 
+        var format = request.Format ?? WebhookFormats.Relay;
+        if (format is not (WebhookFormats.Relay or WebhookFormats.Nexo)) errors["format"] = ["format must be relay or nexo."];
         if (errors.Count > 0) return Problems.Validation(errors);
         var endpoint = new WebhookEndpoint
         {
-            Id = Guid.CreateVersion7(), AccountId = user.GetAccountId(), Url = request.Url!, Events = events,
+            Id = Guid.CreateVersion7(), AccountId = user.GetAccountId(), Url = request.Url!, Events = events, Format = format,
             Secret = WebhookSigner.NewSecret(), CreatedAt = clock.Now(),
         };
         db.WebhookEndpoints.Add(endpoint);

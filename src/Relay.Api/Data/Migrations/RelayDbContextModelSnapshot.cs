@@ -437,6 +437,35 @@ namespace Relay.Api.Data.Migrations
                     b.ToTable("input_requests", (string)null);
                 });
 
+            modelBuilder.Entity("Relay.Api.Nexo.NexoAsyncRequest", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("Message")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("message");
+
+                    b.HasKey("AccountId", "Key")
+                        .HasName("pk_nexo_async_requests");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_nexo_async_requests_created_at");
+
+                    b.ToTable("nexo_async_requests", (string)null);
+                });
+
             modelBuilder.Entity("Relay.Api.Nexo.NexoSession", b =>
                 {
                     b.Property<Guid>("TerminalId")
@@ -1085,6 +1114,14 @@ namespace Relay.Api.Data.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("events");
 
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasDefaultValue("relay")
+                        .HasColumnName("format");
+
                     b.Property<string>("Secret")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -1161,6 +1198,16 @@ namespace Relay.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_input_requests_transactions_transaction_id");
+                });
+
+            modelBuilder.Entity("Relay.Api.Nexo.NexoAsyncRequest", b =>
+                {
+                    b.HasOne("Relay.Api.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_nexo_async_requests_accounts_account_id");
                 });
 
             modelBuilder.Entity("Relay.Api.Nexo.NexoSession", b =>
