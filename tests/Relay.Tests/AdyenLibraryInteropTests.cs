@@ -37,7 +37,11 @@ public sealed class AdyenLibraryInteropTests(AdyenLibraryInteropTests.Fixture re
 
     private object Payment(decimal amount, string? serviceId = null, string paymentType = "Normal", string reference = "order-1",
         string service = "payment") =>
-        new { service, poiId = _terminal.TerminalId, serviceId = serviceId ?? NewServiceId(), amount, currency = "EUR", paymentType, reference };
+        new
+        {
+            service, poiId = _terminal.TerminalId, serviceId = serviceId ?? NewServiceId(), amount, currency = "EUR", paymentType,
+            reference,
+        };
 
     /// <summary>The body of the library's parsed TerminalApiResponse (PaymentResponse, ...), checking the classes it made.</summary>
     private static JsonNode Body(JsonNode result, string body)
@@ -153,7 +157,10 @@ public sealed class AdyenLibraryInteropTests(AdyenLibraryInteropTests.Fixture re
         AssertResult(status, "Failure", "InProgress");
 
         // Relay answers an abort with an empty 200, which the library's sync turns into an empty TerminalApiResponse.
-        var abort = await _pos.RunAsync(new { service = "abort", poiId = _terminal.TerminalId, serviceId = NewServiceId(), of = serviceId });
+        var abort = await _pos.RunAsync(new
+        {
+            service = "abort", poiId = _terminal.TerminalId, serviceId = NewServiceId(), of = serviceId,
+        });
         Assert.Equal("", (string?)abort["received"]);
         Assert.Null(abort["answer"]!["SaleToPOIResponse"]);
 

@@ -48,7 +48,8 @@ public static class Scenario
     /// <summary>Connects a terminal with the SDK to the relay at <paramref name="relayUrl"/>, through
     /// <paramref name="webSocketFactory"/> (null: the SignalR client's own WebSocket, for a relay on a real socket).</summary>
     public static async Task<TestTerminal> ConnectAsync(Uri relayUrl,
-        Func<Uri, string, CancellationToken, ValueTask<WebSocket>>? webSocketFactory, string terminalId, string deviceToken, string? outboxDirectory = null, bool simulate = true, TimeSpan? delay = null,
+        Func<Uri, string, CancellationToken, ValueTask<WebSocket>>? webSocketFactory, string terminalId, string deviceToken,
+        string? outboxDirectory = null, bool simulate = true, TimeSpan? delay = null,
         TimeSpan? signatureTimeout = null)
     {
         outboxDirectory ??= Directory.CreateTempSubdirectory("relay-outbox-").FullName;
