@@ -170,12 +170,7 @@ public sealed class JavaScriptClientInteropTests(KestrelRelayFixture relay) : IC
         }
     }
 
-    private async Task<HttpClient> NewMerchantAsync()
-    {
-        var account = await relay.Admin().PostJson("/api/v1/accounts", new { name = "JS interop " + Guid.NewGuid().ToString("N")[..6] })
-            .Expect(201);
-        return relay.Client(account.Str("apiKey"));
-    }
+    private async Task<HttpClient> NewMerchantAsync() => (await relay.NewMerchantAsync("JS interop")).Http;
 
     private async Task<(string TerminalId, string DeviceToken)> NewActivatedTerminalAsync(HttpClient merchant)
     {

@@ -9,7 +9,8 @@ public sealed class WebhookTests(WebhookTests.Fixture relay) : IClassFixture<Web
 {
     public sealed class Fixture() : RelayFixture(WebhookSettings())
     {
-        private static Dictionary<string, string> WebhookSettings()
+        /// <summary>Deliveries to loopback receivers, polled and retried fast; for other fixtures that deliver webhooks too.</summary>
+        internal static Dictionary<string, string> WebhookSettings()
         {
             var settings = new Dictionary<string, string>
             {

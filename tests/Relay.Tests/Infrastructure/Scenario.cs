@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using Relay.Terminal;
 using Relay.Terminal.Simulator;
@@ -39,17 +40,26 @@ public static class Scenario
 
     /// <summary>Connects a terminal with the SDK; the WebSocket always goes to the relay that runs now,
     /// so restarts are seen as reconnects.</summary>
-    public static async Task<TestTerminal> ConnectAsync(this RelayFixture relay, string terminalId, string deviceToken,
-        string? outboxDirectory = null, bool simulate = true, TimeSpan? delay = null, TimeSpan? signatureTimeout = null)
+    public static Task<TestTerminal> ConnectAsync(this RelayFixture relay, string terminalId, string deviceToken,
+        string? outboxDirectory = null, bool simulate = true, TimeSpan? delay = null, TimeSpan? signatureTimeout = null) =>
+        ConnectAsync(relay.Factory.Server.BaseAddress, (uri, token, ct) => relay.OpenWebSocketAsync(uri, "Bearer " + token, ct),
+            terminalId, deviceToken, outboxDirectory, simulate, delay, signatureTimeout);
+
+    /// <summary>Connects a terminal with the SDK to the relay at <paramref name="relayUrl"/>, through
+    /// <paramref name="webSocketFactory"/> (null: the SignalR client's own WebSocket, for a relay on a real socket).</summary>
+    public static async Task<TestTerminal> ConnectAsync(Uri relayUrl,
+        Func<Uri, string, CancellationToken, ValueTask<WebSocket>>? webSocketFactory, string terminalId, string deviceToken,
+        string? outboxDirectory = null, bool simulate = true, TimeSpan? delay = null,
+        TimeSpan? signatureTimeout = null)
     {
         outboxDirectory ??= Directory.CreateTempSubdirectory("relay-outbox-").FullName;
         var client = new RelayTerminalClient(new RelayTerminalOptions
         {
-            RelayUrl = relay.Factory.Server.BaseAddress,
+            RelayUrl = relayUrl,
             DeviceToken = deviceToken,
             OutboxDirectory = outboxDirectory,
             ReconnectDelays = [TimeSpan.Zero, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250)],
-            WebSocketFactory = (uri, token, ct) => relay.OpenWebSocketAsync(uri, "Bearer " + token, ct),
+            WebSocketFactory = webSocketFactory,
         });
         var terminal = new TestTerminal(terminalId, deviceToken, outboxDirectory, client);
         if (simulate)
