@@ -264,12 +264,16 @@ public sealed class NexoTests(RelayFixture relay) : IClassFixture<RelayFixture>
         var actions = await merchant.Http.GetAsync($"/api/v1/terminals/{terminal.TerminalId}/actions").Expect(200);
         Assert.Equal(["print", "collect_inputs", "display"], actions["items"]!.AsArray().Select(a => (string?)a!["type"]));
 
+        var reconciliationId = NewServiceId();
         var reconciliation = await AskAsync(merchant, Message("Reconciliation", terminal.TerminalId,
-            new { ReconciliationType = "SaleReconciliation" }));
+            new { ReconciliationType = "SaleReconciliation" }, reconciliationId));
         AssertResult(reconciliation, "Success");
         Assert.Equal("SaleReconciliation", (string?)reconciliation["ReconciliationType"]);
         var settlements = await merchant.Http.GetAsync($"/api/v1/transactions?terminalId={terminal.TerminalId}").Expect(200);
         Assert.Equal("settlement", (string?)settlements["items"]![0]!["type"]);
+        // nexo repeats payments and reversals only.
+        AssertResult(await AskAsync(merchant, Message("TransactionStatus", terminal.TerminalId,
+            new { MessageReference = new { ServiceID = reconciliationId } })), "Failure", "NotAllowed");
     }
 
     [Fact]

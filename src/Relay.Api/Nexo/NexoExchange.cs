@@ -95,18 +95,18 @@ public sealed class NexoExchange(
         if ((HeaderProblem(header, category) ?? BodyProblem(request, category)) is { } problem)
         {
             logger.LogInformation("nexo {Category} refused as MessageFormat: {Problem}", category, problem);
-            return category == "Abort" ? Reject(body, problem, header) : Failure(header, NexoResults.MessageFormat(problem));
+            return category == "Abort" ? Reject(body, problem, header) : Failure(request, NexoResults.MessageFormat(problem));
         }
 
         var call = await FindTerminalAsync(accountId, header, mode, body, ct);
         if (call is null)
         {
-            return category == "Abort" ? null : Failure(header, NexoResults.Failure("NotFound", $"No terminal '{header.POIID}' in this account."));
+            return category == "Abort" ? null : Failure(request, NexoResults.Failure("NotFound", $"No terminal '{header.POIID}' in this account."));
         }
 
         if (NotServed.Contains(category))
         {
-            return Failure(header, NexoResults.Failure("NotAllowed", $"Relay does not offer the {category} service."));
+            return Failure(request, NexoResults.Failure("NotAllowed", $"Relay does not offer the {category} service."));
         }
 
         return category switch
@@ -208,11 +208,13 @@ public sealed class NexoExchange(
             terminal.Online || connections.ConnectionIdOf(terminal.Id) is not null, terminal.Model, terminal.AppVersion, mode, body);
     }
 
-    /// <summary>The service's response carrying only its Response: for a message refused before it reached the service.</summary>
-    private static SaleToPoiResponseEnvelope Failure(MessageHeader header, Response response) =>
-        NexoResults.Envelope(header, header.MessageCategory switch
+    /// <summary>The service's response carrying only its Response (and a payment's SaleData, as sent): for a message refused
+    /// before it reached the service.</summary>
+    private static SaleToPoiResponseEnvelope Failure(SaleToPoiRequest request, Response response) =>
+        NexoResults.Envelope(request.MessageHeader!, request.MessageHeader!.MessageCategory switch
         {
-            "Payment" => new SaleToPoiResponse { PaymentResponse = new PaymentResponse { Response = response } },
+            "Payment" => new SaleToPoiResponse
+                { PaymentResponse = new PaymentResponse { Response = response, SaleData = request.PaymentRequest?.SaleData } },
             "Reversal" => new SaleToPoiResponse { ReversalResponse = new ReversalResponse { Response = response } },
             "TransactionStatus" => new SaleToPoiResponse
                 { TransactionStatusResponse = new TransactionStatusResponse { Response = response } },

@@ -174,7 +174,6 @@ public sealed record RepeatedResponseMessageBody
 {
     public PaymentResponse? PaymentResponse { get; init; }
     public ReversalResponse? ReversalResponse { get; init; }
-    public ReconciliationResponse? ReconciliationResponse { get; init; }
 }
 
 // Diagnosis, Login, Logout

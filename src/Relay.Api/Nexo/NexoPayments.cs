@@ -102,12 +102,18 @@ public sealed class NexoPayments(
         SaleToPoiResponseEnvelope Status(Response response, RepeatedMessageResponse? repeated = null) => Answer(call,
             new TransactionStatusResponse { Response = response, MessageReference = asked, RepeatedMessageResponse = repeated });
 
-        if (asked.MessageCategory is not (null or "Payment" or "Reversal" or "Reconciliation"))
+        // nexo repeats Payment and Reversal (RepeatedResponseMessageBody has no Reconciliation).
+        if (asked.MessageCategory is not (null or "Payment" or "Reversal"))
         {
-            return Status(NexoResults.Failure("NotAllowed", "TransactionStatus answers for Payment, Reversal and Reconciliation."));
+            return Status(NexoResults.Failure("NotAllowed", "TransactionStatus answers for Payment and Reversal."));
         }
 
         var transaction = await FindAsync(call, reference.ServiceID!, ct);
+        if (transaction?.Type == TransactionType.Settlement)
+        {
+            return Status(NexoResults.Failure("NotAllowed", "TransactionStatus answers for Payment and Reversal, not Reconciliation."));
+        }
+
         if (transaction is null)
         {
             return Status(NexoResults.Failure("NotFound", $"No message with ServiceID {reference.ServiceID} on this POIID in the last 48 hours."));
@@ -120,15 +126,12 @@ public sealed class NexoPayments(
 
         var header = call.Header with
         {
-            MessageCategory = Category(transaction.Type), MessageType = "Response", ServiceID = reference.ServiceID,
+            MessageCategory = transaction.Type == TransactionType.Void ? "Reversal" : "Payment", MessageType = "Response", ServiceID = reference.ServiceID,
             SaleID = transaction.RegisterId ?? call.Header.SaleID,
         };
-        var body = transaction.Type switch
-        {
-            TransactionType.Void => new RepeatedResponseMessageBody { ReversalResponse = ReversalOf(transaction, null) },
-            TransactionType.Settlement => new RepeatedResponseMessageBody { ReconciliationResponse = ReconciliationOf(transaction, null) },
-            _ => new RepeatedResponseMessageBody { PaymentResponse = PaymentOf(transaction, call) },
-        };
+        var body = transaction.Type == TransactionType.Void
+            ? new RepeatedResponseMessageBody { ReversalResponse = ReversalOf(transaction, null) }
+            : new RepeatedResponseMessageBody { PaymentResponse = PaymentOf(transaction, call) };
         return Status(NexoResults.Success, new RepeatedMessageResponse(header, body));
     }
 
@@ -192,13 +195,6 @@ public sealed class NexoPayments(
 
     private static long? Minor(decimal? amount, string currency) => amount is { } value ? NexoAmounts.ToMinor(value, currency) : null;
 
-    private static string Category(TransactionType type) => type switch
-    {
-        TransactionType.Void => "Reversal",
-        TransactionType.Settlement => "Reconciliation",
-        _ => "Payment",
-    };
-
     private static SaleToPoiResponseEnvelope Answer(NexoCall call, PaymentResponse body) =>
         NexoResults.Envelope(call.Header, new SaleToPoiResponse { PaymentResponse = body });
 
@@ -246,10 +242,10 @@ public sealed class NexoPayments(
         PaymentReceipt = NexoOutcomes.Receipts(t.Result),
     };
 
-    private static ReconciliationResponse ReconciliationOf(TransactionResponse t, string? kind) => new()
+    private static ReconciliationResponse ReconciliationOf(TransactionResponse t, string kind) => new()
     {
         Response = NexoOutcomes.Of(t),
-        ReconciliationType = kind ?? "SaleReconciliation",
+        ReconciliationType = kind,
         POIReconciliationID = t.Result?.TerminalReference ?? t.Id.ToString(),
         TransactionTotals = NexoOutcomes.Totals(t.Result?.Totals),
     };
