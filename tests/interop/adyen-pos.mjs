@@ -23,6 +23,7 @@
 // exception message, if it threw}.
 // The client's own log goes to stderr. Exits when stdin closes.
 import adyen from "@adyen/api-library";
+import { onStdinLines } from "./stdin-lines.mjs";
 
 const { Client, Config, EnvironmentEnum, TerminalCloudAPI, HttpURLConnectionClient, Types } = adyen;
 const { ObjectSerializer, MessageCategoryType, MessageClassType, MessageType, PaymentData, ReversalReasonType } = Types.terminal;
@@ -150,25 +151,16 @@ async function run(command) {
   }
 }
 
-process.stdin.setEncoding("utf8");
-let pending = "";
-process.stdin.on("data", (chunk) => {
-  pending += chunk;
-  let newline;
-  while ((newline = pending.indexOf("\n")) >= 0) {
-    const line = pending.slice(0, newline).trim();
-    pending = pending.slice(newline + 1);
-    if (!line) continue;
-    let command;
-    try {
-      command = JSON.parse(line);
-    } catch (error) {
-      process.stdout.write(JSON.stringify({ step: "error", message: `not a command: ${line}` }) + "\n");
-      continue;
-    }
-    run(command)
-      .catch((error) => ({ step: command.tag, error: String(error?.stack ?? error) }))
-      .then((result) => process.stdout.write(JSON.stringify(result) + "\n"));
+onStdinLines((line) => {
+  let command;
+  try {
+    command = JSON.parse(line);
+  } catch (error) {
+    process.stdout.write(JSON.stringify({ step: "error", message: `not a command: ${line}` }) + "\n");
+    return;
   }
+  run(command)
+    .catch((error) => ({ step: command.tag, error: String(error?.stack ?? error) }))
+    .then((result) => process.stdout.write(JSON.stringify(result) + "\n"));
 });
 process.stdin.on("end", () => process.exit(0));

@@ -15,6 +15,7 @@
 // Lines on stdin are what the terminal does by itself: "sale <reference> <amount>" reports a standalone approved NZD sale
 // (ReportTransaction, step "reported"), "settle <batchId>" closes a batch of it (ReportSettlement, step "settled").
 import * as signalR from "@microsoft/signalr";
+import { onStdinLines } from "./stdin-lines.mjs";
 
 function option(name, envName, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -187,17 +188,7 @@ process.on("SIGTERM", () => shutdown("SIGTERM"));
 process.on("SIGINT", () => shutdown("SIGINT"));
 process.stdin.on("end", () => shutdown("stdin closed"));
 process.stdin.on("close", () => shutdown("stdin closed"));
-process.stdin.setEncoding("utf8");
-let pending = "";
-process.stdin.on("data", (chunk) => {
-  pending += chunk;
-  let newline;
-  while ((newline = pending.indexOf("\n")) >= 0) {
-    const line = pending.slice(0, newline).trim();
-    pending = pending.slice(newline + 1);
-    if (line) command(line.split(/\s+/)).catch((error) => emit("error", { message: String(error?.message ?? error) }));
-  }
-});
+onStdinLines((line) => command(line.split(/\s+/)).catch((error) => emit("error", { message: String(error?.message ?? error) })));
 
 async function command([name, id, amount]) {
   if (name === "sale") {
