@@ -14,8 +14,8 @@ public static class RequestEdge
     {
         var request = context.Request;
         // nexo reads the bytes whatever their label, and answers what it cannot read in nexo (a Reject).
-        if (request.ContentType is { } contentType && !request.Path.StartsWithSegments(Nexo.NexoApi.Path) && MediaTypeHeaderValue.TryParse(contentType, out var media)
-            && media.Charset.HasValue && !IsUtf8(media.Charset.Value))
+        if (request.ContentType is { } contentType && !request.Path.StartsWithSegments(Nexo.NexoApi.Path)
+            && MediaTypeHeaderValue.TryParse(contentType, out var media) && media.Charset.HasValue && !IsUtf8(media.Charset.Value))
         {
             return Problems.Write(context, StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type",
                 "Send JSON encoded as UTF-8",

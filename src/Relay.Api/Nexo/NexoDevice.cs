@@ -17,7 +17,7 @@ public sealed class NexoDevice(RelayDbContext db, ActionService actions, NexoAsy
     public async Task<SaleToPoiResponseEnvelope?> DisplayAsync(NexoCall call, DisplayRequest display, CancellationToken ct)
     {
         var outputs = display.DisplayOutput ?? [];
-        SaleToPoiResponseEnvelope Answer(Response response) => Envelope(call, new SaleToPoiResponse
+        SaleToPoiResponseEnvelope Answer(Response response) => call.Answer(new SaleToPoiResponse
         {
             DisplayResponse = new DisplayResponse(outputs.Length == 0
                 ? [new OutputResult(null, null, response)]
@@ -37,7 +37,7 @@ public sealed class NexoDevice(RelayDbContext db, ActionService actions, NexoAsy
     public async Task<SaleToPoiResponseEnvelope?> InputAsync(NexoCall call, InputRequest input, CancellationToken ct)
     {
         var data = input.InputData;
-        SaleToPoiResponseEnvelope Answer(Response response, Input? given = null) => Envelope(call, new SaleToPoiResponse
+        SaleToPoiResponseEnvelope Answer(Response response, Input? given = null) => call.Answer(new SaleToPoiResponse
         {
             InputResponse = new InputResponse(null, new InputResult(data?.Device, data?.InfoQualify, response, given)),
         });
@@ -73,7 +73,7 @@ public sealed class NexoDevice(RelayDbContext db, ActionService actions, NexoAsy
     {
         var output = print.PrintOutput;
         SaleToPoiResponseEnvelope Answer(Response response) =>
-            Envelope(call, new SaleToPoiResponse { PrintResponse = new PrintResponse(output?.DocumentQualifier, response) });
+            call.Answer(new SaleToPoiResponse { PrintResponse = new PrintResponse(output?.DocumentQualifier, response) });
 
         if (output?.OutputContent is not { } content)
         {
@@ -87,14 +87,15 @@ public sealed class NexoDevice(RelayDbContext db, ActionService actions, NexoAsy
     /// <summary>Cancels the referenced action as a POS cancel does.</summary>
     public async Task AbortAsync(NexoCall call, string serviceId)
     {
-        var key = NexoCall.KeyOf(call.TerminalId, serviceId);
-        var id = await db.TerminalActions.AsNoTracking().Where(a => a.AccountId == call.AccountId && a.IdempotencyKey == key)
-            .Select(a => (Guid?)a.Id).FirstOrDefaultAsync();
-        if (id is not null)
+        if (await IdOfAsync(call, NexoCall.KeyOf(call.TerminalId, serviceId), CancellationToken.None) is { } id)
         {
-            await actions.CancelAsync(call.AccountId, id.Value);
+            await actions.CancelAsync(call.AccountId, id);
         }
     }
+
+    private Task<Guid?> IdOfAsync(NexoCall call, string key, CancellationToken ct) =>
+        db.TerminalActions.AsNoTracking().Where(a => a.AccountId == call.AccountId && a.IdempotencyKey == key)
+            .Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct);
 
     /// <summary>The action's answer; null when accepted async (or, replaying, when the message made nothing).</summary>
     private async Task<SaleToPoiResponseEnvelope?> RunAsync(
@@ -107,11 +108,7 @@ public sealed class NexoDevice(RelayDbContext db, ActionService actions, NexoAsy
             return refused(NexoResults.MessageFormat(string.Join(" ", errors.Messages)));
         }
 
-        if (call.Mode == NexoMode.Replay
-            && !await db.TerminalActions.AnyAsync(a => a.AccountId == call.AccountId && a.IdempotencyKey == call.Key, ct))
-        {
-            return null;
-        }
+        if (call.Mode == NexoMode.Replay && await IdOfAsync(call, call.Key, ct) is null) return null;
 
         if (call.Mode == NexoMode.Async) await asyncMessages.KeepAsync(call, ct);
         var created = await actions.CreateAsync(call.AccountId, call.TerminalId, call.Key, request, call.Wait, ct);
@@ -143,6 +140,4 @@ public sealed class NexoDevice(RelayDbContext db, ActionService actions, NexoAsy
     /// <summary>The lines of an OutputContent as one text.</summary>
     private static string TextOf(OutputContent content) =>
         string.Join("\n", (content.OutputText ?? []).Select(t => t.Text ?? ""));
-
-    private static SaleToPoiResponseEnvelope Envelope(NexoCall call, SaleToPoiResponse body) => NexoResults.Envelope(call.Header, body);
 }

@@ -35,6 +35,9 @@ public sealed record NexoCall(
     public string Key => KeyOf(TerminalId, Header.ServiceID!);
 
     public static string KeyOf(Guid terminalId, string serviceId) => $"nexo:{terminalId:N}:{serviceId}";
+
+    /// <summary>The response to this message: <paramref name="body"/> under its header, MessageType Response.</summary>
+    public SaleToPoiResponseEnvelope Answer(SaleToPoiResponse body) => NexoResults.Envelope(Header, body);
 }
 
 /// <summary>

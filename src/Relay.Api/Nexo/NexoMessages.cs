@@ -5,8 +5,8 @@ namespace Relay.Api.Nexo;
 
 // The nexo Retailer (Sale to POI) messages the facade reads and writes, in the JSON shape of Adyen's Terminal API:
 // PascalCase names, enumerations as their nexo names. Only the fields Relay reads or fills; a field a POS sends that is not
-// here is ignored, as nexo allows. Enumerations are strings so that an unknown value is the service's MessageFormat, not
-// a message that fails to parse.
+// here is ignored, as nexo allows. Enumerations are strings so that an unknown value is answered by its service
+// (MessageFormat, or NotAllowed for one nexo defines and Relay does not offer), not a message that fails to parse.
 
 public sealed record SaleToPoiRequestEnvelope([property: JsonPropertyName("SaleToPOIRequest")] SaleToPoiRequest? SaleToPOIRequest);
 
@@ -288,7 +288,7 @@ public sealed record TransactionTotals(
 /// <summary>TransactionType: Debit (a sale), Credit (a refund), ReverseDebit, ReverseCredit, …</summary>
 public sealed record PaymentTotals(string TransactionType, long TransactionCount, decimal TransactionAmount);
 
-// Events (the answer to a message that does not parse; and, later, notifications)
+// Events (the Reject answering a message that does not parse)
 
 public sealed record EventNotification
 {

@@ -195,17 +195,13 @@ public sealed class NexoPayments(
 
     private static long? Minor(decimal? amount, string currency) => amount is { } value ? NexoAmounts.ToMinor(value, currency) : null;
 
-    private static SaleToPoiResponseEnvelope Answer(NexoCall call, PaymentResponse body) =>
-        NexoResults.Envelope(call.Header, new SaleToPoiResponse { PaymentResponse = body });
+    private static SaleToPoiResponseEnvelope Answer(NexoCall call, PaymentResponse body) => call.Answer(new SaleToPoiResponse { PaymentResponse = body });
 
-    private static SaleToPoiResponseEnvelope Answer(NexoCall call, ReversalResponse body) =>
-        NexoResults.Envelope(call.Header, new SaleToPoiResponse { ReversalResponse = body });
+    private static SaleToPoiResponseEnvelope Answer(NexoCall call, ReversalResponse body) => call.Answer(new SaleToPoiResponse { ReversalResponse = body });
 
-    private static SaleToPoiResponseEnvelope Answer(NexoCall call, ReconciliationResponse body) =>
-        NexoResults.Envelope(call.Header, new SaleToPoiResponse { ReconciliationResponse = body });
+    private static SaleToPoiResponseEnvelope Answer(NexoCall call, ReconciliationResponse body) => call.Answer(new SaleToPoiResponse { ReconciliationResponse = body });
 
-    private static SaleToPoiResponseEnvelope Answer(NexoCall call, TransactionStatusResponse body) =>
-        NexoResults.Envelope(call.Header, new SaleToPoiResponse { TransactionStatusResponse = body });
+    private static SaleToPoiResponseEnvelope Answer(NexoCall call, TransactionStatusResponse body) => call.Answer(new SaleToPoiResponse { TransactionStatusResponse = body });
 
     private static PaymentResponse PaymentOf(TransactionResponse t, NexoCall call) => new()
     {

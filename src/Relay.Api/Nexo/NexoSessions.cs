@@ -11,7 +11,7 @@ public sealed class NexoSessions(RelayDbContext db, TimeProvider clock)
         var capabilities = login.SaleTerminalData?.SaleCapabilities ?? [];
         if (capabilities.Length > 30 || capabilities.Any(c => c is not { Length: > 0 and <= 50 }) || login.OperatorID?.Length > 100)
         {
-            return Envelope(call, new SaleToPoiResponse
+            return call.Answer(new SaleToPoiResponse
                 { LoginResponse = new LoginResponse { Response = NexoResults.MessageFormat("SaleCapabilities or OperatorID is too long.") } });
         }
 
@@ -22,7 +22,7 @@ public sealed class NexoSessions(RelayDbContext db, TimeProvider clock)
             ON CONFLICT (terminal_id, sale_id) DO UPDATE
             SET sale_capabilities = EXCLUDED.sale_capabilities, operator_id = EXCLUDED.operator_id, logged_in_at = EXCLUDED.logged_in_at
             """, ct);
-        return Envelope(call, new SaleToPoiResponse
+        return call.Answer(new SaleToPoiResponse
         {
             LoginResponse = new LoginResponse
             {
@@ -37,7 +37,7 @@ public sealed class NexoSessions(RelayDbContext db, TimeProvider clock)
     public async Task<SaleToPoiResponseEnvelope> LogoutAsync(NexoCall call, CancellationToken ct)
     {
         await db.NexoSessions.Where(s => s.TerminalId == call.TerminalId && s.SaleId == call.Header.SaleID).ExecuteDeleteAsync(ct);
-        return Envelope(call, new SaleToPoiResponse { LogoutResponse = new LogoutResponse(NexoResults.Success) });
+        return call.Answer(new SaleToPoiResponse { LogoutResponse = new LogoutResponse(NexoResults.Success) });
     }
 
     /// <summary>The terminal's state: OK, Busy while it serves a transaction, Unreachable while it is not connected.</summary>
@@ -45,7 +45,7 @@ public sealed class NexoSessions(RelayDbContext db, TimeProvider clock)
     {
         var logged = await db.NexoSessions.AsNoTracking().Where(s => s.TerminalId == call.TerminalId)
             .OrderBy(s => s.SaleId).Select(s => s.SaleId).ToArrayAsync(ct);
-        return Envelope(call, new SaleToPoiResponse
+        return call.Answer(new SaleToPoiResponse
         {
             DiagnosisResponse = new DiagnosisResponse
             {
@@ -58,6 +58,4 @@ public sealed class NexoSessions(RelayDbContext db, TimeProvider clock)
         !call.Online ? new PoiStatus("Unreachable", CommunicationOKFlag: false)
         : await db.Transactions.AnyAsync(t => t.OpenTerminalId == call.TerminalId, ct) ? new PoiStatus("Busy", CommunicationOKFlag: true)
         : new PoiStatus("OK", CommunicationOKFlag: true);
-
-    private static SaleToPoiResponseEnvelope Envelope(NexoCall call, SaleToPoiResponse body) => NexoResults.Envelope(call.Header, body);
 }

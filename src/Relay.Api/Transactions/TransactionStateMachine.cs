@@ -34,7 +34,8 @@ public sealed class TransactionStateMachine(
     private static readonly ConcurrentDictionary<(string Format, string Returning), string> Statements = new();
 
     /// <summary>
-    /// A new transaction, pending, on the terminal paired with its register, with the Idempotency-Key that created it:
+    /// A new transaction, pending, on the terminal paired with its register (or on <paramref name="terminalId"/> when the caller
+    /// names it: a nexo POS names the terminal, POIID, in every message), with the Idempotency-Key that created it:
     /// both rows or neither; then it is sent to the terminal. Nothing when the register is not paired, its terminal was
     /// removed, or the original transaction is not in the account, and the statement says which. A unique violation
     /// names the key, or the terminal's open transaction, that refused it. One statement, one round trip.
@@ -43,10 +44,6 @@ public sealed class TransactionStateMachine(
     /// The terminal and register name of <paramref name="t"/> are the pairing's; nullable values are cast, since a null parameter
     /// has no type.
     /// </remarks>
-    /// <summary>
-    /// Creates the transaction on the register's terminal, as its pairing says, or on <paramref name="terminalId"/> when given
-    /// (a nexo POS names the terminal, POIID, in every message).
-    /// </summary>
     public async Task<(TransactionSnapshot? Created, TransactionRefusal? Refused)> Create(
         Transaction t, IdempotencyRecord key, Guid? terminalId = null)
     {
