@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.SignalR;
@@ -34,7 +33,7 @@ public sealed class ActionService(
     public async Task<ActionAnswer> CreateAsync(
         Guid accountId, Guid terminalId, string idempotencyKey, CreateActionRequest request, TimeSpan? wait, CancellationToken ct)
     {
-        var requestHash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, RelayJson.Options)));
+        var requestHash = RelayJson.HashOf(request);
         if (await ReplayAsync(accountId, terminalId, idempotencyKey, requestHash, ct) is { } replay)
         {
             return wait is { } replayWait && replay.Action is { } replayed

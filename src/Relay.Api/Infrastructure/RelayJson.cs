@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -20,4 +21,7 @@ public static class RelayJson
         options.NumberHandling = JsonNumberHandling.Strict;
         return options;
     }
+
+    /// <summary>What an Idempotency-Key's request is recognised by: the SHA-256 (hex) of its JSON in this convention.</summary>
+    public static string HashOf<T>(T request) => Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, Options)));
 }

@@ -1,3 +1,5 @@
+using Relay.Api.Transactions;
+
 namespace Relay.Api.Nexo;
 
 /// <summary>
@@ -17,11 +19,13 @@ public static class NexoAmounts
 
     public static int ExponentOf(string currency) => Exponents.GetValueOrDefault(currency, 2);
 
-    /// <summary>12.5 EUR is 1250; 1250 JPY is 1250; 1.234 KWD is 1234. Null when the amount is negative or has too many decimals.</summary>
+    /// <summary>12.5 EUR is 1250; 1250 JPY is 1250; 1.234 KWD is 1234. Null when the amount is negative, has too many decimals,
+    /// or is more than <see cref="TransactionValidation.MaxAmount"/> minor units.</summary>
     public static long? ToMinor(decimal amount, string currency)
     {
+        if (amount < 0 || amount > TransactionValidation.MaxAmount) return null;
         var minor = amount * Pow10(ExponentOf(currency));
-        return amount < 0 || minor != decimal.Truncate(minor) || minor > long.MaxValue / 2 ? null : (long)minor;
+        return minor != decimal.Truncate(minor) || minor > TransactionValidation.MaxAmount ? null : (long)minor;
     }
 
     /// <summary>1250 EUR cents is 12.50, written with the currency's decimals; minor units are never negative.</summary>

@@ -29,7 +29,7 @@ public static class NexoApi
                 HandleAsync(NexoMode.Sync, http, user, exchange, loggers, ct))
             .Accepts<SaleToPoiRequestEnvelope>(isOptional: true, "application/json", "*/*") // any body is read: nexo answers
             .Produces<SaleToPoiResponseEnvelope>(200, "application/json")
-            .Produces(401).Produces(503)
+            .Produces(401).Produces(503).Produces(504)
             .WithSummary("Send a nexo SaleToPOIRequest and get its SaleToPOIResponse (Adyen Terminal API JSON)")
             .WithDescription("""
                 Authenticated by the account API key as `X-API-Key` (Adyen's header) or `Authorization: Bearer`. `MessageHeader.POIID`
@@ -38,7 +38,8 @@ public static class NexoApi
                 Services: Payment (Normal, Refund, CashAdvance), Reversal, Abort (HTTP 200, empty body), TransactionStatus, Diagnosis,
                 Login, Logout, Display, Input, Print, Reconciliation; the others are answered NotAllowed. Errors are nexo responses
                 (`Response.Result: Failure` with `ErrorCondition`); a message that cannot be read is answered with an
-                EventNotification Reject. 503 (empty body, `Retry-After`) when Relay cannot reach its database: ask
+                EventNotification Reject. 503 (empty body, `Retry-After`) when Relay cannot reach its database, and 504 (empty body,
+                `Retry-After`) when the terminal has not finished within the 150 s: Relay does not know the outcome yet, so ask
                 TransactionStatus before sending a payment again.
 
                 Example: `{"SaleToPOIRequest":{"MessageHeader":{"ProtocolVersion":"3.0","MessageClass":"Service",
@@ -75,6 +76,11 @@ public static class NexoApi
         try
         {
             answer = await exchange.HandleAsync(user.GetAccountId(), body.ToArray(), mode, ct);
+        }
+        catch (NexoNoOutcomeYet)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return Results.StatusCode(StatusCodes.Status504GatewayTimeout);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

@@ -7,13 +7,16 @@ namespace Relay.Api.Nexo;
 /// <summary>
 /// A message sent to /nexo/async, kept by the Idempotency-Key of what it creates (written before it, so its end cannot come
 /// first): the transaction's or action's final event is then delivered to the account's nexo webhook endpoints, the body the
-/// response this message gets when it is sent again (its replay). Kept as long as the key.
+/// response this message gets when it is sent again (its replay). Kept as long as the key. Its request's hash is the one the key
+/// recorded only when this message made what the key holds: a message refused, or one that reused a ServiceID, is never replayed
+/// for another message's transaction.
 /// </summary>
 public sealed class NexoAsyncRequest
 {
     public Guid AccountId { get; set; }
     public required string Key { get; set; }
     public required byte[] Message { get; set; }
+    public required string RequestHash { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
 
@@ -24,6 +27,7 @@ public sealed class NexoAsyncRequestConfiguration : IEntityTypeConfiguration<Nex
         builder.HasKey(r => new { r.AccountId, r.Key });
         builder.HasOne<Account>().WithMany().HasForeignKey(r => r.AccountId);
         builder.Property(r => r.Key).HasMaxLength(200);
+        builder.Property(r => r.RequestHash).HasMaxLength(64);
         builder.HasIndex(r => r.CreatedAt);
     }
 }

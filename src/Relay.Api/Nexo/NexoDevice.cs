@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Relay.Api.Actions;
 using Relay.Api.Data;
+using Relay.Api.Infrastructure;
 
 namespace Relay.Api.Nexo;
 
@@ -21,7 +22,7 @@ public sealed class NexoDevice(RelayDbContext db, ActionService actions, NexoAsy
         {
             DisplayResponse = new DisplayResponse(outputs.Length == 0
                 ? [new OutputResult(null, null, response)]
-                : outputs.Select(o => new OutputResult(o.Device, o.InfoQualify, response)).ToArray()),
+                : outputs.Select(o => new OutputResult(o?.Device, o?.InfoQualify, response)).ToArray()),
         });
 
         if (outputs is not [{ OutputContent: { } content }])
@@ -53,16 +54,22 @@ public sealed class NexoDevice(RelayDbContext db, ActionService actions, NexoAsy
         }
 
         var prompt = input.DisplayOutput?.OutputContent is { } content ? TextOf(content) : null;
+        // In sync the answer must come within the sync wait, the terminal's delivery included.
+        var longest = call.Mode == NexoMode.Sync ? (int)(NexoCall.SyncWait.TotalSeconds - 30) : 300;
         var request = new CreateActionRequest(ActionType.CollectInputs, null,
-            [new ActionInput("input", kind, prompt, true, null, null, null)], data.MaxInputTime is { } seconds ? Math.Clamp(seconds, 5, 300) : null,
-            null, null, null, null);
+            [new ActionInput("input", kind, prompt, true, null, null, null)],
+            data.MaxInputTime is { } seconds ? Math.Clamp(seconds, 5, longest) : null, null, null, null, null);
         return await RunAsync(call, request, ct, action =>
         {
             var response = ResponseOf(action);
-            var value = action.Result?["inputs"]?[0]?["value"] is JsonValue given && given.TryGetValue<string>(out var text) ? text : null;
+            var given = action.Result?["inputs"] is JsonArray { Count: > 0 } inputs && inputs[0] is JsonObject first ? first["value"] : null;
+            var value = given is JsonValue one && one.TryGetValue<string>(out var text) ? text : null;
             return Answer(response, action.Status != ActionStatus.Succeeded ? null : kind switch
             {
-                "confirm" => new Input { InputCommand = command, ConfirmedFlag = value is "yes" or "true" },
+                "confirm" => new Input
+                {
+                    InputCommand = command, ConfirmedFlag = value is "yes" or "true" || (given is JsonValue flag && flag.TryGetValue<bool>(out var yes) && yes),
+                },
                 "number" => new Input { InputCommand = command, DigitInput = value },
                 _ => new Input { InputCommand = command, TextInput = value },
             });
@@ -87,15 +94,14 @@ public sealed class NexoDevice(RelayDbContext db, ActionService actions, NexoAsy
     /// <summary>Cancels the referenced action as a POS cancel does.</summary>
     public async Task AbortAsync(NexoCall call, string serviceId)
     {
-        if (await IdOfAsync(call, NexoCall.KeyOf(call.TerminalId, serviceId), CancellationToken.None) is { } id)
+        var keys = call.KeysOf(serviceId);
+        var id = await db.TerminalActions.AsNoTracking().Where(a => a.AccountId == call.AccountId && keys.Contains(a.IdempotencyKey))
+            .OrderByDescending(a => a.CreatedAt).Select(a => (Guid?)a.Id).FirstOrDefaultAsync();
+        if (id is not null)
         {
-            await actions.CancelAsync(call.AccountId, id);
+            await actions.CancelAsync(call.AccountId, id.Value);
         }
     }
-
-    private Task<Guid?> IdOfAsync(NexoCall call, string key, CancellationToken ct) =>
-        db.TerminalActions.AsNoTracking().Where(a => a.AccountId == call.AccountId && a.IdempotencyKey == key)
-            .Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct);
 
     /// <summary>The action's answer; null when accepted async (or, replaying, when the message made nothing).</summary>
     private async Task<SaleToPoiResponseEnvelope?> RunAsync(
@@ -108,14 +114,25 @@ public sealed class NexoDevice(RelayDbContext db, ActionService actions, NexoAsy
             return refused(NexoResults.MessageFormat(string.Join(" ", errors.Messages)));
         }
 
-        if (call.Mode == NexoMode.Replay && await IdOfAsync(call, call.Key, ct) is null) return null;
+        // A replay only reads what the kept message made (its webhook is for its end).
+        if (call.Mode == NexoMode.Replay)
+        {
+            return await actions.LoadAsync(call.AccountId, call.Made!.Value, ct) is { } made && TerminalAction.IsFinal(made.Status)
+                ? answer(made)
+                : null;
+        }
 
-        if (call.Mode == NexoMode.Async) await asyncMessages.KeepAsync(call, ct);
+        if (call.Mode == NexoMode.Async)
+        {
+            var taken = await db.TerminalActions.AnyAsync(a => a.AccountId == call.AccountId && a.IdempotencyKey == call.Key, ct);
+            await asyncMessages.KeepAsync(call, RelayJson.HashOf(request), taken, ct);
+        }
+
         var created = await actions.CreateAsync(call.AccountId, call.TerminalId, call.Key, request, call.Wait, ct);
         return created.Refusal switch
         {
             // Accepted async: "ok", and the response follows as a webhook; one that has ended already is answered now.
-            null when call.Mode == NexoMode.Async && !TerminalAction.IsFinal(created.Action!.Status) => null,
+            null when !TerminalAction.IsFinal(created.Action!.Status) => call.NotEnded(),
             null => answer(created.Action!),
             ActionRefusal.TerminalBusy => refused(NexoResults.Failure("Busy", "The terminal is serving a transaction.")),
             ActionRefusal.TerminalOffline => refused(NexoResults.Failure("UnavailableDevice", "The terminal is not connected to Relay.")),
@@ -139,5 +156,5 @@ public sealed class NexoDevice(RelayDbContext db, ActionService actions, NexoAsy
 
     /// <summary>The lines of an OutputContent as one text.</summary>
     private static string TextOf(OutputContent content) =>
-        string.Join("\n", (content.OutputText ?? []).Select(t => t.Text ?? ""));
+        string.Join("\n", (content.OutputText ?? []).Select(t => t?.Text ?? ""));
 }

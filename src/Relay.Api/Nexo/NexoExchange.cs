@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Relay.Api.Data;
 using Relay.Api.Hubs;
+using Relay.Api.Infrastructure;
 using Relay.Api.Terminals;
 
 namespace Relay.Api.Nexo;
@@ -20,10 +21,12 @@ public enum NexoMode
     Replay,
 }
 
-/// <summary>One nexo message as Relay took it: the account, the header, the terminal POIID names, how it is answered, and the
-/// message as it came (kept for an async one).</summary>
+/// <summary>One nexo message as Relay took it: the account, the header, the terminal POIID names (and every terminal it has named,
+/// newest first, removed ones too: a serial moves to the new terminal after a device swap), how it is answered, the message as it
+/// came (kept for an async one), and for a replay what the message made.</summary>
 public sealed record NexoCall(
-    Guid AccountId, MessageHeader Header, Guid TerminalId, bool Online, string? Model, string? AppVersion, NexoMode Mode, byte[] Message)
+    Guid AccountId, MessageHeader Header, Guid TerminalId, IReadOnlyList<Guid> Named, bool Online, string? Model, string? AppVersion,
+    NexoMode Mode, byte[] Message, Guid? Made)
 {
     /// <summary>How long a sync request is held for the outcome, as Adyen's cloud holds it.</summary>
     public static readonly TimeSpan SyncWait = TimeSpan.FromSeconds(150);
@@ -34,11 +37,23 @@ public sealed record NexoCall(
     /// <summary>The Idempotency-Key of what this message creates: its ServiceID, unique per POIID (kept 48 hours).</summary>
     public string Key => KeyOf(TerminalId, Header.ServiceID!);
 
-    public static string KeyOf(Guid terminalId, string serviceId) => $"nexo:{terminalId:N}:{serviceId}";
+    public static string KeyOf(Guid terminalId, string serviceId) => $"{IdempotencyKeyHeader.Reserved}{terminalId:N}:{serviceId}";
+
+    /// <summary>The keys a ServiceID has had on every terminal POIID names, newest terminal first: what TransactionStatus and Abort
+    /// look for.</summary>
+    public IReadOnlyList<string> KeysOf(string serviceId) => Named.Select(id => KeyOf(id, serviceId)).ToList();
+
+    /// <summary>The answer when what this message started has not ended: none in async ("ok") and in a replay; in sync, when the
+    /// wait has passed, no answer at all (<see cref="NexoNoOutcomeYet"/>), never a Failure a POS would take for "not paid".</summary>
+    public SaleToPoiResponseEnvelope? NotEnded() => Mode == NexoMode.Sync ? throw new NexoNoOutcomeYet() : null;
 
     /// <summary>The response to this message: <paramref name="body"/> under its header, MessageType Response.</summary>
     public SaleToPoiResponseEnvelope Answer(SaleToPoiResponse body) => NexoResults.Envelope(Header, body);
 }
+
+/// <summary>A sync message whose outcome is not known when the wait ends: answered HTTP 504 with Retry-After and no body, after
+/// which a nexo POS asks TransactionStatus.</summary>
+public sealed class NexoNoOutcomeYet() : Exception("The terminal has not finished within the sync wait.");
 
 /// <summary>
 /// Reads a SaleToPOIRequest, checks its header and body against nexo's rules, finds its terminal, and hands it to the service
@@ -65,8 +80,8 @@ public sealed class NexoExchange(
     };
 
     /// <summary>The answer: a SaleToPOIResponse, a SaleToPOIRequest with an EventNotification (Reject), or nothing (Abort, and
-    /// async messages accepted).</summary>
-    public async Task<object?> HandleAsync(Guid accountId, byte[] body, NexoMode mode, CancellationToken ct)
+    /// async messages accepted). A replay names what the kept message made (<paramref name="made"/>) and only reads it.</summary>
+    public async Task<object?> HandleAsync(Guid accountId, byte[] body, NexoMode mode, CancellationToken ct, Guid? made = null)
     {
         SaleToPoiIncoming? incoming;
         try
@@ -101,7 +116,7 @@ public sealed class NexoExchange(
             return category == "Abort" ? Reject(body, problem, header) : Failure(request, NexoResults.MessageFormat(problem));
         }
 
-        var call = await FindTerminalAsync(accountId, header, mode, body, ct);
+        var call = await FindTerminalAsync(accountId, header, mode, body, category is "TransactionStatus" or "Abort", made, ct);
         if (call is null)
         {
             return category == "Abort" ? null : Failure(request, NexoResults.Failure("NotFound", $"No terminal '{header.POIID}' in this account."));
@@ -138,7 +153,7 @@ public sealed class NexoExchange(
             return Reject(body, "The only response Relay takes is an InputResponse to the terminal's InputRequest.", response.MessageHeader);
         }
 
-        var call = await FindTerminalAsync(accountId, header, NexoMode.Sync, body, ct);
+        var call = await FindTerminalAsync(accountId, header, NexoMode.Sync, body, lookup: false, made: null, ct);
         var problem = call is null ? $"No terminal '{header.POIID}' in this account."
             : await inputAnswers.AnswerAsync(accountId, call.TerminalId, header, input, ct);
         return problem is null ? null : Reject(body, problem, header);
@@ -194,21 +209,22 @@ public sealed class NexoExchange(
         };
     }
 
-    /// <summary>The terminal POIID names in the account: its Relay id, or its serial number. Removed terminals are not found (but
-    /// replayed).</summary>
+    /// <summary>The terminal POIID names in the account: its Relay id, or its serial number (the newest terminal with it). Removed
+    /// terminals are not found, but for a <paramref name="lookup"/> (TransactionStatus, Abort) and a replay, which answer for
+    /// what a terminal removed since did.</summary>
     private async Task<NexoCall?> FindTerminalAsync(
-        Guid accountId, MessageHeader header, NexoMode mode, byte[] body, CancellationToken ct)
+        Guid accountId, MessageHeader header, NexoMode mode, byte[] body, bool lookup, Guid? made, CancellationToken ct)
     {
         var poiId = header.POIID!;
-        // A replay answers for a terminal removed since, as its first answer did.
-        var query = db.Terminals.AsNoTracking()
-            .Where(t => t.AccountId == accountId && (mode == NexoMode.Replay || t.Status != TerminalStatus.Removed));
+        var query = db.Terminals.AsNoTracking().Where(t => t.AccountId == accountId);
         query = Guid.TryParse(poiId, out var id) ? query.Where(t => t.Id == id) : query.Where(t => t.SerialNumber == poiId);
-        var terminal = await query.OrderByDescending(t => t.ActivatedAt)
-            .Select(t => new { t.Id, Online = t.ConnectionId != null, t.Model, t.AppVersion }).FirstOrDefaultAsync(ct);
+        var named = (await query.Select(t => new { t.Id, t.Status, t.ActivatedAt, Online = t.ConnectionId != null, t.Model, t.AppVersion })
+                .ToListAsync(ct))
+            .OrderByDescending(t => t.ActivatedAt ?? DateTimeOffset.MinValue).ToList();
+        var terminal = lookup || mode == NexoMode.Replay ? named.FirstOrDefault() : named.FirstOrDefault(t => t.Status != TerminalStatus.Removed);
         // Online as the database has it, or connected here already: a connect is written a moment later (in a batch).
-        return terminal is null ? null : new NexoCall(accountId, header, terminal.Id,
-            terminal.Online || connections.ConnectionIdOf(terminal.Id) is not null, terminal.Model, terminal.AppVersion, mode, body);
+        return terminal is null ? null : new NexoCall(accountId, header, terminal.Id, named.Select(t => t.Id).ToList(),
+            terminal.Online || connections.ConnectionIdOf(terminal.Id) is not null, terminal.Model, terminal.AppVersion, mode, body, made);
     }
 
     /// <summary>The service's response carrying only its Response (and a payment's SaleData, as sent): for a message refused
@@ -237,7 +253,11 @@ public sealed class NexoExchange(
             },
         });
 
-    /// <summary>What Adyen answers a message it cannot read: an EventNotification Reject carrying the message in base64.</summary>
+    /// <summary>How much of a rejected message its Reject carries back.</summary>
+    private const int RejectedBytes = 16 * 1024;
+
+    /// <summary>What Adyen answers a message it cannot read: an EventNotification Reject carrying the message in base64 (its first
+    /// <see cref="RejectedBytes"/>).</summary>
     private SaleToPoiEventEnvelope Reject(byte[] body, string why, MessageHeader? header = null)
     {
         logger.LogInformation("nexo message rejected: {Why}", why);
@@ -251,8 +271,9 @@ public sealed class NexoExchange(
             },
             new EventNotification
             {
-                TimeStamp = clock.GetUtcNow(), EventToNotify = "Reject", EventDetails = NexoResults.Details(("message", why)),
-                RejectedMessage = Convert.ToBase64String(body),
+                TimeStamp = clock.GetUtcNow(), EventToNotify = "Reject",
+                EventDetails = NexoResults.Details(("message", why), ("truncated", body.Length > RejectedBytes ? "true" : null)),
+                RejectedMessage = Convert.ToBase64String(body.AsSpan(0, Math.Min(body.Length, RejectedBytes))),
             }));
     }
 }

@@ -25,7 +25,7 @@ public sealed class NexoInputAnswers(RelayDbContext db, TerminalInputs inputs, I
 
         var asked = JsonSerializer.Deserialize<InputRequestedEvent>(question.Data, RelayJson.Options)!;
         var given = response.InputResult?.Input;
-        JsonElement? value = response.InputResult?.Response.Result != "Success" ? null
+        JsonElement? value = response.InputResult?.Response?.Result != "Success" ? null
             : asked.Kind == "confirm" ? (given?.ConfirmedFlag is { } flag ? JsonSerializer.SerializeToElement(flag) : null)
             : (given?.TextInput ?? given?.DigitInput) is { } text ? JsonSerializer.SerializeToElement(text) : null;
         if (value is null)

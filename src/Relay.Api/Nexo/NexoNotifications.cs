@@ -19,15 +19,18 @@ public sealed class NexoNotifications(RelayDbContext db, NexoExchange exchange, 
     /// <summary>The body, or null when the event has no nexo message (any more).</summary>
     public async Task<byte[]?> BodyOfAsync(EventRecord e, CancellationToken ct)
     {
-        var message = e.Type switch
+        Guid? made = e.Type switch
         {
-            EventTypes.TransactionUpdated when e.TransactionId is { } id => await asyncMessages.OfTransactionAsync(e.AccountId, id, ct),
-            EventTypes.TerminalActionUpdated => await asyncMessages.OfActionAsync(e.AccountId, Data<ActionId>(e).Id, ct),
+            EventTypes.TransactionUpdated => e.TransactionId,
+            EventTypes.TerminalActionUpdated => Data<ActionId>(e).Id,
             _ => null,
         };
+        var message = made is not { } id ? null
+            : e.Type == EventTypes.TransactionUpdated ? await asyncMessages.OfTransactionAsync(e.AccountId, id, ct)
+            : await asyncMessages.OfActionAsync(e.AccountId, id, ct);
         if (message is not null)
         {
-            return await exchange.HandleAsync(e.AccountId, message, NexoMode.Replay, ct) is { } answer
+            return await exchange.HandleAsync(e.AccountId, message, NexoMode.Replay, ct, made) is { } answer
                 ? JsonSerializer.SerializeToUtf8Bytes(answer, answer.GetType(), NexoJson.Options)
                 : null;
         }
@@ -105,18 +108,19 @@ public sealed class NexoNotifications(RelayDbContext db, NexoExchange exchange, 
     };
 
     /// <summary>The header of a request from the terminal to the sale system logged in to it with <paramref name="capability"/>
-    /// (the transaction's register when it is one of them); null when none is.</summary>
+    /// (the transaction's register when it is one of them), with the POIID that sale system used; null when none is.</summary>
     private async Task<MessageHeader?> FromTerminalAsync(EventRecord e, string category, string capability, CancellationToken ct)
     {
         var sales = await db.NexoSessions.AsNoTracking()
             .Where(s => s.TerminalId == e.TerminalId && s.SaleCapabilities.Contains(capability))
-            .OrderBy(s => s.LoggedInAt).Select(s => s.SaleId).ToListAsync(ct);
+            .OrderBy(s => s.LoggedInAt).Select(s => new { s.SaleId, s.PoiId }).ToListAsync(ct);
         if (sales.Count == 0) return null;
+        var sale = sales.FirstOrDefault(s => s.SaleId == e.RegisterId) ?? sales[0];
         return new MessageHeader
         {
             ProtocolVersion = "3.0", MessageClass = "Device", MessageCategory = category, MessageType = "Request",
-            ServiceID = ServiceIdOf(e.Sequence ?? 0), SaleID = sales.Contains(e.RegisterId ?? "") ? e.RegisterId : sales[0],
-            POIID = e.TerminalId?.ToString(),
+            ServiceID = ServiceIdOf(e.Sequence ?? 0), SaleID = sale.SaleId,
+            POIID = sale.PoiId is { Length: > 0 } poiId ? poiId : e.TerminalId?.ToString(), // as the sale system named it at Login
         };
     }
 

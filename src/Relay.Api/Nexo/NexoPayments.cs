@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Relay.Api.Data;
+using Relay.Api.Infrastructure;
 using Relay.Api.Transactions;
 
 namespace Relay.Api.Nexo;
@@ -43,7 +44,8 @@ public sealed class NexoPayments(
         if (total is null || (amounts.CashBackAmount is not null && cashBack is null) || (amounts.TipAmount is not null && tip is null))
         {
             return Refused(NexoResults.MessageFormat(
-                $"Amounts must be zero or more, with at most {NexoAmounts.ExponentOf(currency)} decimals for {currency}."));
+                $"Amounts must be zero or more, with at most {NexoAmounts.ExponentOf(currency)} decimals for {currency}, and at most " +
+                $"{TransactionValidation.MaxAmount} minor units."));
         }
 
         if (cashBack > total)
@@ -53,7 +55,8 @@ public sealed class NexoPayments(
 
         var request = new CreateTransactionRequest(
             call.Header.SaleID, type, total - (cashBack ?? 0), currency, cashBack, tip, saleTransactionId, null, null, null);
-        return await CreateAsync(call, request, ct, t => Answer(call, PaymentOf(t, call)), Refused);
+        var sentAt = payment.SaleData.SaleTransactionID.TimeStamp;
+        return await CreateAsync(call, request, ct, t => Answer(call, PaymentOf(t, call, sentAt)), Refused);
     }
 
     public async Task<SaleToPoiResponseEnvelope?> ReversalAsync(NexoCall call, ReversalRequest reversal, CancellationToken ct)
@@ -108,7 +111,9 @@ public sealed class NexoPayments(
             return Status(NexoResults.Failure("NotAllowed", "TransactionStatus answers for Payment and Reversal."));
         }
 
-        var transaction = await FindAsync(call, reference.ServiceID!, ct);
+        var transaction = await IdOfAsync(call, call.KeysOf(reference.ServiceID!), ct) is { } id
+            ? await transactions.LoadAsync(call.AccountId, id, ct)
+            : null;
         if (transaction?.Type == TransactionType.Settlement)
         {
             return Status(NexoResults.Failure("NotAllowed", "TransactionStatus answers for Payment and Reversal, not Reconciliation."));
@@ -131,7 +136,7 @@ public sealed class NexoPayments(
         };
         var body = transaction.Type == TransactionType.Void
             ? new RepeatedResponseMessageBody { ReversalResponse = ReversalOf(transaction, null) }
-            : new RepeatedResponseMessageBody { PaymentResponse = PaymentOf(transaction, call) };
+            : new RepeatedResponseMessageBody { PaymentResponse = PaymentOf(transaction, call, sentAt: null) };
         return Status(NexoResults.Success, new RepeatedMessageResponse(header, body));
     }
 
@@ -139,7 +144,7 @@ public sealed class NexoPayments(
     /// of the terminal, whose result ends it (Failure + Aborted when it stops).</summary>
     public async Task AbortAsync(NexoCall call, string serviceId)
     {
-        var id = await IdOfAsync(call, serviceId, CancellationToken.None);
+        var id = await IdOfAsync(call, call.KeysOf(serviceId), CancellationToken.None);
         if (id is null)
         {
             logger.LogInformation("nexo Abort of ServiceID {ServiceId} on terminal {TerminalId}: no such payment", serviceId, call.TerminalId);
@@ -160,20 +165,26 @@ public sealed class NexoPayments(
             return refused(NexoResults.MessageFormat(string.Join(" ", errors.Messages)));
         }
 
-        // A replay answers as the first message did, whatever the terminal's state now; a new payment needs the terminal there.
-        var known = await IdOfAsync(call, call.Header.ServiceID!, ct) is not null;
-        if (call.Mode == NexoMode.Replay && !known) return null;
-        if (!call.Online && !known)
+        // A replay only reads what the kept message made (its webhook is for its end); a new payment needs the terminal there.
+        if (call.Mode == NexoMode.Replay)
+        {
+            return await transactions.LoadAsync(call.AccountId, call.Made!.Value, ct) is { } made && Transaction.IsFinal(made.Status)
+                ? answer(made)
+                : null;
+        }
+
+        var taken = await IdOfAsync(call, [call.Key], ct) is not null;
+        if (!call.Online && !taken)
         {
             return refused(NexoResults.Failure("UnavailableDevice", "The terminal is not connected to Relay."));
         }
 
-        if (call.Mode == NexoMode.Async) await asyncMessages.KeepAsync(call, ct);
+        if (call.Mode == NexoMode.Async) await asyncMessages.KeepAsync(call, RelayJson.HashOf(request), taken, ct);
         var created = await transactions.CreateAsync(call.AccountId, call.Key, request, call.Wait, ct, call.TerminalId);
         return created.Refusal switch
         {
             // Accepted async: "ok", and the response follows as a webhook; one that has ended already is answered now.
-            null when call.Mode == NexoMode.Async && !Transaction.IsFinal(created.Transaction!.Status) => null,
+            null when !Transaction.IsFinal(created.Transaction!.Status) => call.NotEnded(),
             null => answer(created.Transaction!),
             TransactionRefusal.TerminalBusy => refused(NexoResults.Failure("Busy", "The terminal is serving another transaction.")),
             TransactionRefusal.IdempotencyKeyReused => refused(NexoResults.MessageFormat(
@@ -183,15 +194,10 @@ public sealed class NexoPayments(
         };
     }
 
-    private async Task<TransactionResponse?> FindAsync(NexoCall call, string serviceId, CancellationToken ct) =>
-        await IdOfAsync(call, serviceId, ct) is { } id ? await transactions.LoadAsync(call.AccountId, id, ct) : null;
-
-    private Task<Guid?> IdOfAsync(NexoCall call, string serviceId, CancellationToken ct)
-    {
-        var key = NexoCall.KeyOf(call.TerminalId, serviceId);
-        return db.IdempotencyRecords.AsNoTracking().Where(r => r.AccountId == call.AccountId && r.Key == key)
-            .Select(r => (Guid?)r.TransactionId).FirstOrDefaultAsync(ct);
-    }
+    /// <summary>The transaction the newest of <paramref name="keys"/> made.</summary>
+    private Task<Guid?> IdOfAsync(NexoCall call, IReadOnlyList<string> keys, CancellationToken ct) =>
+        db.IdempotencyRecords.AsNoTracking().Where(r => r.AccountId == call.AccountId && keys.Contains(r.Key))
+            .OrderByDescending(r => r.CreatedAt).Select(r => (Guid?)r.TransactionId).FirstOrDefaultAsync(ct);
 
     private static long? Minor(decimal? amount, string currency) => amount is { } value ? NexoAmounts.ToMinor(value, currency) : null;
 
@@ -203,15 +209,17 @@ public sealed class NexoPayments(
 
     private static SaleToPoiResponseEnvelope Answer(NexoCall call, TransactionStatusResponse body) => call.Answer(new SaleToPoiResponse { TransactionStatusResponse = body });
 
-    private static PaymentResponse PaymentOf(TransactionResponse t, NexoCall call) => new()
+    /// <summary>The payment's response; its SaleTransactionID carries the POS's TimeStamp when the message is at hand
+    /// (<paramref name="sentAt"/>; TransactionStatus gives the time Relay created it).</summary>
+    private static PaymentResponse PaymentOf(TransactionResponse t, NexoCall call, DateTimeOffset? sentAt) => new()
     {
         Response = NexoOutcomes.Of(t),
-        SaleData = new SaleData { SaleTransactionID = new TransactionIdentification(t.Reference, t.CreatedAt) },
+        SaleData = new SaleData { SaleTransactionID = new TransactionIdentification(t.Reference, sentAt ?? t.CreatedAt) },
         POIData = new PoiData(new TransactionIdentification(t.Id.ToString(), t.CreatedAt)),
         PaymentResult = t.Result is { } result && t.Currency is { } currency
             ? new PaymentResult
             {
-                PaymentType = PaymentTypes.First(p => p.Value == t.Type).Key,
+                PaymentType = PaymentTypes.FirstOrDefault(p => p.Value == t.Type).Key ?? "Normal",
                 PaymentInstrumentData = new PaymentInstrumentData("Card",
                     new CardData(result.CardScheme, result.MaskedPan, NexoOutcomes.EntryModes(result.EntryMode))),
                 AmountsResp = new AmountsResp(currency,

@@ -45,7 +45,17 @@ public static class NexoResults
             return null;
         }
 
-        static string? Text(JsonElement header, string name) =>
-            header.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        static string? Text(JsonElement header, string name)
+        {
+            if (!header.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String) return null;
+            try
+            {
+                return value.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                return null; // not valid UTF-8: left out
+            }
+        }
     }
 }

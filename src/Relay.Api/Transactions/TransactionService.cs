@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Relay.Api.Data;
@@ -37,7 +35,7 @@ public sealed class TransactionService(
     private async Task<TransactionAnswer> CreateOrReplayAsync(
         Guid accountId, string idempotencyKey, CreateTransactionRequest request, TimeSpan? wait, Guid? terminalId, CancellationToken ct)
     {
-        var requestHash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, RelayJson.Options)));
+        var requestHash = RelayJson.HashOf(request);
         // A retry is recognised when its insert meets the stored key (so a new payment makes no extra read), or, when it
         // would be refused first (the register unpaired since, say), by looking the key up before refusing.
         async Task<TransactionAnswer> RefuseAsync(TransactionRefusal refusal) =>

@@ -103,11 +103,25 @@ public sealed class WebhookDispatcher(
                 .FirstOrDefaultAsync(ct)
             : new { Secret = await db.CallbackSecretAsync(delivery.AccountId), Format = WebhookFormats.Relay };
         var row = await db.NumberedAsync(delivery.AccountId, delivery.EventSequence, ct);
-        var body = row is null || endpoint is null ? null
-            : endpoint.Format == WebhookFormats.Nexo
-                ? await scope.ServiceProvider.GetRequiredService<Nexo.NexoNotifications>().BodyOfAsync(row, ct)
-                : EventResponse.From(row).ToUtf8Json();
-        if (endpoint is null || body is null)
+        byte[]? body = null;
+        string? error = null;
+        try
+        {
+            body = row is null || endpoint is null ? null
+                : endpoint.Format == WebhookFormats.Nexo
+                    ? await scope.ServiceProvider.GetRequiredService<Nexo.NexoNotifications>().BodyOfAsync(row, ct)
+                    : EventResponse.From(row).ToUtf8Json();
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // A failed attempt (retried later, as a receiver's 5xx is), not a stalled batch.
+            logger.LogError(e, "Webhook delivery {DeliveryId} of event {EventId}: its body could not be made",
+                delivery.Id, delivery.EventSequence);
+            error = $"its body could not be made: {e.Message}";
+            db.ChangeTracker.Clear();
+        }
+
+        if (error is null && (endpoint is null || body is null))
         {
             await FinishAsync(db, delivery, "failed", null, ct);
             metrics.WebhookAttempt("dropped");
@@ -116,33 +130,12 @@ public sealed class WebhookDispatcher(
             return;
         }
 
-        var secret = endpoint.Secret;
-        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
-        var id = delivery.Id.ToString();
-        using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new("application/json");
-        request.Headers.Add("webhook-id", id);
-        request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", WebhookSigner.Sign(secret, id, timestamp, body));
-
         var attemptedAt = clock.Now();
         var watch = Stopwatch.StartNew();
         int? status = null;
-        string? error = null;
-        try
+        if (error is null) // else nothing to send: a failed attempt, as a network error is
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(Options.Timeout);
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            status = (int)response.StatusCode;
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            error = $"timed out after {Options.Timeout.TotalSeconds:0.#} s";
-        }
-        catch (HttpRequestException e)
-        {
-            error = e.InnerException?.Message ?? e.Message;
+            (status, error) = await PostAsync(http, delivery, endpoint!.Secret, body!, ct);
         }
 
         var duration = (int)watch.ElapsedMilliseconds;
@@ -192,6 +185,33 @@ public sealed class WebhookDispatcher(
             logger.LogWarning("Webhook delivery {DeliveryId} of event {EventId} to endpoint {EndpointId} failed for good: "
                 + "{StatusCode} {Error} (attempt {Attempt})",
                 delivery.Id, delivery.EventSequence, delivery.EndpointId, status, error, number);
+        }
+    }
+
+    /// <summary>The receiver's status, or why there is none.</summary>
+    private async Task<(int? Status, string? Error)> PostAsync(HttpClient http, Claimed delivery, string secret, byte[] body, CancellationToken ct)
+    {
+        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
+        var id = delivery.Id.ToString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.Add("webhook-id", id);
+        request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", WebhookSigner.Sign(secret, id, timestamp, body));
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(Options.Timeout);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            return ((int)response.StatusCode, null);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return (null, $"timed out after {Options.Timeout.TotalSeconds:0.#} s");
+        }
+        catch (HttpRequestException e)
+        {
+            return (null, e.InnerException?.Message ?? e.Message);
         }
     }
 

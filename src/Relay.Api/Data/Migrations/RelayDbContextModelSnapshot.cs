@@ -457,6 +457,12 @@ namespace Relay.Api.Data.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("message");
 
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_hash");
+
                     b.HasKey("AccountId", "Key")
                         .HasName("pk_nexo_async_requests");
 
@@ -489,6 +495,12 @@ namespace Relay.Api.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("operator_id");
+
+                    b.Property<string>("PoiId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("poi_id");
 
                     b.PrimitiveCollection<string[]>("SaleCapabilities")
                         .IsRequired()
