@@ -13,8 +13,15 @@ public sealed class RelayOptions
     public ClusterOptions Cluster { get; set; } = new();
     public Webhooks.WebhookOptions Webhooks { get; set; } = new();
     public Telemetry.MetricsOptions Metrics { get; set; } = new();
+    public NexoOptions Nexo { get; set; } = new();
     /// <summary>"json" writes one JSON object per log line; anything else writes readable text.</summary>
     public string LogFormat { get; set; } = "text";
+}
+
+public sealed class NexoOptions
+{
+    /// <summary>How long /nexo/sync holds a message for its outcome, as Adyen's cloud holds it; after that, HTTP 504.</summary>
+    public TimeSpan SyncWait { get; set; } = TimeSpan.FromSeconds(150);
 }
 
 public sealed class RateLimitOptions

@@ -11,11 +11,15 @@ namespace Relay.Tests;
 /// transactions and actions, and nexo's errors.</summary>
 public sealed class NexoTests(RelayFixture relay) : IClassFixture<RelayFixture>
 {
-    private async Task<(HttpStatusCode Status, string Body)> SendAsync(Merchant merchant, string json, bool bearer = false,
+    private Task<(HttpStatusCode Status, string Body)> SendAsync(Merchant merchant, string json, bool bearer = false, string? key = null) =>
+        SendAsync(merchant, Encoding.UTF8.GetBytes(json), bearer, key);
+
+    private async Task<(HttpStatusCode Status, string Body)> SendAsync(Merchant merchant, byte[] json, bool bearer = false,
         string? key = null)
     {
         using var http = relay.Factory.CreateClient();
-        var request = new HttpRequestMessage(HttpMethod.Post, "/nexo/sync") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        var content = new ByteArrayContent(json) { Headers = { ContentType = new("application/json") } };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/nexo/sync") { Content = content };
         if (bearer) request.Headers.Authorization = new("Bearer", key ?? merchant.ApiKey);
         else request.Headers.Add("X-API-Key", key ?? merchant.ApiKey);
         var response = await http.SendAsync(request);
@@ -332,5 +336,175 @@ public sealed class NexoTests(RelayFixture relay) : IClassFixture<RelayFixture>
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(merchant, diagnosis, bearer: true)).Status);
         var (refused, refusedBody) = await SendAsync(merchant, diagnosis, key: "wrong");
         Assert.Equal((HttpStatusCode.Unauthorized, ""), (refused, refusedBody));
+    }
+
+    [Fact]
+    public async Task InputThatOnceReachedA503IsMessageFormatOrRejected()
+    {
+        var merchant = await relay.NewMerchantAsync();
+        await using var terminal = await relay.NewTerminalAsync(merchant);
+        string Header(string category, string messageClass = "Service", string saleId = "till-1") => $$"""
+            {"ProtocolVersion":"3.0","MessageClass":"{{messageClass}}","MessageCategory":"{{category}}","MessageType":"Request",
+             "ServiceID":"{{NewServiceId()}}","SaleID":"{{saleId}}","POIID":"{{terminal.TerminalId}}"}
+            """;
+        string PaymentOf(string amount, string saleId = "till-1") => """
+            {"SaleToPOIRequest":{"MessageHeader":@header@,"PaymentRequest":{
+             "SaleData":{"SaleTransactionID":{"TransactionID":"order-1","TimeStamp":"2026-12-03T10:00:00Z"}},
+             "PaymentTransaction":{"AmountsReq":{"Currency":"EUR","RequestedAmount":@amount@}}}}}
+            """.Replace("@header@", Header("Payment", saleId: saleId)).Replace("@amount@", amount);
+        async Task<JsonNode> Answered(string json, string body)
+        {
+            var (status, text) = await SendAsync(merchant, json);
+            Assert.True(status == HttpStatusCode.OK, $"{json}: {(int)status} {text}");
+            return JsonNode.Parse(text)!["SaleToPOIResponse"]?[body] ?? throw new InvalidOperationException($"{json}: no {body}: {text}");
+        }
+        async Task Rejected(byte[] json)
+        {
+            var (status, text) = await SendAsync(merchant, json);
+            Assert.True(status == HttpStatusCode.OK, $"{Encoding.UTF8.GetString(json)}: {(int)status} {text}");
+            Assert.Equal("Reject", (string?)JsonNode.Parse(text)!["SaleToPOIRequest"]!["EventNotification"]!["EventToNotify"]);
+        }
+
+        // Amounts beyond what Relay takes (one beyond what a decimal can multiply), and one with 29 significant digits (a decimal
+        // would round it to 12.5): refused, never rounded, nothing created.
+        foreach (var amount in new[] { "7922816251426433759354395033", "10000000000.00", "9223372036854775807" })
+        {
+            AssertResult(await Answered(PaymentOf(amount), "PaymentResponse"), "Failure", "MessageFormat");
+        }
+
+        await Rejected(Encoding.UTF8.GetBytes(PaymentOf("12.5000000000000000000000000001")));
+        await Rejected(Encoding.UTF8.GetBytes(PaymentOf("1e400")));
+        AssertResult(await Answered(PaymentOf("12.50000000000000000000000000000"), "PaymentResponse"), "Success"); // zeros are exact
+
+        // A lone surrogate in the header's SaleID cannot be read either (and never reaches a write).
+        await Rejected(Encoding.UTF8.GetBytes(PaymentOf("1.00", saleId: "\\ud800")));
+
+        // Invalid UTF-8 in the header's strings: the message cannot be read, and its Reject leaves them out.
+        byte[] broken = [.. "{\"SaleToPOIRequest\":{\"MessageHeader\":{\"ServiceID\":\"1\",\"SaleID\":\""u8, 0xC3, 0x28, .. "\"}}}"u8];
+        await Rejected(broken);
+
+        // Nulls where an element is expected.
+        var display = await Answered("""
+            {"SaleToPOIRequest":{"MessageHeader":@header@,"DisplayRequest":{"DisplayOutput":[null]}}}
+            """.Replace("@header@", Header("Display", "Device")), "DisplayResponse");
+        AssertResult(display["OutputResult"]![0]!, "Failure", "MessageFormat");
+        var lines = await Answered("""
+            {"SaleToPOIRequest":{"MessageHeader":@header@,"DisplayRequest":{"DisplayOutput":[
+             {"Device":"CustomerDisplay","InfoQualify":"Display","OutputContent":{"OutputFormat":"Text","OutputText":[null,{"Text":"Hi"}]}}]}}}
+            """.Replace("@header@", Header("Display", "Device")), "DisplayResponse");
+        AssertResult(lines["OutputResult"]![0]!, "Success");
+        var print = await Answered("""
+            {"SaleToPOIRequest":{"MessageHeader":@header@,"PrintRequest":{"PrintOutput":{
+             "DocumentQualifier":"Document","ResponseMode":"PrintEnd","OutputContent":{"OutputFormat":"Text","OutputText":[null]}}}}}
+            """.Replace("@header@", Header("Print", "Device")), "PrintResponse");
+        Assert.NotNull(print["Response"]);
+
+        // An InputResponse without its InputResult's Response answers nothing, and is told so.
+        await Rejected(Encoding.UTF8.GetBytes("""
+            {"SaleToPOIResponse":{"MessageHeader":{"ProtocolVersion":"3.0","MessageClass":"Device","MessageCategory":"Input",
+             "MessageType":"Response","ServiceID":"ZZZZ","SaleID":"till-1","POIID":"@poi@"},
+             "InputResponse":{"InputResult":{"Device":"CashierInput","InfoQualify":"Input"}}}}
+            """.Replace("@poi@", terminal.TerminalId)));
+
+        // The keys the facade makes of ServiceIDs are not a REST client's to take.
+        await merchant.Http.PostJson("/api/v1/transactions", new { registerId = "till-1", type = "purchase", amount = 100, currency = "EUR" },
+            $"nexo:{Guid.Parse(terminal.TerminalId):N}:1").ExpectProblem(400, "validation-failed");
+    }
+
+    [Fact]
+    public async Task AnInputResultWithoutInputsOrWithABooleanIsReadAsTheTerminalGaveIt()
+    {
+        var merchant = await relay.NewMerchantAsync();
+        await using var terminal = await relay.NewTerminalAsync(merchant, simulate: false);
+        var results = new Queue<JsonObject>([
+            new JsonObject { ["inputs"] = new JsonArray() },
+            new JsonObject { ["inputs"] = new JsonObject() },
+            new JsonObject { ["inputs"] = new JsonArray(new JsonObject { ["id"] = "input", ["value"] = true }) },
+        ]);
+        terminal.Client.StartActionReceived += async action =>
+        {
+            await terminal.Client.ActionReceivedAsync(action.Id);
+            await terminal.Client.CompleteActionAsync(Relay.Terminal.ActionCompletion.Succeeded(action.Id, results.Dequeue()));
+        };
+        var ask = new
+        {
+            DisplayOutput = new { Device = "CustomerDisplay", InfoQualify = "Display",
+                OutputContent = new { OutputFormat = "Text", OutputText = new[] { new { Text = "Receipt by mail?" } } } },
+            InputData = new { Device = "CustomerInput", InfoQualify = "Input", InputCommand = "GetConfirmation", MaxInputTime = 30 },
+        };
+
+        foreach (var expected in new[] { false, false, true })
+        {
+            var input = await AskAsync(merchant, Message("Input", terminal.TerminalId, ask, messageClass: "Device"));
+            Assert.Equal("Success", (string?)input["InputResult"]!["Response"]!["Result"]);
+            Assert.Equal(expected, (bool)input["InputResult"]!["Input"]!["ConfirmedFlag"]!);
+        }
+    }
+
+    [Fact]
+    public async Task TransactionStatusAndAbortStillFindAPaymentOfARemovedTerminalAndTheResponseEchoesThePosTimeStamp()
+    {
+        var merchant = await relay.NewMerchantAsync();
+        await using var terminal = await relay.NewTerminalAsync(merchant);
+        var serviceId = NewServiceId();
+        var paid = await AskAsync(merchant, Message("Payment", terminal.TerminalId, Payment(6m), serviceId));
+        AssertResult(paid, "Success");
+        Assert.Equal(DateTimeOffset.Parse("2026-12-02T10:00:00Z"),
+            DateTimeOffset.Parse((string)paid["SaleData"]!["SaleTransactionID"]!["TimeStamp"]!));
+
+        await merchant.Http.DeleteAsync($"/api/v1/terminals/{terminal.TerminalId}").Expect(204);
+        var status = await AskAsync(merchant, Message("TransactionStatus", terminal.TerminalId,
+            new { MessageReference = new { MessageCategory = "Payment", ServiceID = serviceId } }));
+        AssertResult(status, "Success");
+        Assert.Equal(Poi(paid), (string?)status["RepeatedMessageResponse"]!["RepeatedResponseMessageBody"]!["PaymentResponse"]!["POIData"]!
+            ["POITransactionID"]!["TransactionID"]);
+        var abort = JsonSerializer.Serialize(Message("Abort", terminal.TerminalId,
+            new { MessageReference = new { MessageCategory = "Payment", ServiceID = serviceId }, AbortReason = "MerchantAbort" }));
+        Assert.Equal((HttpStatusCode.OK, ""), await SendAsync(merchant, abort));
+        Assert.Equal("approved", (await merchant.GetTransactionAsync(Poi(paid))).Str("status")); // ended stays ended
+
+        // A new payment on the removed terminal: NotFound.
+        AssertResult(await AskAsync(merchant, Message("Payment", terminal.TerminalId, Payment(1m))), "Failure", "NotFound");
+    }
+}
+
+/// <summary>A sync message whose terminal does not finish within the sync wait (here 3 s, 150 s by default).</summary>
+public sealed class NexoSyncWaitTests(NexoSyncWaitTests.Fixture relay) : IClassFixture<NexoSyncWaitTests.Fixture>
+{
+    public sealed class Fixture() : RelayFixture(new Dictionary<string, string> { ["Relay:Nexo:SyncWait"] = "00:00:03" });
+
+    [Fact]
+    public async Task ASyncPaymentStillOpenWhenTheWaitEndsGets504WithRetryAfterAndTransactionStatusThenSaysInProgress()
+    {
+        var merchant = await relay.NewMerchantAsync();
+        await using var terminal = await relay.NewTerminalAsync(merchant);
+        using var http = relay.Factory.CreateClient();
+        async Task<HttpResponseMessage> Send(object message)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/nexo/sync")
+                { Content = new StringContent(JsonSerializer.Serialize(message), Encoding.UTF8, "application/json") };
+            request.Headers.Add("X-API-Key", merchant.ApiKey);
+            return await http.SendAsync(request);
+        }
+
+        var serviceId = NewServiceId();
+        using var held = await Send(Message("Payment", terminal.TerminalId, Payment(10.53m), serviceId)); // the simulator holds 53
+        Assert.Equal(HttpStatusCode.GatewayTimeout, held.StatusCode);
+        Assert.NotNull(held.Headers.RetryAfter);
+        Assert.Equal("", await held.Content.ReadAsStringAsync());
+
+        using var status = await Send(Message("TransactionStatus", terminal.TerminalId,
+            new { MessageReference = new { MessageCategory = "Payment", ServiceID = serviceId } }));
+        var body = JsonNode.Parse(await status.Content.ReadAsStringAsync())!["SaleToPOIResponse"]!["TransactionStatusResponse"]!;
+        Assert.Equal(("Failure", "InProgress"), ((string?)body["Response"]!["Result"], (string?)body["Response"]!["ErrorCondition"]));
+
+        // The same message again is the same payment, still held: 504 again, and one transaction.
+        using var again = await Send(Message("Payment", terminal.TerminalId, Payment(10.53m), serviceId));
+        Assert.Equal(HttpStatusCode.GatewayTimeout, again.StatusCode);
+        var list = await merchant.Http.GetAsync($"/api/v1/transactions?terminalId={terminal.TerminalId}").Expect(200);
+        Assert.Equal(["in_progress"], list["items"]!.AsArray().Select(t => (string?)t!["status"]));
+        using var abort = await Send(Message("Abort", terminal.TerminalId,
+            new { MessageReference = new { MessageCategory = "Payment", ServiceID = serviceId }, AbortReason = "MerchantAbort" }));
+        Assert.Equal(HttpStatusCode.OK, abort.StatusCode);
     }
 }

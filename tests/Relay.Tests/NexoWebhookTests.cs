@@ -101,12 +101,54 @@ public sealed class NexoWebhookTests(WebhookTests.Fixture relay) : IClassFixture
     }
 
     [Fact]
+    public async Task AServiceIdRefusedBusyThenSentWithAnotherPaymentDeliversThatPaymentsResponse()
+    {
+        var merchant = await relay.NewMerchantAsync();
+        await using var terminal = await relay.NewTerminalAsync(merchant);
+        var nexo = await NexoEndpointAsync(merchant, "/busy");
+
+        var heldServiceId = NewServiceId();
+        var held = SendAsync(merchant, Message("Payment", terminal.TerminalId, Payment(10.53m), heldServiceId), "sync");
+        await Scenario.Eventually(async () =>
+        {
+            var list = await merchant.Http.GetAsync($"/api/v1/transactions?terminalId={terminal.TerminalId}").Expect(200);
+            return list["items"]!.AsArray() is [var only] && (string?)only!["status"] == "in_progress";
+        }, "the held payment started");
+
+        // Refused while the terminal is busy (kept, as every async message is before it creates anything) …
+        var serviceId = NewServiceId();
+        var busy = await SendAsync(merchant, Message("Payment", terminal.TerminalId, Payment(5m), serviceId));
+        Assert.Equal("Busy", (string?)JsonNode.Parse(busy.Body)!["SaleToPOIResponse"]!["PaymentResponse"]!["Response"]!["ErrorCondition"]);
+        await SendAsync(merchant, Message("Abort", terminal.TerminalId,
+            new { MessageReference = new { MessageCategory = "Payment", ServiceID = heldServiceId }, AbortReason = "MerchantAbort" }), "sync");
+        Assert.Contains("Aborted", (await held).Body);
+
+        // … then the POS sends another payment with that ServiceID: its own response is delivered, not a replay of the first.
+        var accepted = await SendAsync(merchant, Message("Payment", terminal.TerminalId, Payment(7m, reference: "order-7"), serviceId));
+        Assert.Equal((HttpStatusCode.OK, "ok"), (accepted.Status, accepted.Body));
+        var payment = (await ReceivedAsync("/busy", 1, nexo))["SaleToPOIResponse"]!["PaymentResponse"]!;
+        Assert.Equal("Success", (string?)payment["Response"]!["Result"]);
+        Assert.Equal(7m, (decimal)payment["PaymentResult"]!["AmountsResp"]!["AuthorizedAmount"]!);
+        Assert.Equal("order-7", (string?)payment["SaleData"]!["SaleTransactionID"]!["TransactionID"]);
+
+        // The first message sent again now meets a ServiceID used for another payment: MessageFormat, and nothing more delivered.
+        var reused = await SendAsync(merchant, Message("Payment", terminal.TerminalId, Payment(5m), serviceId));
+        Assert.Equal("MessageFormat",
+            (string?)JsonNode.Parse(reused.Body)!["SaleToPOIResponse"]!["PaymentResponse"]!["Response"]!["ErrorCondition"]);
+        var sure = await SendAsync(merchant, Message("Diagnosis", terminal.TerminalId, new { }), "sync"); // a round trip later
+        Assert.Equal(HttpStatusCode.OK, sure.Status);
+        Assert.Single(_receiver.At("/busy"));
+    }
+
+    [Fact]
     public async Task TheTerminalsDisplayPrintAndInputGoToTheSaleSystemThatLoggedInAskingForThem()
     {
         var merchant = await relay.NewMerchantAsync();
         await using var terminal = await relay.NewTerminalAsync(merchant);
         var nexo = await NexoEndpointAsync(merchant, "/pos");
-        var login = await SendAsync(merchant, Message("Login", terminal.TerminalId, new
+        // Logged in by the terminal's serial number: the terminal's requests name it so.
+        var serial = (await merchant.Http.GetAsync($"/api/v1/terminals/{terminal.TerminalId}").Expect(200)).Str("serialNumber");
+        var login = await SendAsync(merchant, Message("Login", serial, new
         {
             DateTime = "2026-12-03T10:00:00Z",
             SaleSoftware = new { ManufacturerID = "Acme", ApplicationName = "AcmePOS", SoftwareVersion = "4.2", CertificationCode = "x" },
@@ -116,7 +158,7 @@ public sealed class NexoWebhookTests(WebhookTests.Fixture relay) : IClassFixture
 
         await terminal.Client.DisplayAsync(null, "Present card");
         var display = (await ReceivedAsync("/pos", 1, nexo))["SaleToPOIRequest"]!;
-        Assert.Equal(("Device", "Display", "Request", "till-4", terminal.TerminalId), ((string?)display["MessageHeader"]!["MessageClass"],
+        Assert.Equal(("Device", "Display", "Request", "till-4", serial), ((string?)display["MessageHeader"]!["MessageClass"],
             (string?)display["MessageHeader"]!["MessageCategory"], (string?)display["MessageHeader"]!["MessageType"],
             (string?)display["MessageHeader"]!["SaleID"], (string?)display["MessageHeader"]!["POIID"]));
         Assert.Equal("Present card",

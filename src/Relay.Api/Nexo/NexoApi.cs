@@ -34,7 +34,8 @@ public static class NexoApi
             .WithDescription("""
                 Authenticated by the account API key as `X-API-Key` (Adyen's header) or `Authorization: Bearer`. `MessageHeader.POIID`
                 is the Relay terminal id or the terminal's serial number; `SaleID` is the register id; `ServiceID` (1–10 letters and
-                digits) is unique per POIID for 48 hours and replays like an Idempotency-Key. Held until the outcome, up to 150 s.
+                digits) is unique per POIID for 48 hours and replays like an Idempotency-Key. Held until the outcome, up to 150 s
+                (`Relay:Nexo:SyncWait`).
                 Services: Payment (Normal, Refund, CashAdvance), Reversal, Abort (HTTP 200, empty body), TransactionStatus, Diagnosis,
                 Login, Logout, Display, Input, Print, Reconciliation; the others are answered NotAllowed. Errors are nexo responses
                 (`Response.Result: Failure` with `ErrorCondition`); a message that cannot be read is answered with an

@@ -55,7 +55,7 @@ public sealed class NexoDevice(RelayDbContext db, ActionService actions, NexoAsy
 
         var prompt = input.DisplayOutput?.OutputContent is { } content ? TextOf(content) : null;
         // In sync the answer must come within the sync wait, the terminal's delivery included.
-        var longest = call.Mode == NexoMode.Sync ? (int)(NexoCall.SyncWait.TotalSeconds - 30) : 300;
+        var longest = call.Wait is { } wait ? Math.Max(5, (int)wait.TotalSeconds - 30) : 300;
         var request = new CreateActionRequest(ActionType.CollectInputs, null,
             [new ActionInput("input", kind, prompt, true, null, null, null)],
             data.MaxInputTime is { } seconds ? Math.Clamp(seconds, 5, longest) : null, null, null, null, null);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Relay.Api.Data;
 using Relay.Api.Hubs;
 using Relay.Api.Infrastructure;
@@ -10,7 +11,7 @@ namespace Relay.Api.Nexo;
 /// <summary>How a message's answer is given.</summary>
 public enum NexoMode
 {
-    /// <summary>/nexo/sync: held until the outcome (up to <see cref="NexoCall.SyncWait"/>), answered in the HTTP response.</summary>
+    /// <summary>/nexo/sync: held until the outcome (up to <see cref="NexoOptions.SyncWait"/>), answered in the HTTP response.</summary>
     Sync,
 
     /// <summary>/nexo/async: what runs on the terminal is answered "ok" once accepted (null), its response delivered to the nexo
@@ -23,17 +24,12 @@ public enum NexoMode
 
 /// <summary>One nexo message as Relay took it: the account, the header, the terminal POIID names (and every terminal it has named,
 /// newest first, removed ones too: a serial moves to the new terminal after a device swap), how it is answered, the message as it
-/// came (kept for an async one), and for a replay what the message made.</summary>
+/// came (kept for an async one), how long the create waits for the outcome (sync only: async's webhook carries it), and for a
+/// replay what the message made.</summary>
 public sealed record NexoCall(
     Guid AccountId, MessageHeader Header, Guid TerminalId, IReadOnlyList<Guid> Named, bool Online, string? Model, string? AppVersion,
-    NexoMode Mode, byte[] Message, Guid? Made)
+    NexoMode Mode, byte[] Message, TimeSpan? Wait, Guid? Made)
 {
-    /// <summary>How long a sync request is held for the outcome, as Adyen's cloud holds it.</summary>
-    public static readonly TimeSpan SyncWait = TimeSpan.FromSeconds(150);
-
-    /// <summary>How long the create waits for the outcome: none for async (the webhook carries it), none for a replay.</summary>
-    public TimeSpan? Wait => Mode == NexoMode.Sync ? SyncWait : null;
-
     /// <summary>The Idempotency-Key of what this message creates: its ServiceID, unique per POIID (kept 48 hours).</summary>
     public string Key => KeyOf(TerminalId, Header.ServiceID!);
 
@@ -62,7 +58,7 @@ public sealed class NexoNoOutcomeYet() : Exception("The terminal has not finishe
 /// </summary>
 public sealed class NexoExchange(
     RelayDbContext db, TerminalConnections connections, NexoPayments payments, NexoDevice device, NexoSessions sessions,
-    NexoInputAnswers inputAnswers, TimeProvider clock, ILogger<NexoExchange> logger)
+    NexoInputAnswers inputAnswers, TimeProvider clock, IOptions<RelayOptions> options, ILogger<NexoExchange> logger)
 {
     /// <summary>Categories Relay serves, by the MessageClass they belong to.</summary>
     private static readonly Dictionary<string, string> Served = new(StringComparer.Ordinal)
@@ -176,9 +172,9 @@ public sealed class NexoExchange(
         if (header.MessageType != "Request") return "MessageType must be Request.";
         if (header.ServiceID is not { Length: >= 1 and <= 10 } serviceId || !serviceId.All(char.IsAsciiLetterOrDigit))
             return "ServiceID must be 1 to 10 letters and digits.";
-        if (string.IsNullOrWhiteSpace(header.SaleID) || header.SaleID.Length > 100 || header.SaleID.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(header.SaleID) || header.SaleID.Length > 100 || !TextRules.IsClean(header.SaleID))
             return "SaleID is required: up to 100 printable characters.";
-        if (string.IsNullOrWhiteSpace(header.POIID) || header.POIID.Length > 100)
+        if (string.IsNullOrWhiteSpace(header.POIID) || header.POIID.Length > 100 || !TextRules.IsClean(header.POIID))
             return "POIID is required: the Relay terminal id or the terminal's serial number.";
         return null;
     }
@@ -224,7 +220,8 @@ public sealed class NexoExchange(
         var terminal = lookup || mode == NexoMode.Replay ? named.FirstOrDefault() : named.FirstOrDefault(t => t.Status != TerminalStatus.Removed);
         // Online as the database has it, or connected here already: a connect is written a moment later (in a batch).
         return terminal is null ? null : new NexoCall(accountId, header, terminal.Id, named.Select(t => t.Id).ToList(),
-            terminal.Online || connections.ConnectionIdOf(terminal.Id) is not null, terminal.Model, terminal.AppVersion, mode, body, made);
+            terminal.Online || connections.ConnectionIdOf(terminal.Id) is not null, terminal.Model, terminal.AppVersion, mode, body,
+            mode == NexoMode.Sync ? options.Value.Nexo.SyncWait : null, made);
     }
 
     /// <summary>The service's response carrying only its Response (and a payment's SaleData, as sent): for a message refused

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Relay.Api.Data;
+using Relay.Api.Infrastructure;
 
 namespace Relay.Api.Nexo;
 
@@ -9,10 +10,14 @@ public sealed class NexoSessions(RelayDbContext db, TimeProvider clock)
     public async Task<SaleToPoiResponseEnvelope> LoginAsync(NexoCall call, LoginRequest login, CancellationToken ct)
     {
         var capabilities = login.SaleTerminalData?.SaleCapabilities ?? [];
-        if (capabilities.Length > 30 || capabilities.Any(c => c is not { Length: > 0 and <= 50 }) || login.OperatorID?.Length > 100)
+        if (capabilities.Length > 30 || capabilities.Any(c => c is not { Length: > 0 and <= 50 } || !TextRules.IsClean(c))
+            || login.OperatorID is { } operatorId && (operatorId.Length > 100 || !TextRules.IsClean(operatorId)))
         {
             return call.Answer(new SaleToPoiResponse
-                { LoginResponse = new LoginResponse { Response = NexoResults.MessageFormat("SaleCapabilities or OperatorID is too long.") } });
+            {
+                LoginResponse = new LoginResponse
+                    { Response = NexoResults.MessageFormat("SaleCapabilities or OperatorID is too long or not printable text.") },
+            });
         }
 
         var now = clock.GetUtcNow();
