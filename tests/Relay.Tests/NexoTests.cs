@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Relay.Terminal;
 using Relay.Tests.Infrastructure;
 using static Relay.Tests.Infrastructure.NexoMessage;
 
@@ -365,15 +366,20 @@ public sealed class NexoTests(RelayFixture relay) : IClassFixture<RelayFixture>
             Assert.Equal("Reject", (string?)JsonNode.Parse(text)!["SaleToPOIRequest"]!["EventNotification"]!["EventToNotify"]);
         }
 
-        // Amounts beyond what Relay takes (one beyond what a decimal can multiply), and one with 29 significant digits (a decimal
-        // would round it to 12.5): refused, never rounded, nothing created.
+        // Amounts beyond what Relay takes: the first overflowed the decimal multiply into minor units (a 503 before).
         foreach (var amount in new[] { "7922816251426433759354395033", "10000000000.00", "9223372036854775807" })
         {
             AssertResult(await Answered(PaymentOf(amount), "PaymentResponse"), "Failure", "MessageFormat");
         }
 
-        await Rejected(Encoding.UTF8.GetBytes(PaymentOf("12.5000000000000000000000000001")));
-        await Rejected(Encoding.UTF8.GetBytes(PaymentOf("1e400")));
+        // More significant digits (29, 30) or decimals (29) than a decimal keeps: it would round them (to 1, 12.5 and 0), so the
+        // message is refused as unreadable, never rounded.
+        foreach (var amount in new[] { "1.0000000000000000000000000001", "12.5000000000000000000000000001", "0.00000000000000000000000000001",
+                     "1e-29", "1e400" })
+        {
+            await Rejected(Encoding.UTF8.GetBytes(PaymentOf(amount)));
+        }
+
         AssertResult(await Answered(PaymentOf("12.50000000000000000000000000000"), "PaymentResponse"), "Success"); // zeros are exact
 
         // A lone surrogate in the header's SaleID cannot be read either (and never reaches a write).
@@ -397,9 +403,9 @@ public sealed class NexoTests(RelayFixture relay) : IClassFixture<RelayFixture>
             {"SaleToPOIRequest":{"MessageHeader":@header@,"PrintRequest":{"PrintOutput":{
              "DocumentQualifier":"Document","ResponseMode":"PrintEnd","OutputContent":{"OutputFormat":"Text","OutputText":[null]}}}}}
             """.Replace("@header@", Header("Print", "Device")), "PrintResponse");
-        Assert.NotNull(print["Response"]);
+        AssertResult(print, "Failure", "MessageFormat"); // nothing to print
 
-        // An InputResponse without its InputResult's Response answers nothing, and is told so.
+        // An InputResponse to no question the terminal asked is told so (one without Response: NexoWebhookTests).
         await Rejected(Encoding.UTF8.GetBytes("""
             {"SaleToPOIResponse":{"MessageHeader":{"ProtocolVersion":"3.0","MessageClass":"Device","MessageCategory":"Input",
              "MessageType":"Response","ServiceID":"ZZZZ","SaleID":"till-1","POIID":"@poi@"},
@@ -458,13 +464,46 @@ public sealed class NexoTests(RelayFixture relay) : IClassFixture<RelayFixture>
         AssertResult(status, "Success");
         Assert.Equal(Poi(paid), (string?)status["RepeatedMessageResponse"]!["RepeatedResponseMessageBody"]!["PaymentResponse"]!["POIData"]!
             ["POITransactionID"]!["TransactionID"]);
-        var abort = JsonSerializer.Serialize(Message("Abort", terminal.TerminalId,
-            new { MessageReference = new { MessageCategory = "Payment", ServiceID = serviceId }, AbortReason = "MerchantAbort" }));
-        Assert.Equal((HttpStatusCode.OK, ""), await SendAsync(merchant, abort));
-        Assert.Equal("approved", (await merchant.GetTransactionAsync(Poi(paid))).Str("status")); // ended stays ended
-
-        // A new payment on the removed terminal: NotFound.
+        // The payment's message again (its answer was lost, say) replays it; a new payment on the removed terminal: NotFound.
+        var again = await AskAsync(merchant, Message("Payment", terminal.TerminalId, Payment(6m), serviceId));
+        Assert.Equal(("Success", Poi(paid)), ((string?)again["Response"]!["Result"], Poi(again)));
         AssertResult(await AskAsync(merchant, Message("Payment", terminal.TerminalId, Payment(1m))), "Failure", "NotFound");
+    }
+
+    [Fact]
+    public async Task ASerialNamesTheNewTerminalForNewPaymentsButARetryOrStatusFindsThePaymentOnTheOldOne()
+    {
+        var merchant = await relay.NewMerchantAsync();
+        var serial = "SN-" + Guid.NewGuid().ToString("N")[..8];
+        async Task<TestTerminal> WithSerialAsync()
+        {
+            var activation = await TerminalActivation.ActivateAsync(relay.Factory.CreateClient(), relay.Factory.Server.BaseAddress,
+                await merchant.NewActivationCodeAsync(), serial);
+            return await relay.ConnectAsync(activation.TerminalId, activation.DeviceToken);
+        }
+
+        var serviceId = NewServiceId();
+        string old;
+        await using (var first = await WithSerialAsync())
+        {
+            var paid = await AskAsync(merchant, Message("Payment", serial, Payment(9m), serviceId));
+            AssertResult(paid, "Success");
+            old = Poi(paid);
+            await merchant.Http.DeleteAsync($"/api/v1/terminals/{first.TerminalId}").Expect(204);
+        }
+
+        await using var second = await WithSerialAsync();
+        var retry = await AskAsync(merchant, Message("Payment", serial, Payment(9m), serviceId));
+        Assert.Equal(("Success", old), ((string?)retry["Response"]!["Result"], Poi(retry)));
+        var status = await AskAsync(merchant, Message("TransactionStatus", serial,
+            new { MessageReference = new { MessageCategory = "Payment", ServiceID = serviceId } }));
+        Assert.Equal(old, (string?)status["RepeatedMessageResponse"]!["RepeatedResponseMessageBody"]!["PaymentResponse"]!["POIData"]!
+            ["POITransactionID"]!["TransactionID"]);
+        var onSecond = await merchant.Http.GetAsync($"/api/v1/transactions?terminalId={second.TerminalId}").Expect(200);
+        Assert.Empty(onSecond["items"]!.AsArray());
+
+        var fresh = await AskAsync(merchant, Message("Payment", serial, Payment(2m)));
+        Assert.Equal(second.TerminalId, (await merchant.GetTransactionAsync(Poi(fresh))).Str("terminalId"));
     }
 }
 

@@ -7,15 +7,13 @@ namespace Relay.Api.Nexo;
 /// when the request the key recorded is theirs.</summary>
 public sealed class NexoAsyncMessages(RelayDbContext db, TimeProvider clock)
 {
-    /// <summary>Keeps the message under its key with its request's hash. While the key has made nothing (<paramref name="taken"/>
-    /// false), the latest message sent with it is kept: one refused before (Busy, say) gives way to the one that now creates. Once
-    /// the key holds something, the kept message stays as it is.</summary>
-    public Task KeepAsync(NexoCall call, string requestHash, bool taken, CancellationToken ct) => db.Database.ExecuteSqlAsync($"""
-        INSERT INTO nexo_async_requests (account_id, key, message, request_hash, created_at)
-        VALUES ({call.AccountId}, {call.Key}, {call.Message}, {requestHash}, {clock.GetUtcNow()})
-        ON CONFLICT (account_id, key) DO UPDATE
-        SET message = EXCLUDED.message, request_hash = EXCLUDED.request_hash, created_at = EXCLUDED.created_at
-        WHERE NOT {taken}
+    /// <summary>Keeps the message under its key and its request's hash: a retry of it keeps the first; another message with the key
+    /// (one refused before, one that reuses its ServiceID) is kept beside it, and only the one whose request the key made is
+    /// replayed.</summary>
+    public Task KeepAsync(NexoCall call, string requestHash, CancellationToken ct) => db.Database.ExecuteSqlAsync($"""
+        INSERT INTO nexo_async_requests (account_id, key, request_hash, message, created_at)
+        VALUES ({call.AccountId}, {call.Key}, {requestHash}, {call.Message}, {clock.GetUtcNow()})
+        ON CONFLICT DO NOTHING
         """, ct);
 
     /// <summary>The async message that created the transaction, if one did.</summary>

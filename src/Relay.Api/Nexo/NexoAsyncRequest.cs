@@ -7,9 +7,8 @@ namespace Relay.Api.Nexo;
 /// <summary>
 /// A message sent to /nexo/async, kept by the Idempotency-Key of what it creates (written before it, so its end cannot come
 /// first): the transaction's or action's final event is then delivered to the account's nexo webhook endpoints, the body the
-/// response this message gets when it is sent again (its replay). Kept as long as the key. Its request's hash is the one the key
-/// recorded only when this message made what the key holds: a message refused, or one that reused a ServiceID, is never replayed
-/// for another message's transaction.
+/// response this message gets when it is sent again (its replay). Kept as long as the key, by the key and its request's hash: only
+/// the message whose request the key recorded is replayed, never one refused before or one that reused the ServiceID.
 /// </summary>
 public sealed class NexoAsyncRequest
 {
@@ -24,7 +23,7 @@ public sealed class NexoAsyncRequestConfiguration : IEntityTypeConfiguration<Nex
 {
     public void Configure(EntityTypeBuilder<NexoAsyncRequest> builder)
     {
-        builder.HasKey(r => new { r.AccountId, r.Key });
+        builder.HasKey(r => new { r.AccountId, r.Key, r.RequestHash });
         builder.HasOne<Account>().WithMany().HasForeignKey(r => r.AccountId);
         builder.Property(r => r.Key).HasMaxLength(200);
         builder.Property(r => r.RequestHash).HasMaxLength(64);

@@ -24,6 +24,7 @@ public sealed class NexoDevice(RelayDbContext db, ActionService actions, NexoAsy
                 ? [new OutputResult(null, null, response)]
                 : outputs.Select(o => new OutputResult(o?.Device, o?.InfoQualify, response)).ToArray()),
         });
+        if (call.Mode == NexoMode.Replay) return await ReplayAsync(call, action => Answer(ResponseOf(action)), ct);
 
         if (outputs is not [{ OutputContent: { } content }])
         {
@@ -38,42 +39,47 @@ public sealed class NexoDevice(RelayDbContext db, ActionService actions, NexoAsy
     public async Task<SaleToPoiResponseEnvelope?> InputAsync(NexoCall call, InputRequest input, CancellationToken ct)
     {
         var data = input.InputData;
+        var command = data?.InputCommand;
+        var kind = InputKinds.GetValueOrDefault(command ?? "");
         SaleToPoiResponseEnvelope Answer(Response response, Input? given = null) => call.Answer(new SaleToPoiResponse
         {
             InputResponse = new InputResponse(null, new InputResult(data?.Device, data?.InfoQualify, response, given)),
         });
+        SaleToPoiResponseEnvelope Given(TerminalActionResponse action)
+        {
+            var given = action.Result?["inputs"] is JsonArray { Count: > 0 } inputs && inputs[0] is JsonObject first ? first["value"] : null;
+            var value = given is JsonValue one && one.TryGetValue<string>(out var text) ? text : null;
+            return Answer(ResponseOf(action), action.Status != ActionStatus.Succeeded ? null : kind switch
+            {
+                "confirm" => new Input
+                {
+                    InputCommand = command,
+                    ConfirmedFlag = value is "yes" or "true" || (given is JsonValue flag && flag.TryGetValue<bool>(out var yes) && yes),
+                },
+                "number" => new Input { InputCommand = command, DigitInput = value },
+                _ => new Input { InputCommand = command, TextInput = value },
+            });
+        }
 
-        if (data?.InputCommand is not { } command)
+        if (call.Mode == NexoMode.Replay) return await ReplayAsync(call, Given, ct);
+        if (command is null)
         {
             return Answer(NexoResults.MessageFormat("InputRequest needs InputData with InputCommand."));
         }
 
-        if (!InputKinds.TryGetValue(command, out var kind))
+        if (kind is null)
         {
             return Answer(NexoResults.Failure("NotAllowed", $"InputCommand {command} is not offered: GetConfirmation, TextString or DigitString."));
         }
 
         var prompt = input.DisplayOutput?.OutputContent is { } content ? TextOf(content) : null;
-        // In sync the answer must come within the sync wait, the terminal's delivery included.
-        var longest = call.Wait is { } wait ? Math.Max(5, (int)wait.TotalSeconds - 30) : 300;
+        // In sync the answer must come within the sync wait, with the time the terminal may take to pick the action up (it
+        // expires after 30 s) and a margin.
+        var longest = call.Wait is { } wait ? Math.Max(5, (int)wait.TotalSeconds - 40) : 300;
         var request = new CreateActionRequest(ActionType.CollectInputs, null,
             [new ActionInput("input", kind, prompt, true, null, null, null)],
-            data.MaxInputTime is { } seconds ? Math.Clamp(seconds, 5, longest) : null, null, null, null, null);
-        return await RunAsync(call, request, ct, action =>
-        {
-            var response = ResponseOf(action);
-            var given = action.Result?["inputs"] is JsonArray { Count: > 0 } inputs && inputs[0] is JsonObject first ? first["value"] : null;
-            var value = given is JsonValue one && one.TryGetValue<string>(out var text) ? text : null;
-            return Answer(response, action.Status != ActionStatus.Succeeded ? null : kind switch
-            {
-                "confirm" => new Input
-                {
-                    InputCommand = command, ConfirmedFlag = value is "yes" or "true" || (given is JsonValue flag && flag.TryGetValue<bool>(out var yes) && yes),
-                },
-                "number" => new Input { InputCommand = command, DigitInput = value },
-                _ => new Input { InputCommand = command, TextInput = value },
-            });
-        }, response => Answer(response));
+            data!.MaxInputTime is { } seconds ? Math.Clamp(seconds, 5, longest) : null, null, null, null, null);
+        return await RunAsync(call, request, ct, Given, response => Answer(response));
     }
 
     public async Task<SaleToPoiResponseEnvelope?> PrintAsync(NexoCall call, PrintRequest print, CancellationToken ct)
@@ -81,6 +87,7 @@ public sealed class NexoDevice(RelayDbContext db, ActionService actions, NexoAsy
         var output = print.PrintOutput;
         SaleToPoiResponseEnvelope Answer(Response response) =>
             call.Answer(new SaleToPoiResponse { PrintResponse = new PrintResponse(output?.DocumentQualifier, response) });
+        if (call.Mode == NexoMode.Replay) return await ReplayAsync(call, action => Answer(ResponseOf(action)), ct);
 
         if (output?.OutputContent is not { } content)
         {
@@ -95,15 +102,23 @@ public sealed class NexoDevice(RelayDbContext db, ActionService actions, NexoAsy
     public async Task AbortAsync(NexoCall call, string serviceId)
     {
         var keys = call.KeysOf(serviceId);
-        var id = await db.TerminalActions.AsNoTracking().Where(a => a.AccountId == call.AccountId && keys.Contains(a.IdempotencyKey))
-            .OrderByDescending(a => a.CreatedAt).Select(a => (Guid?)a.Id).FirstOrDefaultAsync();
+        var id = NexoCall.FirstHeld(keys, (await db.TerminalActions.AsNoTracking()
+            .Where(a => a.AccountId == call.AccountId && keys.Contains(a.IdempotencyKey))
+            .Select(a => new { a.IdempotencyKey, a.Id }).ToListAsync()).Select(a => (a.IdempotencyKey, a.Id)));
         if (id is not null)
         {
             await actions.CancelAsync(call.AccountId, id.Value);
         }
     }
 
-    /// <summary>The action's answer; null when accepted async (or, replaying, when the message made nothing).</summary>
+    /// <summary>A kept async message's response: what it made (<see cref="NexoCall.Made"/>) once ended, read only.</summary>
+    private async Task<SaleToPoiResponseEnvelope?> ReplayAsync(
+        NexoCall call, Func<TerminalActionResponse, SaleToPoiResponseEnvelope> answer, CancellationToken ct) =>
+        call.Made is { } id && await actions.LoadAsync(call.AccountId, id, ct) is { } made && TerminalAction.IsFinal(made.Status)
+            ? answer(made)
+            : null;
+
+    /// <summary>The action's answer; null when accepted async.</summary>
     private async Task<SaleToPoiResponseEnvelope?> RunAsync(
         NexoCall call, CreateActionRequest request, CancellationToken ct, Func<TerminalActionResponse, SaleToPoiResponseEnvelope> answer,
         Func<Response, SaleToPoiResponseEnvelope> refused)
@@ -114,19 +129,7 @@ public sealed class NexoDevice(RelayDbContext db, ActionService actions, NexoAsy
             return refused(NexoResults.MessageFormat(string.Join(" ", errors.Messages)));
         }
 
-        // A replay only reads what the kept message made (its webhook is for its end).
-        if (call.Mode == NexoMode.Replay)
-        {
-            return await actions.LoadAsync(call.AccountId, call.Made!.Value, ct) is { } made && TerminalAction.IsFinal(made.Status)
-                ? answer(made)
-                : null;
-        }
-
-        if (call.Mode == NexoMode.Async)
-        {
-            var taken = await db.TerminalActions.AnyAsync(a => a.AccountId == call.AccountId && a.IdempotencyKey == call.Key, ct);
-            await asyncMessages.KeepAsync(call, RelayJson.HashOf(request), taken, ct);
-        }
+        if (call.Mode == NexoMode.Async) await asyncMessages.KeepAsync(call, RelayJson.HashOf(request), ct);
 
         var created = await actions.CreateAsync(call.AccountId, call.TerminalId, call.Key, request, call.Wait, ct);
         return created.Refusal switch

@@ -23,12 +23,12 @@ public enum NexoMode
 }
 
 /// <summary>One nexo message as Relay took it: the account, the header, the terminal POIID names (and every terminal it has named,
-/// newest first, removed ones too: a serial moves to the new terminal after a device swap), how it is answered, the message as it
-/// came (kept for an async one), how long the create waits for the outcome (sync only: async's webhook carries it), and for a
-/// replay what the message made.</summary>
+/// newest first, removed ones too: a serial moves to a new terminal when one is created for it), whether its ServiceID has made
+/// something there already (<see cref="Taken"/>: this is its retry), how it is answered, the message as it came (kept for an async
+/// one), how long the create waits for the outcome (sync only: async's webhook carries it), and for a replay what it made.</summary>
 public sealed record NexoCall(
-    Guid AccountId, MessageHeader Header, Guid TerminalId, IReadOnlyList<Guid> Named, bool Online, string? Model, string? AppVersion,
-    NexoMode Mode, byte[] Message, TimeSpan? Wait, Guid? Made)
+    Guid AccountId, MessageHeader Header, Guid TerminalId, IReadOnlyList<Guid> Named, bool Taken, bool Online, string? Model,
+    string? AppVersion, NexoMode Mode, byte[] Message, TimeSpan? Wait, Guid? Made)
 {
     /// <summary>The Idempotency-Key of what this message creates: its ServiceID, unique per POIID (kept 48 hours).</summary>
     public string Key => KeyOf(TerminalId, Header.ServiceID!);
@@ -38,6 +38,14 @@ public sealed record NexoCall(
     /// <summary>The keys a ServiceID has had on every terminal POIID names, newest terminal first: what TransactionStatus and Abort
     /// look for.</summary>
     public IReadOnlyList<string> KeysOf(string serviceId) => Named.Select(id => KeyOf(id, serviceId)).ToList();
+
+    /// <summary>What the first of <paramref name="keys"/> that holds something holds.</summary>
+    public static T? FirstHeld<T>(IReadOnlyList<string> keys, IEnumerable<(string Key, T Value)> held) where T : struct
+    {
+        var byKey = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var (key, value) in held) byKey.TryAdd(key, value);
+        return keys.Where(byKey.ContainsKey).Select(k => (T?)byKey[k]).FirstOrDefault();
+    }
 
     /// <summary>The answer when what this message started has not ended: none in async ("ok") and in a replay; in sync, when the
     /// wait has passed, no answer at all (<see cref="NexoNoOutcomeYet"/>), never a Failure a POS would take for "not paid".</summary>
@@ -76,8 +84,8 @@ public sealed class NexoExchange(
     };
 
     /// <summary>The answer: a SaleToPOIResponse, a SaleToPOIRequest with an EventNotification (Reject), or nothing (Abort, and
-    /// async messages accepted). A replay names what the kept message made (<paramref name="made"/>) and only reads it.</summary>
-    public async Task<object?> HandleAsync(Guid accountId, byte[] body, NexoMode mode, CancellationToken ct, Guid? made = null)
+    /// async messages accepted).</summary>
+    public async Task<object?> HandleAsync(Guid accountId, byte[] body, NexoMode mode, CancellationToken ct)
     {
         SaleToPoiIncoming? incoming;
         try
@@ -112,7 +120,7 @@ public sealed class NexoExchange(
             return category == "Abort" ? Reject(body, problem, header) : Failure(request, NexoResults.MessageFormat(problem));
         }
 
-        var call = await FindTerminalAsync(accountId, header, mode, body, category is "TransactionStatus" or "Abort", made, ct);
+        var call = await FindTerminalAsync(accountId, header, mode, body, category is "TransactionStatus" or "Abort", null, ct);
         if (call is null)
         {
             return category == "Abort" ? null : Failure(request, NexoResults.Failure("NotFound", $"No terminal '{header.POIID}' in this account."));
@@ -140,6 +148,35 @@ public sealed class NexoExchange(
         };
     }
 
+    /// <summary>The response a kept async message gets now for what it made (<paramref name="made"/>, final): the one sync gives.
+    /// Only reads; null when there is none (the message or what it made cannot be read as it was), never a refusal.</summary>
+    public async Task<SaleToPoiResponseEnvelope?> ReplayAsync(Guid accountId, byte[] message, Guid made, CancellationToken ct)
+    {
+        SaleToPoiRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize<SaleToPoiIncoming>(message, NexoJson.Options)?.SaleToPOIRequest;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        if (request?.MessageHeader is not { POIID: not null, ServiceID: not null } header) return null;
+        var call = await FindTerminalAsync(accountId, header, NexoMode.Replay, message, lookup: false, made, ct);
+        return call is null ? null : header.MessageCategory switch
+        {
+            "Payment" when request.PaymentRequest is { } payment => await payments.PaymentAsync(call, payment, ct),
+            "Reversal" when request.ReversalRequest is { } reversal => await payments.ReversalAsync(call, reversal, ct),
+            "Reconciliation" when request.ReconciliationRequest is { } reconciliation =>
+                await payments.ReconciliationAsync(call, reconciliation, ct),
+            "Display" when request.DisplayRequest is { } display => await device.DisplayAsync(call, display, ct),
+            "Input" when request.InputRequest is { } input => await device.InputAsync(call, input, ct),
+            "Print" when request.PrintRequest is { } print => await device.PrintAsync(call, print, ct),
+            _ => null,
+        };
+    }
+
     /// <summary>A response from the sale system: the answer to an InputRequest the terminal sent it. HTTP 200 with an empty body
     /// (a response gets none), or a Reject when it answers nothing.</summary>
     private async Task<object?> AnswerAsync(Guid accountId, SaleToPoiResponse response, byte[] body, CancellationToken ct)
@@ -149,7 +186,7 @@ public sealed class NexoExchange(
             return Reject(body, "The only response Relay takes is an InputResponse to the terminal's InputRequest.", response.MessageHeader);
         }
 
-        var call = await FindTerminalAsync(accountId, header, NexoMode.Sync, body, lookup: false, made: null, ct);
+        var call = await FindTerminalAsync(accountId, header, NexoMode.Sync, body, lookup: true, made: null, ct);
         var problem = call is null ? $"No terminal '{header.POIID}' in this account."
             : await inputAnswers.AnswerAsync(accountId, call.TerminalId, header, input, ct);
         return problem is null ? null : Reject(body, problem, header);
@@ -205,9 +242,10 @@ public sealed class NexoExchange(
         };
     }
 
-    /// <summary>The terminal POIID names in the account: its Relay id, or its serial number (the newest terminal with it). Removed
-    /// terminals are not found, but for a <paramref name="lookup"/> (TransactionStatus, Abort) and a replay, which answer for
-    /// what a terminal removed since did.</summary>
+    /// <summary>The terminal POIID names in the account: its Relay id, or its serial number (the newest terminal with it). A message
+    /// whose ServiceID made something already is its retry, on the terminal it was made on (removed since, or named by the serial
+    /// before a new terminal took it). Else removed terminals are not found, but for a <paramref name="lookup"/> (TransactionStatus,
+    /// Abort: their own ServiceID makes nothing) and a replay, which answer for what a terminal removed since did.</summary>
     private async Task<NexoCall?> FindTerminalAsync(
         Guid accountId, MessageHeader header, NexoMode mode, byte[] body, bool lookup, Guid? made, CancellationToken ct)
     {
@@ -217,9 +255,20 @@ public sealed class NexoExchange(
         var named = (await query.Select(t => new { t.Id, t.Status, t.ActivatedAt, Online = t.ConnectionId != null, t.Model, t.AppVersion })
                 .ToListAsync(ct))
             .OrderByDescending(t => t.ActivatedAt ?? DateTimeOffset.MinValue).ToList();
-        var terminal = lookup || mode == NexoMode.Replay ? named.FirstOrDefault() : named.FirstOrDefault(t => t.Status != TerminalStatus.Removed);
+        if (named.Count == 0) return null;
+
+        var keys = named.Select(t => NexoCall.KeyOf(t.Id, header.ServiceID ?? "")).ToList();
+        List<string> held = lookup ? [] : await db.IdempotencyRecords.AsNoTracking().Where(r => r.AccountId == accountId && keys.Contains(r.Key))
+            .Select(r => r.Key)
+            .Concat(db.TerminalActions.AsNoTracking().Where(a => a.AccountId == accountId && keys.Contains(a.IdempotencyKey))
+                .Select(a => a.IdempotencyKey))
+            .ToListAsync(ct);
+        var taken = keys.FirstOrDefault(held.Contains);
+        var terminal = taken is not null ? named[keys.IndexOf(taken)]
+            : lookup || mode == NexoMode.Replay ? named[0]
+            : named.FirstOrDefault(t => t.Status != TerminalStatus.Removed);
         // Online as the database has it, or connected here already: a connect is written a moment later (in a batch).
-        return terminal is null ? null : new NexoCall(accountId, header, terminal.Id, named.Select(t => t.Id).ToList(),
+        return terminal is null ? null : new NexoCall(accountId, header, terminal.Id, named.Select(t => t.Id).ToList(), taken is not null,
             terminal.Online || connections.ConnectionIdOf(terminal.Id) is not null, terminal.Model, terminal.AppVersion, mode, body,
             mode == NexoMode.Sync ? options.Value.Nexo.SyncWait : null, made);
     }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -21,33 +22,40 @@ public static class NexoJson
         Converters = { new ExactDecimal() },
     };
 
-    /// <summary>An amount (every decimal in nexo is one) with more significant digits than a decimal keeps exactly (28) makes the
-    /// message unreadable: refused, never rounded.</summary>
+    /// <summary>An amount (every decimal in nexo is one) with more significant digits or decimals than a decimal keeps exactly (28)
+    /// makes the message unreadable: refused, never rounded.</summary>
     private sealed class ExactDecimal : JsonConverter<decimal>
     {
         public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             var raw = reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan;
-            if (reader.TokenType != JsonTokenType.Number || SignificantDigits(raw) > 28 || !reader.TryGetDecimal(out var value))
-                throw new JsonException("An amount must be a number of at most 28 significant digits.");
+            if (reader.TokenType != JsonTokenType.Number || !FitsExactly(raw) || !reader.TryGetDecimal(out var value))
+                throw new JsonException("An amount must be a number of at most 28 significant digits and 28 decimals.");
             return value;
         }
 
         public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) => writer.WriteNumberValue(value);
 
-        /// <summary>The digits of the number's mantissa between its first and last that is not 0.</summary>
-        private static int SignificantDigits(ReadOnlySpan<byte> number)
+        /// <summary>At most 28 digits from the first to the last that is not 0, and at most 28 of them after the point once the
+        /// exponent is applied.</summary>
+        private static bool FitsExactly(ReadOnlySpan<byte> number)
         {
-            int first = -1, last = -1, count = 0;
-            foreach (var c in number)
+            var e = number.IndexOfAny((byte)'e', (byte)'E');
+            var exponent = 0;
+            if (e >= 0 && !int.TryParse(number[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out exponent))
+                return false;
+            int first = -1, last = -1, count = 0, point = -1;
+            foreach (var c in e < 0 ? number : number[..e])
             {
-                if (c is (byte)'e' or (byte)'E') break;
+                if (c == '.') point = count;
                 if (c is < (byte)'0' or > (byte)'9') continue;
                 if (c != '0') (first, last) = (first < 0 ? count : first, count);
                 count++;
             }
 
-            return first < 0 ? 0 : last - first + 1;
+            if (first < 0) return true; // zero
+            var decimals = (point < 0 ? 0 : Math.Max(0, last + 1 - point)) - (long)exponent;
+            return last - first + 1 <= 28 && decimals <= 28;
         }
     }
 }

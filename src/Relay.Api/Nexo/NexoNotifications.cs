@@ -30,8 +30,8 @@ public sealed class NexoNotifications(RelayDbContext db, NexoExchange exchange, 
             : await asyncMessages.OfActionAsync(e.AccountId, id, ct);
         if (message is not null)
         {
-            return await exchange.HandleAsync(e.AccountId, message, NexoMode.Replay, ct, made) is { } answer
-                ? JsonSerializer.SerializeToUtf8Bytes(answer, answer.GetType(), NexoJson.Options)
+            return await exchange.ReplayAsync(e.AccountId, message, made!.Value, ct) is { } answer
+                ? JsonSerializer.SerializeToUtf8Bytes(answer, NexoJson.Options)
                 : null;
         }
 

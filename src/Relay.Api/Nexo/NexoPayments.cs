@@ -21,6 +21,8 @@ public sealed class NexoPayments(
     {
         SaleToPoiResponseEnvelope Refused(Response response) =>
             Answer(call, new PaymentResponse { Response = response, SaleData = payment.SaleData });
+        var sentAt = payment.SaleData?.SaleTransactionID?.TimeStamp;
+        if (call.Mode == NexoMode.Replay) return await ReplayAsync(call, t => Answer(call, PaymentOf(t, call, sentAt)), ct);
 
         var paymentType = payment.PaymentData?.PaymentType ?? "Normal";
         if (!PaymentTypes.TryGetValue(paymentType, out var type))
@@ -55,7 +57,6 @@ public sealed class NexoPayments(
 
         var request = new CreateTransactionRequest(
             call.Header.SaleID, type, total - (cashBack ?? 0), currency, cashBack, tip, saleTransactionId, null, null, null);
-        var sentAt = payment.SaleData.SaleTransactionID.TimeStamp;
         return await CreateAsync(call, request, ct, t => Answer(call, PaymentOf(t, call, sentAt)), Refused);
     }
 
@@ -63,6 +64,8 @@ public sealed class NexoPayments(
     {
         SaleToPoiResponseEnvelope Refused(Response response) => Answer(call,
             new ReversalResponse { Response = response, OriginalPOITransaction = reversal.OriginalPOITransaction });
+        if (call.Mode == NexoMode.Replay)
+            return await ReplayAsync(call, t => Answer(call, ReversalOf(t, reversal.OriginalPOITransaction)), ct);
 
         if (reversal.OriginalPOITransaction?.POITransactionID?.TransactionID is not { } original || !Guid.TryParse(original, out _))
         {
@@ -84,6 +87,8 @@ public sealed class NexoPayments(
         var kind = reconciliation.ReconciliationType;
         SaleToPoiResponseEnvelope Refused(Response response) =>
             Answer(call, new ReconciliationResponse { Response = response, ReconciliationType = kind });
+        if (call.Mode == NexoMode.Replay)
+            return await ReplayAsync(call, t => Answer(call, ReconciliationOf(t, kind ?? "SaleReconciliation")), ct);
 
         if (kind is not ("SaleReconciliation" or "AcquirerReconciliation"))
         {
@@ -154,7 +159,7 @@ public sealed class NexoPayments(
         await transactions.CancelAsync(call.AccountId, id.Value);
     }
 
-    /// <summary>The transaction's answer; null when accepted async (or, replaying, when the message made nothing).</summary>
+    /// <summary>The transaction's answer; null when accepted async.</summary>
     private async Task<SaleToPoiResponseEnvelope?> CreateAsync(
         NexoCall call, CreateTransactionRequest request, CancellationToken ct, Func<TransactionResponse, SaleToPoiResponseEnvelope> answer,
         Func<Response, SaleToPoiResponseEnvelope> refused)
@@ -165,21 +170,13 @@ public sealed class NexoPayments(
             return refused(NexoResults.MessageFormat(string.Join(" ", errors.Messages)));
         }
 
-        // A replay only reads what the kept message made (its webhook is for its end); a new payment needs the terminal there.
-        if (call.Mode == NexoMode.Replay)
-        {
-            return await transactions.LoadAsync(call.AccountId, call.Made!.Value, ct) is { } made && Transaction.IsFinal(made.Status)
-                ? answer(made)
-                : null;
-        }
-
-        var taken = await IdOfAsync(call, [call.Key], ct) is not null;
-        if (!call.Online && !taken)
+        // A new payment needs the terminal there; a retry answers as the first message did, whatever the terminal's state now.
+        if (!call.Online && !call.Taken)
         {
             return refused(NexoResults.Failure("UnavailableDevice", "The terminal is not connected to Relay."));
         }
 
-        if (call.Mode == NexoMode.Async) await asyncMessages.KeepAsync(call, RelayJson.HashOf(request), taken, ct);
+        if (call.Mode == NexoMode.Async) await asyncMessages.KeepAsync(call, RelayJson.HashOf(request), ct);
         var created = await transactions.CreateAsync(call.AccountId, call.Key, request, call.Wait, ct, call.TerminalId);
         return created.Refusal switch
         {
@@ -194,10 +191,17 @@ public sealed class NexoPayments(
         };
     }
 
-    /// <summary>The transaction the newest of <paramref name="keys"/> made.</summary>
-    private Task<Guid?> IdOfAsync(NexoCall call, IReadOnlyList<string> keys, CancellationToken ct) =>
-        db.IdempotencyRecords.AsNoTracking().Where(r => r.AccountId == call.AccountId && keys.Contains(r.Key))
-            .OrderByDescending(r => r.CreatedAt).Select(r => (Guid?)r.TransactionId).FirstOrDefaultAsync(ct);
+    /// <summary>A kept async message's response: what it made (<see cref="NexoCall.Made"/>) once final, read only.</summary>
+    private async Task<SaleToPoiResponseEnvelope?> ReplayAsync(
+        NexoCall call, Func<TransactionResponse, SaleToPoiResponseEnvelope> answer, CancellationToken ct) =>
+        call.Made is { } id && await transactions.LoadAsync(call.AccountId, id, ct) is { } made && Transaction.IsFinal(made.Status)
+            ? answer(made)
+            : null;
+
+    /// <summary>The transaction the first of <paramref name="keys"/> that holds one made.</summary>
+    private async Task<Guid?> IdOfAsync(NexoCall call, IReadOnlyList<string> keys, CancellationToken ct) => NexoCall.FirstHeld(keys,
+        (await db.IdempotencyRecords.AsNoTracking().Where(r => r.AccountId == call.AccountId && keys.Contains(r.Key))
+            .Select(r => new { r.Key, r.TransactionId }).ToListAsync(ct)).Select(r => (r.Key, r.TransactionId)));
 
     private static long? Minor(decimal? amount, string currency) => amount is { } value ? NexoAmounts.ToMinor(value, currency) : null;
 

@@ -117,7 +117,7 @@ public sealed class WebhookDispatcher(
             // A failed attempt (retried later, as a receiver's 5xx is), not a stalled batch.
             logger.LogError(e, "Webhook delivery {DeliveryId} of event {EventId}: its body could not be made",
                 delivery.Id, delivery.EventSequence);
-            error = $"its body could not be made: {e.Message}";
+            error = "Relay could not make its body (the relay's log says why)"; // not the exception's text: the account sees this
             db.ChangeTracker.Clear();
         }
 

@@ -448,6 +448,11 @@ namespace Relay.Api.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("key");
 
+                    b.Property<string>("RequestHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_hash");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -457,13 +462,7 @@ namespace Relay.Api.Data.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("message");
 
-                    b.Property<string>("RequestHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("request_hash");
-
-                    b.HasKey("AccountId", "Key")
+                    b.HasKey("AccountId", "Key", "RequestHash")
                         .HasName("pk_nexo_async_requests");
 
                     b.HasIndex("CreatedAt")

@@ -12,7 +12,7 @@ using Relay.Api.Data;
 namespace Relay.Api.Data.Migrations
 {
     [DbContext(typeof(RelayDbContext))]
-    [Migration("20261203114602_NexoKeptRequestHashAndSessionPoiId")]
+    [Migration("20261203122032_NexoKeptRequestHashAndSessionPoiId")]
     partial class NexoKeptRequestHashAndSessionPoiId
     {
         /// <inheritdoc />
@@ -451,6 +451,11 @@ namespace Relay.Api.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("key");
 
+                    b.Property<string>("RequestHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_hash");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -460,13 +465,7 @@ namespace Relay.Api.Data.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("message");
 
-                    b.Property<string>("RequestHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("request_hash");
-
-                    b.HasKey("AccountId", "Key")
+                    b.HasKey("AccountId", "Key", "RequestHash")
                         .HasName("pk_nexo_async_requests");
 
                     b.HasIndex("CreatedAt")
