@@ -12,7 +12,7 @@ if (settings is null)
           --paired N     terminals paired with registers for the payment scenarios (default 500; quick 100)
           --out DIR      where to write <mode>.md and <mode>.json (default bench/results)
           --only NAME    measure only the relay or only the floor (while working on one of them)
-          --rates R,R    the throughput steps, payments per second (default 200,400,…,3000; quick 200,400)
+          --rates R,R    the throughput steps, payments per second (default 50,100,200,400,…,3000; quick 200,400)
         """);
     return 2;
 }
@@ -58,7 +58,7 @@ public sealed record Settings(
             ? new Settings("quick", 500, 100, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(3), [200, 400], TimeSpan.FromSeconds(3),
                 Path.Combine(Repo.Root, "bench", "results"))
             : new Settings("full", 10_000, 500, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(10),
-                [200, 400, 600, 800, 1000, 1200, 1400, 1600, 2000, 2400, 3000], TimeSpan.FromSeconds(10),
+                [50, 100, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 2000, 2400, 3000], TimeSpan.FromSeconds(10),
                 Path.Combine(Repo.Root, "bench", "results"));
         for (var i = 0; i < args.Length; i++)
         {
