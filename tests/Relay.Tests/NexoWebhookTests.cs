@@ -120,7 +120,8 @@ public sealed class NexoWebhookTests(WebhookTests.Fixture relay) : IClassFixture
         var busy = await SendAsync(merchant, Message("Payment", terminal.TerminalId, Payment(5m), serviceId));
         Assert.Equal("Busy", (string?)JsonNode.Parse(busy.Body)!["SaleToPOIResponse"]!["PaymentResponse"]!["Response"]!["ErrorCondition"]);
         await SendAsync(merchant, Message("Abort", terminal.TerminalId,
-            new { MessageReference = new { MessageCategory = "Payment", ServiceID = heldServiceId }, AbortReason = "MerchantAbort" }), "sync");
+            new { MessageReference = new { MessageCategory = "Payment", ServiceID = heldServiceId }, AbortReason = "MerchantAbort" }),
+            "sync");
         Assert.Contains("Aborted", (await held).Body);
 
         // … then the POS sends another payment with that ServiceID: its own response is delivered, not a replay of the first.
@@ -193,7 +194,10 @@ public sealed class NexoWebhookTests(WebhookTests.Fixture relay) : IClassFixture
             ["SaleToPOIResponse"] = new JsonObject
             {
                 ["MessageHeader"] = header.DeepClone(),
-                ["InputResponse"] = new JsonObject { ["InputResult"] = new JsonObject { ["Device"] = "CashierInput", ["InfoQualify"] = "Input" } },
+                ["InputResponse"] = new JsonObject
+                {
+                    ["InputResult"] = new JsonObject { ["Device"] = "CashierInput", ["InfoQualify"] = "Input" },
+                },
             },
         }, "sync");
         Assert.Equal((HttpStatusCode.OK, ""), (unanswered.Status, unanswered.Body));

@@ -23,5 +23,6 @@ public static class RelayJson
     }
 
     /// <summary>What an Idempotency-Key's request is recognised by: the SHA-256 (hex) of its JSON in this convention.</summary>
-    public static string HashOf<T>(T request) => Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, Options)));
+    public static string HashOf<T>(T request) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, Options)));
 }

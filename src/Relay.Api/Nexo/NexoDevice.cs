@@ -47,7 +47,9 @@ public sealed class NexoDevice(RelayDbContext db, ActionService actions, NexoAsy
         });
         SaleToPoiResponseEnvelope Given(TerminalActionResponse action)
         {
-            var given = action.Result?["inputs"] is JsonArray { Count: > 0 } inputs && inputs[0] is JsonObject first ? first["value"] : null;
+            var given = action.Result?["inputs"] is JsonArray { Count: > 0 } inputs && inputs[0] is JsonObject first
+                ? first["value"]
+                : null;
             var value = given is JsonValue one && one.TryGetValue<string>(out var text) ? text : null;
             return Answer(ResponseOf(action), action.Status != ActionStatus.Succeeded ? null : kind switch
             {

@@ -258,8 +258,8 @@ public sealed class NexoExchange(
         if (named.Count == 0) return null;
 
         var keys = named.Select(t => NexoCall.KeyOf(t.Id, header.ServiceID ?? "")).ToList();
-        List<string> held = lookup ? [] : await db.IdempotencyRecords.AsNoTracking().Where(r => r.AccountId == accountId && keys.Contains(r.Key))
-            .Select(r => r.Key)
+        List<string> held = lookup ? [] : await db.IdempotencyRecords.AsNoTracking()
+            .Where(r => r.AccountId == accountId && keys.Contains(r.Key)).Select(r => r.Key)
             .Concat(db.TerminalActions.AsNoTracking().Where(a => a.AccountId == accountId && keys.Contains(a.IdempotencyKey))
                 .Select(a => a.IdempotencyKey))
             .ToListAsync(ct);

@@ -23,7 +23,8 @@ public sealed class NexoSessions(RelayDbContext db, TimeProvider clock)
         var now = clock.GetUtcNow();
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO nexo_sessions (account_id, terminal_id, sale_id, poi_id, sale_capabilities, operator_id, logged_in_at)
-            VALUES ({call.AccountId}, {call.TerminalId}, {call.Header.SaleID}, {call.Header.POIID}, {capabilities}, {login.OperatorID}, {now})
+            VALUES ({call.AccountId}, {call.TerminalId}, {call.Header.SaleID}, {call.Header.POIID}, {capabilities}, {login.OperatorID},
+                    {now})
             ON CONFLICT (terminal_id, sale_id) DO UPDATE
             SET poi_id = EXCLUDED.poi_id, sale_capabilities = EXCLUDED.sale_capabilities, operator_id = EXCLUDED.operator_id,
                 logged_in_at = EXCLUDED.logged_in_at

@@ -189,7 +189,8 @@ public sealed class WebhookDispatcher(
     }
 
     /// <summary>The receiver's status, or why there is none.</summary>
-    private async Task<(int? Status, string? Error)> PostAsync(HttpClient http, Claimed delivery, string secret, byte[] body, CancellationToken ct)
+    private async Task<(int? Status, string? Error)> PostAsync(
+        HttpClient http, Claimed delivery, string secret, byte[] body, CancellationToken ct)
     {
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         var id = delivery.Id.ToString();
