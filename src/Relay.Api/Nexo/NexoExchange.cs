@@ -76,6 +76,12 @@ public sealed class NexoExchange(
         ["Display"] = "Device", ["Input"] = "Device", ["Print"] = "Device",
     };
 
+    /// <summary>The categories whose message makes something under its ServiceID (a transaction or a terminal action).</summary>
+    private static readonly HashSet<string> Creating = new(StringComparer.Ordinal)
+    {
+        "Payment", "Reversal", "Reconciliation", "Display", "Input", "Print",
+    };
+
     /// <summary>nexo's other categories: answered NotAllowed in their own response.</summary>
     private static readonly HashSet<string> NotServed = new(StringComparer.Ordinal)
     {
@@ -257,8 +263,9 @@ public sealed class NexoExchange(
             .OrderByDescending(t => t.ActivatedAt ?? DateTimeOffset.MinValue).ToList();
         if (named.Count == 0) return null;
 
+        // Only a message that makes something can be a retry of what its ServiceID made.
         var keys = named.Select(t => NexoCall.KeyOf(t.Id, header.ServiceID ?? "")).ToList();
-        List<string> held = lookup ? [] : await db.IdempotencyRecords.AsNoTracking()
+        List<string> held = lookup || !Creating.Contains(header.MessageCategory ?? "") ? [] : await db.IdempotencyRecords.AsNoTracking()
             .Where(r => r.AccountId == accountId && keys.Contains(r.Key)).Select(r => r.Key)
             .Concat(db.TerminalActions.AsNoTracking().Where(a => a.AccountId == accountId && keys.Contains(a.IdempotencyKey))
                 .Select(a => a.IdempotencyKey))
