@@ -30,8 +30,11 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+FAILED_NAMES=''
 summary() {   # the closing line; cleanup first so nothing prints after it
   cleanup
+  # CI shows only the end of the output: repeat the failed tests' names (and first message line) just above the line.
+  if [ -n "$FAILED_NAMES" ]; then printf 'failed:\n%s' "$FAILED_NAMES"; fi
   echo "tests: $1 passed, $2 failed$([ "$3" -gt 0 ] && echo ", $3 skipped")"
 }
 
@@ -97,6 +100,10 @@ trx_count() {   # trx_count FILE ATTR: one attribute of the file's <Counters ...
   v=$(grep -o '<Counters [^>]*>' "$1" | head -n 1 | sed -n "s/.* $2=\"\([0-9]*\)\".*/\1/p")
   echo "${v:-0}"
 }
+trx_failed() {   # trx_failed FILE: "  name: first line of its message" for each failed test in the file
+  awk '/<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); want = 1 }
+       want && /<Message>/ { sub(/.*<Message>/, ""); sub(/<\/Message>.*/, ""); printf "  %s: %.300s\n", name, $0; want = 0 }' "$1"
+}
 trx_files=0
 while IFS= read -r -d '' trx; do
   trx_files=$((trx_files + 1))
@@ -106,6 +113,8 @@ while IFS= read -r -d '' trx; do
   skipped=$(( $(trx_count "$trx" total) - $(trx_count "$trx" executed) ))
   not_executed=$(trx_count "$trx" notExecuted)
   SKIPPED=$((SKIPPED + (not_executed > skipped ? not_executed : skipped)))
+  failed_here=$(trx_failed "$trx")
+  if [ -n "$failed_here" ]; then FAILED_NAMES+="$failed_here"$'\n'; fi
 done < <(find "$RESULTS" -name '*.trx' -print0)
 
 if [ "$dotnet_rc" -ne 0 ] && [ "$FAILED" -eq 0 ]; then
@@ -116,6 +125,7 @@ if [ "$dotnet_rc" -ne 0 ] && [ "$FAILED" -eq 0 ]; then
     echo "test.sh: dotnet test failed (exit $dotnet_rc) without a failed test in the results; counting it as a failure." >&2
   fi
   FAILED=1
+  FAILED_NAMES+="  dotnet test: exit $dotnet_rc without a failed test in the results"$'\n'
 fi
 
 # --- Fault-injection suite (tests/Relay.Faults): real processes, a fault at each point of a payment's life ---------
@@ -137,6 +147,7 @@ if [ $# -eq 0 ] && [ "${RELAY_FAULTS:-1}" != 0 ]; then
     PASSED=$((PASSED + $(echo "$faults_line" | sed -E 's/^faults: ([0-9]+) passed.*/\1/')))
     FAILED=$((FAILED + $(echo "$faults_line" | sed -E 's/.* ([0-9]+) failed$/\1/')))
   fi
+  if [ "$faults_rc" -ne 0 ]; then FAILED_NAMES+="  the fault suite: ${faults_line:-no summary line} (its matrix above)"$'\n'; fi
   if [ "$faults_rc" -ne 0 ] && { [ -z "$faults_line" ] || echo "$faults_line" | grep -q ', 0 failed$'; }; then
     echo "test.sh: the fault suite failed (exit $faults_rc) without reporting a failed scenario; counting it as a failure." >&2
     FAILED=$((FAILED + 1))
@@ -153,6 +164,7 @@ if [ $# -eq 0 ] && [ "${RELAY_BENCH:-1}" != 0 ]; then
     PASSED=$((PASSED + 1))
   else
     echo "test.sh: the benchmark harness failed in quick mode." >&2
+    FAILED_NAMES+="  the benchmark harness, quick mode (its output above)"$'\n'
     FAILED=$((FAILED + 1))
   fi
   rm -rf "$bench_out"
