@@ -12,7 +12,6 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
 {
     private readonly RelayTerminalClient _client;
     private readonly SimulatorOptions _options;
-    private static readonly TimeSpan BestEffortPatience = TimeSpan.FromSeconds(2);
     private long _quietUntilTicks;
     private readonly StepWriter _output;
     private readonly Channel<TerminalTransaction> _queue =
@@ -373,7 +372,7 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
         }
 
         using var patience = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        patience.CancelAfter(BestEffortPatience);
+        patience.CancelAfter(_options.RelayPatience);
         try
         {
             await send(patience.Token);
@@ -393,7 +392,7 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
         // Informational only (the result is what counts, delivered through the outbox): a relay that does not answer
         // must not keep the customer waiting.
         using var patience = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        patience.CancelAfter(BestEffortPatience);
+        patience.CancelAfter(_options.RelayPatience);
         try
         {
             var status = await _client.TransactionStartedAsync(transaction.Id, patience.Token);

@@ -17,6 +17,12 @@ public sealed class SimulatorOptions
     /// </summary>
     public IReadOnlyDictionary<string, string?>? InputAnswers { get; set; }
 
+    /// <summary>
+    /// How long it waits for the relay to take a best-effort report (a screen, a receipt, a card event, the start) before
+    /// carrying on without it: the customer is not kept waiting for a relay that does not answer.
+    /// </summary>
+    public TimeSpan RelayPatience { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Where the open batch is kept between runs (<c>&lt;state&gt;/batch.json</c>); null keeps it in memory only.</summary>
     public string? BatchFile { get; set; }
 }

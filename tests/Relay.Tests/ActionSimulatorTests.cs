@@ -83,7 +83,10 @@ public sealed class ActionSimulatorTests(RelayFixture relay) : IClassFixture<Rel
         var script = SimulatedInputs.Parse("""{ "email": "pat@example.com", "phone": null, "confirm": "no" }""");
         var wait = TimeSpan.FromMilliseconds(20);
         terminal.Simulator = new SimulatedTerminal(terminal.Client,
-            new SimulatorOptions { CardDelay = wait, PinDelay = wait, InputAnswers = script }, terminal.Output);
+            new SimulatorOptions
+            {
+                CardDelay = wait, PinDelay = wait, InputAnswers = script, RelayPatience = TimeSpan.FromSeconds(Scenario.Patience),
+            }, terminal.Output);
 
         var answered = await ActAsync(merchant, terminal.TerminalId, new
         {
@@ -112,7 +115,8 @@ public sealed class ActionSimulatorTests(RelayFixture relay) : IClassFixture<Rel
     public async Task ACancelledQuestionEndsCancelledOnTheSimulator()
     {
         var merchant = await relay.NewMerchantAsync();
-        await using var terminal = await relay.NewTerminalAsync(merchant, delay: TimeSpan.FromSeconds(2));
+        // Each answer takes 10 s: the question is still open when the cancel comes, however slow the machine.
+        await using var terminal = await relay.NewTerminalAsync(merchant, delay: TimeSpan.FromSeconds(10));
         var created = await ActAsync(merchant, terminal.TerminalId, new
         {
             type = "collect_inputs",
@@ -128,7 +132,7 @@ public sealed class ActionSimulatorTests(RelayFixture relay) : IClassFixture<Rel
             "delivered:\n" + terminal.Output);
 
         await merchant.Http.PostAsync($"/api/v1/terminal-actions/{id}/cancel", null).Expect(202);
-        var ended = await merchant.Http.GetWaiting($"/api/v1/terminal-actions/{id}", 15).Expect(200);
+        var ended = await merchant.Http.GetWaiting($"/api/v1/terminal-actions/{id}", 30).Expect(200);
         Assert.True(ended.Str("status") == "cancelled", terminal.Output.ToString());
     }
 
@@ -136,7 +140,8 @@ public sealed class ActionSimulatorTests(RelayFixture relay) : IClassFixture<Rel
     public async Task AnActionInFlightWhileTheRelayRestartsEndsOnce()
     {
         var merchant = await relay.NewMerchantAsync();
-        await using var terminal = await relay.NewTerminalAsync(merchant, delay: TimeSpan.FromSeconds(1));
+        // Each answer takes 5 s: the test sees the action delivered (and restarts the relay) before it ends.
+        await using var terminal = await relay.NewTerminalAsync(merchant, delay: TimeSpan.FromSeconds(5));
         var created = await ActAsync(merchant, terminal.TerminalId, new
         {
             type = "collect_inputs",

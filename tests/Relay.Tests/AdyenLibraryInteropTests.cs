@@ -196,7 +196,7 @@ public sealed class AdyenLibraryInteropTests(AdyenLibraryInteropTests.Fixture re
         var accepted = await _pos.RunAsync(Payment(14.75m, reference: "order-async", service: "async-payment"));
         Assert.Equal("ok", (string?)accepted["answer"]);
 
-        await Scenario.Eventually(() => Task.FromResult(receiver.At("/nexo").Count > 0), "the response reached the webhook", seconds: 20);
+        await Scenario.Eventually(() => Task.FromResult(receiver.At("/nexo").Count > 0), "the response reached the webhook");
         var hook = receiver.At("/nexo")[0];
         Assert.True(StandardWebhooks.Verify(endpoint.Str("secret"), hook, DateTimeOffset.UtcNow), $"signature does not verify: {hook}");
         var payment = Body(await _pos.RunAsync(new { service = "parse", body = hook.Body }), "PaymentResponse");

@@ -116,7 +116,7 @@ public sealed class DashboardApiTests(DashboardApiTests.Fixture relay) : IClassF
             var item = Assert.Single(webhooks["items"]!.AsArray())!;
             Assert.Null(item["endpoint"]!["secret"]);
             return (int)item["failing"]! == 1 && item["recentFailures"]![0]!["attempts"]!.AsArray().Count >= 1;
-        }, "the failing delivery shown", seconds: 30);
+        }, "the failing delivery shown");
     }
 
     [Fact]

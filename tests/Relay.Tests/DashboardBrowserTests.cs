@@ -37,11 +37,11 @@ public sealed class DashboardBrowserTests(KestrelRelayFixture relay) : IClassFix
         // A wrong key gets a clear message; the right one, typed and sent with Enter, signs in.
         await page.FillAsync("#key", "not-a-key");
         await page.PressAsync("#key", "Enter");
-        await Assertions.Expect(page.Locator("#signin-error")).ToContainTextAsync("not accepted", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#signin-error")).ToContainTextAsync("not accepted");
         await page.FillAsync("#key", account.Str("apiKey"));
         await page.PressAsync("#key", "Enter");
         var state = page.Locator($"#fleet tr[data-terminal-id='{terminalId}'] .state");
-        await Assertions.Expect(state).ToHaveTextAsync("online", new() { Timeout = 15_000 });
+        await Assertions.Expect(state).ToHaveTextAsync("online");
 
         // A payment appears in the feed without a reload.
         var payment = await merchant.PostJson("/api/v1/transactions",
@@ -49,11 +49,10 @@ public sealed class DashboardBrowserTests(KestrelRelayFixture relay) : IClassFix
             .Expect(201);
         Assert.Equal("approved", payment.Str("status"));
         var entry = page.Locator($"#feed li[data-transaction-id='{payment.Str("id")}']").Filter(new() { HasText = "approved" });
-        await Assertions.Expect(entry.First).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(entry.First).ToBeVisibleAsync();
         await Assertions.Expect(entry.First).ToContainTextAsync("12.50");
         // And in the chart, once it refreshes after the payment's events.
-        await Assertions.Expect(page.Locator("#chart figcaption")).ToContainTextAsync("1 payment in the last hour (1 approved)",
-            new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#chart figcaption")).ToContainTextAsync("1 payment in the last hour (1 approved)");
         await Assertions.Expect(page.Locator("#chart svg")).ToBeVisibleAsync();
 
         Directory.CreateDirectory(Screenshots);
@@ -61,7 +60,7 @@ public sealed class DashboardBrowserTests(KestrelRelayFixture relay) : IClassFix
 
         // The terminal goes away: shown offline, also without a reload.
         await client.StopAsync();
-        await Assertions.Expect(state).ToHaveTextAsync("offline", new() { Timeout = 15_000 });
+        await Assertions.Expect(state).ToHaveTextAsync("offline");
 
         // Readable on a phone: nothing wider than the screen.
         await page.SetViewportSizeAsync(390, 844);
@@ -93,14 +92,13 @@ public sealed class DashboardBrowserTests(KestrelRelayFixture relay) : IClassFix
         await page.FillAsync("#key", RelayFactory.AdminKey);
         await page.ClickAsync("#signin-form [type=submit]");
 
-        await Assertions.Expect(page.Locator($"#fleet tr[data-terminal-id='{joesTerminal}'] .state")).ToHaveTextAsync("online",
-            new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator($"#fleet tr[data-terminal-id='{joesTerminal}'] .state")).ToHaveTextAsync("online");
         await Assertions.Expect(page.Locator($"#fleet tr[data-terminal-id='{annsTerminal}'] .state")).ToHaveTextAsync("online");
         await page.SelectOptionAsync("#account", new SelectOptionValue { Value = ann.Str("id") });
         await Assertions.Expect(page.Locator($"#fleet tr[data-terminal-id='{joesTerminal}']"))
-            .ToHaveCountAsync(0, new() { Timeout = 15_000 });
+            .ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator($"#fleet tr[data-terminal-id='{annsTerminal}']")).ToHaveCountAsync(1);
-        await Assertions.Expect(page.Locator("#feed-status")).ToHaveTextAsync("live", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#feed-status")).ToHaveTextAsync("live");
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
@@ -116,8 +114,11 @@ public sealed class DashboardBrowserTests(KestrelRelayFixture relay) : IClassFix
             OutboxDirectory = Directory.CreateTempSubdirectory("relay-outbox-").FullName,
         });
         var wait = TimeSpan.FromMilliseconds(20);
-        var simulator = new SimulatedTerminal(client, new SimulatorOptions { CardDelay = wait, PinDelay = wait }, TextWriter.Null);
-        using var connecting = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var simulator = new SimulatedTerminal(client, new SimulatorOptions
+        {
+            CardDelay = wait, PinDelay = wait, RelayPatience = TimeSpan.FromSeconds(Scenario.Patience),
+        }, TextWriter.Null);
+        using var connecting = new CancellationTokenSource(TimeSpan.FromSeconds(Scenario.Patience));
         await client.StartAsync(connecting.Token);
         return (activation.TerminalId, client, simulator);
     }
@@ -135,13 +136,18 @@ public sealed class DashboardBrowserTests(KestrelRelayFixture relay) : IClassFix
         return problems;
     }
 
+    /// <summary>How long an expectation waits for the page, in milliseconds (Playwright's default is 5 s).</summary>
+    private const float Patience = Scenario.Patience * 1000;
+
     private static async Task<Browser> BrowserAsync()
     {
         Assert.True(File.Exists(Chromium),
             $"No Chromium at {Chromium}: install Debian's chromium (scripts/test.sh does) or set RELAY_CHROMIUM.");
         var playwright = await Playwright.CreateAsync();
+        Assertions.SetDefaultExpectTimeout(Patience);
         var browser = await playwright.Chromium.LaunchAsync(new()
         {
+            Timeout = 2 * Patience,
             ExecutablePath = Chromium,
             Headless = true,
             // Root in CI: no sandbox. This machine's network is closed: no background connections.

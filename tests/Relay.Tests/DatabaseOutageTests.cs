@@ -19,7 +19,7 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.Fixture relay) : ICl
         private NpgsqlConnectionStringBuilder Upstream => new(ConnectionString);
 
         protected override string RelayConnectionString =>
-            new NpgsqlConnectionStringBuilder(ConnectionString) { Host = "127.0.0.1", Port = Proxy.Port, Timeout = 3 }.ConnectionString;
+            new NpgsqlConnectionStringBuilder(ConnectionString) { Host = "127.0.0.1", Port = Proxy.Port, Timeout = 15 }.ConnectionString;
 
         public override async Task DisposeAsync()
         {
@@ -54,7 +54,7 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.Fixture relay) : ICl
         }
 
         await Scenario.Eventually(async () => (await merchant.Http.GetAsync("/health/ready")).IsSuccessStatusCode,
-            "the relay is ready again", seconds: 30);
+            "the relay is ready again");
         // The POS retries with the same key: the failed attempt left nothing behind, so this creates the one transaction.
         var transaction = await merchant.PurchaseAsync("till-1", 1250, wait: 30, key: key).Expect(201);
         Assert.Equal("approved", transaction.Str("status"));

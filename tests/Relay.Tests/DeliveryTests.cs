@@ -76,8 +76,8 @@ public sealed class DeliveryTests(RelayFixture relay) : IClassFixture<RelayFixtu
         // A second terminal's undelivered transaction shows when the sweeper has run past both deadlines.
         await relay.NewOfflineTerminalAsync(merchant, "till-2");
 
-        var delivered = await merchant.PurchaseAsync("till-1", 1250, expiresInSeconds: 5).Expect(201);
-        var control = await merchant.PurchaseAsync("till-2", 1250, expiresInSeconds: 5).Expect(201);
+        var delivered = await merchant.PurchaseAsync("till-1", 1250, expiresInSeconds: 60).Expect(201);
+        var control = await merchant.PurchaseAsync("till-2", 1250, expiresInSeconds: 60).Expect(201);
         var id = delivered.Str("id");
         await terminal.AcceptNextAsync(start: false);
         Assert.Equal("delivered", (await merchant.GetTransactionAsync(id)).Str("status"));

@@ -33,11 +33,11 @@ public sealed class LoneInstanceTests(LoneInstanceFixture relay) : IClassFixture
         }
 
         // Just started, it sends hints (an instance may have announced itself before it listened); then it is alone.
-        await Scenario.Eventually(async () => !await PaymentSentItsHint(), "a payment on the lone instance sends no hint", seconds: 20);
+        await Scenario.Eventually(async () => !await PaymentSentItsHint(), "a payment on the lone instance sends no hint", seconds: 40);
         Assert.False(await PaymentSentItsHint());
 
         // Another instance announces itself (as one does when it starts): hints go out again.
         await channel.NotifyAsync("i:" + other, "relay");
-        await Scenario.Eventually(PaymentSentItsHint, "a payment sends its hint once another instance is there", seconds: 4);
+        await Scenario.Eventually(PaymentSentItsHint, "a payment sends its hint once another instance is there", seconds: 8);
     }
 }

@@ -36,8 +36,7 @@ public sealed class NexoWebhookTests(WebhookTests.Fixture relay) : IClassFixture
 
     private async Task<JsonNode> ReceivedAsync(string path, int count, JsonNode endpoint)
     {
-        await Scenario.Eventually(() => Task.FromResult(_receiver.At(path).Count >= count), $"{count} deliveries reached {path}",
-            seconds: 20);
+        await Scenario.Eventually(() => Task.FromResult(_receiver.At(path).Count >= count), $"{count} deliveries reached {path}");
         var hook = _receiver.At(path)[count - 1];
         Assert.True(StandardWebhooks.Verify(endpoint.Str("secret"), hook, DateTimeOffset.UtcNow), $"signature does not verify: {hook}");
         return JsonNode.Parse(hook.Body)!;
@@ -219,7 +218,7 @@ public sealed class NexoWebhookTests(WebhookTests.Fixture relay) : IClassFixture
             },
         }, "sync");
         Assert.Equal((HttpStatusCode.OK, ""), (answer.Status, answer.Body));
-        Assert.Equal(new InputResponse(transactionId, "signature", "yes"), await answered.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(new InputResponse(transactionId, "signature", "yes"), await answered.Task.WaitAsync(TimeSpan.FromSeconds(Scenario.Patience)));
         await SendAsync(merchant, Message("Abort", terminal.TerminalId,
             new { MessageReference = new { MessageCategory = "Payment", ServiceID = heldServiceId }, AbortReason = "MerchantAbort" }), "sync");
         Assert.Contains("Aborted", (await held).Body);

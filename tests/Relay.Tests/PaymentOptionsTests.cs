@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
@@ -18,10 +19,17 @@ public sealed class PaymentOptionsTests(RelayFixture relay) : IClassFixture<Rela
         return (hub, starts, merchant);
     }
 
+    // The ids each terminal took: pending work is re-sent every few seconds until acknowledged, so a slow machine can
+    // deliver a transaction twice.
+    private static readonly ConditionalWeakTable<Channel<JsonObject>, HashSet<string>> Taken = new();
+
     private static async Task<string> TakeAsync(HubConnection hub, Channel<JsonObject> starts)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var id = (string)(await starts.Reader.ReadAsync(timeout.Token))["id"]!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(Scenario.Patience));
+        var taken = Taken.GetOrCreateValue(starts);
+        string id;
+        do id = (string)(await starts.Reader.ReadAsync(timeout.Token))["id"]!;
+        while (!taken.Add(id));
         await hub.InvokeAsync<JsonObject>("TransactionReceived", id);
         await hub.InvokeAsync<JsonObject>("TransactionStarted", id);
         return id;
@@ -43,7 +51,7 @@ public sealed class PaymentOptionsTests(RelayFixture relay) : IClassFixture<Rela
         }).Expect(201);
         Assert.Equal(15, (int)created["options"]!["tipping"]!["percentages"]![1]!);
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(Scenario.Patience));
         var start = await starts.Reader.ReadAsync(timeout.Token);
         Assert.Equal(20, (int)start["options"]!["tipping"]!["percentages"]![2]!);
         Assert.Equal("pos", (string?)start["options"]!["printReceipt"]);

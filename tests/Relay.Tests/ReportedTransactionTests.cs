@@ -116,7 +116,7 @@ public sealed class ReportedTransactionTests(RelayFixture relay) : IClassFixture
             report = terminal.Client.ReportTransactionAsync(sale);
             await Task.Delay(200);
         });
-        var ack = await report!.WaitAsync(TimeSpan.FromSeconds(15));
+        var ack = await report!.WaitAsync(TimeSpan.FromSeconds(Scenario.Patience));
         Assert.True(ack.Accepted);
 
         // The app reports it again (it did not see the answer, say): still the one transaction.

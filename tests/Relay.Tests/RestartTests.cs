@@ -76,7 +76,7 @@ public sealed class RestartTests(RelayFixture relay) : IClassFixture<RelayFixtur
         Assert.True(saved, "the result was not saved in the outbox");
         Assert.False(completion!.IsCompletedSuccessfully, "the result was answered while the relay was down");
 
-        var ack = await completion!.WaitAsync(TimeSpan.FromSeconds(15));
+        var ack = await completion!.WaitAsync(TimeSpan.FromSeconds(Scenario.Patience));
         Assert.Equal(new CompletionAck(true, "approved"), ack);
         Assert.Empty(Directory.EnumerateFiles(terminal.OutboxDirectory, "*.json"));
         var done = await merchant.OnCurrentRelay(relay).GetTransactionAsync(transaction.Id);

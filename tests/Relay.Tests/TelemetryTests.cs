@@ -63,7 +63,7 @@ public sealed partial class TelemetryTests(TelemetryTests.Fixture relay) : IClas
         // Read from the database every 5 s (absent until the first reading).
         await Scenario.Eventually(async () => Metrics.Parse(await ScrapeAsync()).Names
                 .Count(n => n is "relay_webhook_backlog" or "relay_events_numbering_lag_seconds") == 2,
-            "the database's gauges", seconds: 15);
+            "the database's gauges");
         // The platform's own: requests (recorded as each request ends, so a scrape may come first), SignalR connections, the
         // runtime, Npgsql.
         var platform = Metrics.Parse(await ScrapeAsync());

@@ -143,7 +143,7 @@ public sealed class TerminalMessagesTests(RelayFixture relay) : IClassFixture<Re
         terminal.Client.InputResponseReceived += r => { received.TrySetResult(r); return Task.CompletedTask; };
         var answered = await merchant.Http.PostJson($"/api/v1/transactions/{id}/inputs/tip", new { value = "5.00" }).Expect(200);
         Assert.Equal("5.00", answered.Str("value"));
-        Assert.Equal(new InputResponse(id, "tip", "5.00"), await received.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(new InputResponse(id, "tip", "5.00"), await received.Task.WaitAsync(TimeSpan.FromSeconds(Scenario.Patience)));
     }
 
     [Fact]

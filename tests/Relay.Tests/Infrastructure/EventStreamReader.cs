@@ -39,7 +39,7 @@ public sealed class EventStreamReader : IAsyncDisposable
         var request = new HttpRequestMessage(HttpMethod.Get, path + query);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         if (lastEventId is not null) request.Headers.Add("Last-Event-ID", lastEventId.Value.ToString());
-        using var sendTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var sendTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(Scenario.Patience));
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, sendTimeout.Token);
 
         if (!response.IsSuccessStatusCode)
@@ -54,7 +54,7 @@ public sealed class EventStreamReader : IAsyncDisposable
         return reader;
     }
 
-    public async Task<StreamedEvent> NextAsync(int seconds = 10)
+    public async Task<StreamedEvent> NextAsync(int seconds = Scenario.Patience)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         try
@@ -68,7 +68,7 @@ public sealed class EventStreamReader : IAsyncDisposable
     }
 
     /// <summary>Reads events until one matches, returning all read (the match last).</summary>
-    public async Task<List<StreamedEvent>> UntilAsync(Func<StreamedEvent, bool> match, int seconds = 15)
+    public async Task<List<StreamedEvent>> UntilAsync(Func<StreamedEvent, bool> match, int seconds = Scenario.Patience)
     {
         var read = new List<StreamedEvent>();
         var deadline = DateTime.UtcNow.AddSeconds(seconds);

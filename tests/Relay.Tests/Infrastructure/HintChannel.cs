@@ -78,7 +78,7 @@ public sealed class HintChannel : IAsyncDisposable
         var marker = "marker:" + Guid.NewGuid();
         await NotifyAsync(marker);
         var before = new List<string>();
-        while (_heard.TryTake(out var payload, TimeSpan.FromSeconds(10)) && payload != marker)
+        while (_heard.TryTake(out var payload, TimeSpan.FromSeconds(Scenario.Patience)) && payload != marker)
         {
             before.Add(payload);
         }
@@ -90,7 +90,7 @@ public sealed class HintChannel : IAsyncDisposable
     public List<string> Until(params string[] expected)
     {
         var heard = new List<string>();
-        while (!expected.All(heard.Contains) && _heard.TryTake(out var payload, TimeSpan.FromSeconds(10)))
+        while (!expected.All(heard.Contains) && _heard.TryTake(out var payload, TimeSpan.FromSeconds(Scenario.Patience)))
         {
             heard.Add(payload);
         }

@@ -35,14 +35,14 @@ public sealed class HubRecorder : IAsyncDisposable
     }
 
     /// <summary>The next message recorded, whatever its method.</summary>
-    public async Task<(string Method, JsonNode? Argument)> NextAsync(int seconds = 10)
+    public async Task<(string Method, JsonNode? Argument)> NextAsync(int seconds = Scenario.Patience)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         return await _messages.Reader.ReadAsync(cts.Token);
     }
 
     /// <summary>The next message, which must be <paramref name="method"/>: its argument.</summary>
-    public async Task<JsonNode> NextAsync(string method, int seconds = 10)
+    public async Task<JsonNode> NextAsync(string method, int seconds = Scenario.Patience)
     {
         var (received, argument) = await NextAsync(seconds);
         Assert.Equal(method, received);

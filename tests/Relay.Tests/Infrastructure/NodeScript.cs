@@ -78,7 +78,7 @@ public class NodeScript : IAsyncDisposable
     /// The next line with this step; lines with other steps wait for their own call. Fails on an "error" step, on exit, or
     /// after the timeout.
     /// </summary>
-    public async Task<JsonNode> Next(string step, int seconds = 15)
+    public async Task<JsonNode> Next(string step, int seconds = Scenario.Patience)
     {
         var earlier = _waiting.FirstOrDefault(line => (string?)line["step"] == step);
         if (earlier is not null)
@@ -127,7 +127,7 @@ public class NodeScript : IAsyncDisposable
     }
 
     /// <summary>Waits for it to exit by itself and returns its exit code.</summary>
-    public async Task<int> ExitCodeAsync(int seconds = 10)
+    public async Task<int> ExitCodeAsync(int seconds = Scenario.Patience)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         try

@@ -48,7 +48,7 @@ public static class RawHubTerminal
             })
             .Build();
         handlers?.Invoke(connection);
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(Scenario.Patience));
         await connection.StartAsync(cts.Token);
         return connection;
     }

@@ -68,10 +68,11 @@ public static class Scenario
             terminal.Simulator = new SimulatedTerminal(client, new SimulatorOptions
             {
                 CardDelay = wait, PinDelay = wait, SignatureTimeout = signatureTimeout ?? TimeSpan.FromSeconds(30),
+                RelayPatience = TimeSpan.FromSeconds(Patience), // the tests check every report: a busy machine must not drop one
             }, terminal.Output);
         }
 
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(Patience));
         await client.StartAsync(cts.Token);
         return terminal;
     }
@@ -96,8 +97,14 @@ public static class Scenario
             ? merchant.Http.GetAsync($"/api/v1/transactions/{id}")
             : merchant.Http.GetWaiting($"/api/v1/transactions/{id}", wait.Value)).Expect(200);
 
+    /// <summary>
+    /// How long a test waits, at most, for something that should happen (seconds): generous, since it bounds a failure only and a
+    /// shared 2-core CI machine can be several times slower than a developer's, with stalls of seconds.
+    /// </summary>
+    public const int Patience = 30;
+
     /// <summary>Polls until the condition holds (state that settles asynchronously, such as presence), failing after the timeout.</summary>
-    public static async Task Eventually(Func<Task<bool>> condition, string what, int seconds = 10)
+    public static async Task Eventually(Func<Task<bool>> condition, string what, int seconds = Patience)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!await condition())

@@ -29,9 +29,9 @@ public sealed class TestTerminal : IAsyncDisposable
     public SimulatedTerminal? Simulator { get; set; }
     public StringWriter Output { get; } = new();
 
-    public Task<TerminalTransaction> NextStart(int seconds = 10) => Next(_starts, seconds);
-    public Task<string> NextCancel(int seconds = 10) => Next(_cancels, seconds);
-    public Task<PairingChange> NextPairingChange(int seconds = 10) => Next(_pairingChanges, seconds);
+    public Task<TerminalTransaction> NextStart(int seconds = Scenario.Patience) => Next(_starts, seconds);
+    public Task<string> NextCancel(int seconds = Scenario.Patience) => Next(_cancels, seconds);
+    public Task<PairingChange> NextPairingChange(int seconds = Scenario.Patience) => Next(_pairingChanges, seconds);
 
     /// <summary>True when nothing arrived within the window: for "the terminal never sees it".</summary>
     public async Task<bool> NoStartWithin(TimeSpan window)

@@ -5,13 +5,15 @@ namespace Relay.Tests.Infrastructure;
 /// <summary>
 /// Two relay instances over one database, as behind a load balancer: <see cref="RelayFixture.Factory"/> (A, where the
 /// POS calls go unless a test says otherwise) and <see cref="Second"/> (B, where terminals connect while it runs).
-/// Heartbeats are fast so a dead instance is noticed within a couple of seconds; the periodic re-send of pending work is
+/// Heartbeats are fast so a dead instance is noticed within seconds; the periodic re-send of pending work is
 /// off, so a push between instances that arrives came by LISTEN/NOTIFY.
 /// </summary>
 public sealed class TwoRelaysFixture() : RelayFixture(new Dictionary<string, string>
 {
     ["Relay:Cluster:HeartbeatInterval"] = "00:00:00.250",
-    ["Relay:Cluster:DeadAfter"] = "00:00:02",
+    // Long enough that a stall of a busy test machine does not make one instance declare the other dead (and its terminals
+    // offline); the death of an instance is tested with a heartbeat written in the past.
+    ["Relay:Cluster:DeadAfter"] = "00:00:10",
     ["Relay:Cluster:ResendAfter"] = "01:00:00", // pushes between instances must arrive by notification, not the safety net
 })
 {
