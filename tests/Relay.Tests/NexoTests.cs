@@ -374,8 +374,9 @@ public sealed class NexoTests(RelayFixture relay) : IClassFixture<RelayFixture>
 
         // More significant digits (29, 30) or decimals (29) than a decimal keeps: it would round them (to 1, 12.5 and 0), so the
         // message is refused as unreadable, never rounded.
-        foreach (var amount in new[]
-                 { "1.0000000000000000000000000001", "12.5000000000000000000000000001", "0.00000000000000000000000000001", "1e-29", "1e400" })
+        string[] unreadable =
+            ["1.0000000000000000000000000001", "12.5000000000000000000000000001", "0.00000000000000000000000000001", "1e-29", "1e400"];
+        foreach (var amount in unreadable)
         {
             await Rejected(Encoding.UTF8.GetBytes(PaymentOf(amount)));
         }
@@ -414,8 +415,10 @@ public sealed class NexoTests(RelayFixture relay) : IClassFixture<RelayFixture>
             """.Replace("@poi@", terminal.TerminalId)));
 
         // The keys the facade makes of ServiceIDs are not a REST client's to take.
+        var nexoKey = $"nexo:{Guid.Parse(terminal.TerminalId):N}:1";
         await merchant.Http.PostJson("/api/v1/transactions",
-            new { registerId = "till-1", type = "purchase", amount = 100, currency = "EUR" }, $"nexo:{Guid.Parse(terminal.TerminalId):N}:1").ExpectProblem(400, "validation-failed");
+            new { registerId = "till-1", type = "purchase", amount = 100, currency = "EUR" }, nexoKey)
+            .ExpectProblem(400, "validation-failed");
     }
 
     [Fact]

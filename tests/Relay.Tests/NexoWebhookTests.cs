@@ -218,7 +218,8 @@ public sealed class NexoWebhookTests(WebhookTests.Fixture relay) : IClassFixture
             },
         }, "sync");
         Assert.Equal((HttpStatusCode.OK, ""), (answer.Status, answer.Body));
-        Assert.Equal(new InputResponse(transactionId, "signature", "yes"), await answered.Task.WaitAsync(TimeSpan.FromSeconds(Scenario.Patience)));
+        Assert.Equal(new InputResponse(transactionId, "signature", "yes"),
+            await answered.Task.WaitAsync(TimeSpan.FromSeconds(Scenario.Patience)));
         await SendAsync(merchant, Message("Abort", terminal.TerminalId,
             new { MessageReference = new { MessageCategory = "Payment", ServiceID = heldServiceId }, AbortReason = "MerchantAbort" }), "sync");
         Assert.Contains("Aborted", (await held).Body);
