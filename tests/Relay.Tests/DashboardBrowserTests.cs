@@ -137,17 +137,17 @@ public sealed class DashboardBrowserTests(KestrelRelayFixture relay) : IClassFix
     }
 
     /// <summary>How long an expectation waits for the page, in milliseconds (Playwright's default is 5 s).</summary>
-    private const float Patience = Scenario.Patience * 1000;
+    private const float ExpectTimeoutMs = Scenario.Patience * 1000;
 
     private static async Task<Browser> BrowserAsync()
     {
         Assert.True(File.Exists(Chromium),
             $"No Chromium at {Chromium}: install Debian's chromium (scripts/test.sh does) or set RELAY_CHROMIUM.");
         var playwright = await Playwright.CreateAsync();
-        Assertions.SetDefaultExpectTimeout(Patience);
+        Assertions.SetDefaultExpectTimeout(ExpectTimeoutMs);
         var browser = await playwright.Chromium.LaunchAsync(new()
         {
-            Timeout = 2 * Patience,
+            Timeout = 2 * ExpectTimeoutMs,
             ExecutablePath = Chromium,
             Headless = true,
             // Root in CI: no sandbox. This machine's network is closed: no background connections.
