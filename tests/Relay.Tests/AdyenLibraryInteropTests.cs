@@ -182,7 +182,7 @@ public sealed class AdyenLibraryInteropTests(AdyenLibraryInteropTests.Fixture re
     }
 
     /// <summary>
-    /// POST /nexo/async (being added on another branch; this fails until it lands): the library's async answers "ok", and
+    /// POST /nexo/async: the library's async answers "ok", and
     /// the response arrives as a Standard Webhooks-signed webhook to a "nexo" format endpoint, a SaleToPOIResponse that the
     /// library's serializer parses.
     /// </summary>

@@ -120,6 +120,7 @@ public sealed class DashboardBrowserTests(KestrelRelayFixture relay) : IClassFix
         }, TextWriter.Null);
         using var connecting = new CancellationTokenSource(TimeSpan.FromSeconds(Scenario.Patience));
         await client.StartAsync(connecting.Token);
+        await merchant.UntilOnlineAsync(activation.TerminalId); // the admin's view of all accounts reloads the fleet once a minute
         return (activation.TerminalId, client, simulator);
     }
 

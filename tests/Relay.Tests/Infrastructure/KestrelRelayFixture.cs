@@ -80,7 +80,9 @@ public class KestrelRelayFixture : IAsyncLifetime
     {
         var code = await merchant.NewActivationCodeAsync();
         var activation = await TerminalActivation.ActivateAsync(Client(), new Uri(Url), code, "SN-" + Guid.NewGuid().ToString("N")[..8]);
-        return await Scenario.ConnectAsync(new Uri(Url), webSocketFactory: null, activation.TerminalId, activation.DeviceToken);
+        var terminal = await Scenario.ConnectAsync(new Uri(Url), webSocketFactory: null, activation.TerminalId, activation.DeviceToken);
+        await merchant.Http.UntilOnlineAsync(terminal.TerminalId);
+        return terminal;
     }
 
     public async Task DisposeAsync()

@@ -34,9 +34,20 @@ public static class Scenario
         var code = await merchant.NewActivationCodeAsync();
         var activation = await TerminalActivation.ActivateAsync(relay.Factory.CreateClient(), relay.Factory.Server.BaseAddress, code,
             "SN-" + Guid.NewGuid().ToString("N")[..8]);
-        return await relay.ConnectAsync(activation.TerminalId, activation.DeviceToken, simulate: simulate, delay: delay,
+        var terminal = await relay.ConnectAsync(activation.TerminalId, activation.DeviceToken, simulate: simulate, delay: delay,
             signatureTimeout: signatureTimeout);
+        await merchant.Http.UntilOnlineAsync(terminal.TerminalId);
+        return terminal;
     }
+
+    /// <summary>
+    /// Waits until the relay shows the terminal online. The SignalR handshake completes before the relay records the connection
+    /// (the hub's OnConnectedAsync), so right after the connect a request may still find the terminal offline, and a terminal
+    /// disconnected at once may show online a moment later, once its connect is written.
+    /// </summary>
+    public static Task UntilOnlineAsync(this HttpClient merchant, string terminalId) =>
+        Eventually(async () => (bool)(await merchant.GetAsync($"/api/v1/terminals/{terminalId}").Expect(200))["online"]!,
+            $"terminal {terminalId} shows online");
 
     /// <summary>Connects a terminal with the SDK; the WebSocket always goes to the relay that runs now,
     /// so restarts are seen as reconnects.</summary>
