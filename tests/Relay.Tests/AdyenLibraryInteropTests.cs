@@ -182,9 +182,8 @@ public sealed class AdyenLibraryInteropTests(AdyenLibraryInteropTests.Fixture re
     }
 
     /// <summary>
-    /// POST /nexo/async: the library's async answers "ok", and
-    /// the response arrives as a Standard Webhooks-signed webhook to a "nexo" format endpoint, a SaleToPOIResponse that the
-    /// library's serializer parses.
+    /// POST /nexo/async: the library's async answers "ok", and the response arrives as a Standard Webhooks-signed webhook to a
+    /// "nexo" format endpoint, a SaleToPOIResponse that the library's serializer parses.
     /// </summary>
     [Fact]
     public async Task AnAsyncPaymentAnswersOkAndItsResponseArrivesAsASignedNexoWebhookTheLibraryParses()
