@@ -134,6 +134,7 @@ public sealed class JavaScriptClientInteropTests(KestrelRelayFixture relay) : IC
         var (terminalId, deviceToken) = await NewActivatedTerminalAsync(merchant);
         await using var terminal = NodeTerminal.Start(relay.Url, deviceToken);
         await terminal.Next("connected");
+        await merchant.UntilOnlineAsync(terminalId);
 
         async Task<System.Text.Json.Nodes.JsonNode> Act(object body) =>
             await merchant.PostJson($"/api/v1/terminals/{terminalId}/actions", body, Guid.NewGuid().ToString(), 20).Expect(201);

@@ -483,7 +483,9 @@ public sealed class NexoTests(RelayFixture relay) : IClassFixture<RelayFixture>
         {
             var activation = await TerminalActivation.ActivateAsync(relay.Factory.CreateClient(), relay.Factory.Server.BaseAddress,
                 await merchant.NewActivationCodeAsync(), serial);
-            return await relay.ConnectAsync(activation.TerminalId, activation.DeviceToken);
+            var terminal = await relay.ConnectAsync(activation.TerminalId, activation.DeviceToken);
+            await merchant.Http.UntilOnlineAsync(terminal.TerminalId);
+            return terminal;
         }
 
         var serviceId = NewServiceId();

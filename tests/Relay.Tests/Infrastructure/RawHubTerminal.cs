@@ -15,6 +15,7 @@ public static class RawHubTerminal
     {
         var (terminalId, deviceToken) = await relay.ActivateNewAsync(merchant);
         var connection = await relay.ConnectRawAsync(deviceToken, handlers);
+        await merchant.Http.UntilOnlineAsync(terminalId);
         return (connection, terminalId);
     }
 
