@@ -294,12 +294,16 @@ public sealed partial class SimulatedTerminal : IAsyncDisposable
         }
     }
 
-    /// <summary>Shows and prints the outcome, then reports it to the relay and prints the relay's answer.</summary>
+    /// <summary>Saves the outcome (the moment the card is charged, for the simulator), shows and prints it, then reports it to
+    /// the relay and prints the relay's answer.</summary>
     private async Task<CompletionAck> ReportAsync(
         TerminalTransaction transaction, TerminalResult result, bool cardRemoved, CancellationToken ct)
     {
         result = Configured(result);
         var tag = Tag(transaction.Id);
+        // Saved before the screen and the printer, which talk to the relay: killed meanwhile, the next run sends this
+        // outcome instead of charging the card again.
+        await _client.SaveResultAsync(result);
         _output.Print($"{tag} {Describe(result, transaction.Currency)}");
         await ShowAsync(transaction, result.ResponseText ?? WireNames.Of(result.Outcome), ct);
         if (!SimulatedOutcomes.PrintsReceipts(transaction))

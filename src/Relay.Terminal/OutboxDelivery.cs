@@ -90,14 +90,7 @@ internal sealed class OutboxDelivery<T, TAck>
         await _gate.WaitAsync(CancellationToken.None);
         try
         {
-            if (_outbox.Load(id) is { } waiting && !json.SequenceEqual(Json(waiting)))
-            {
-                throw new InvalidOperationException(
-                    $"A different {_kind} for {id} is saved and waiting for the relay's answer; it cannot be replaced.");
-            }
-
-            await _outbox.SaveAsync(entry);
-            saved();
+            await SaveLockedAsync(id, entry, json, saved);
             waiter = _waiters.AddOrUpdate(
                 id,
                 _ => new Waiter(json),
@@ -114,6 +107,37 @@ internal sealed class OutboxDelivery<T, TAck>
         }
 
         return await waiter.Answer.Task.WaitAsync(ct);
+    }
+
+    /// <summary>
+    /// Saves the entry durably and runs <paramref name="saved"/>, without sending it: <see cref="DeliverAsync"/> with the same
+    /// entry sends it, and every connect re-sends it until the relay answers. A different one saved and waiting throws
+    /// <see cref="InvalidOperationException"/>, as in <see cref="DeliverAsync"/>.
+    /// </summary>
+    public async Task SaveAsync(T entry, Action saved)
+    {
+        await _gate.WaitAsync(CancellationToken.None);
+        try
+        {
+            await SaveLockedAsync(_outbox.IdOf(entry), entry, Json(entry), saved);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The save, under the gate.</summary>
+    private async Task SaveLockedAsync(string id, T entry, byte[] json, Action saved)
+    {
+        if (_outbox.Load(id) is { } waiting && !json.SequenceEqual(Json(waiting)))
+        {
+            throw new InvalidOperationException(
+                $"A different {_kind} for {id} is saved and waiting for the relay's answer; it cannot be replaced.");
+        }
+
+        await _outbox.SaveAsync(entry);
+        saved();
     }
 
     /// <summary>Sends every saved entry, oldest first, while connected; the next connect flushes again.</summary>

@@ -26,6 +26,21 @@ public sealed partial class RelayTerminalClient
         return await _results.DeliverAsync(result, () => _active.TryRemove(result.TransactionId, out _), ct);
     }
 
+    /// <summary>
+    /// Saves the result durably, as <see cref="CompleteTransactionAsync"/> does first, without sending it: for an app that
+    /// records the outcome the moment it is decided, before it shows or prints it (which takes time a power cut can fall
+    /// in), and reports it after with <see cref="CompleteTransactionAsync"/> and the same result. From the save on, the
+    /// result is what the relay gets, on the next (re)connect if the app does not get as far; a cancel no longer reaches the app.
+    /// </summary>
+    public Task SaveResultAsync(TerminalResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentException.ThrowIfNullOrEmpty(result.TransactionId);
+        result.Validate();
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return _results.SaveAsync(result, () => _active.TryRemove(result.TransactionId, out _));
+    }
+
     private OutboxDelivery<TerminalResult, CompletionAck> NewResultDelivery(string outboxDirectory) => new(
         new Outbox<TerminalResult>(outboxDirectory, r => r.TransactionId, _logger),
         "result",

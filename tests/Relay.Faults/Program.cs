@@ -17,7 +17,7 @@ var failedToRun = false;
 try
 {
     Console.WriteLine();
-    Console.WriteLine($"{"scenario",-56} {"payments",8} {"lost",5} {"doubled",8} {"wrong",6} {"missed",7} {"seconds",8}");
+    Console.WriteLine($"{"scenario",-64} {"payments",8} {"lost",5} {"doubled",8} {"wrong",6} {"missed",7} {"seconds",8}");
     // One PostgreSQL for most scenarios; failover on a topology of its own, a primary with a synchronous standby.
     foreach (var (scenarios, replicated) in new[] { (Scenario.All, false), (Scenario.Replicated, true) })
     {
@@ -29,7 +29,7 @@ try
         {
             var row = await runner.RunAsync(scenario);
             rows.Add(row);
-            Console.WriteLine($"{row.Scenario,-56} {row.Payments,8} {row.Lost,5} {row.Doubled,8} {row.Wrong,6} {row.Missed,7} " +
+            Console.WriteLine($"{row.Scenario,-64} {row.Payments,8} {row.Lost,5} {row.Doubled,8} {row.Wrong,6} {row.Missed,7} " +
                 $"{row.Took.TotalSeconds,8:F1}");
         }
     }

@@ -3,7 +3,8 @@ using System.Diagnostics;
 namespace Relay.Faults;
 
 /// <summary>When in a payment's life the fault strikes.</summary>
-public enum Point { Created, Delivered, Started, Result }
+/// <remarks>Decided: the terminal has its outcome (the card charged) and has not reported it yet.</remarks>
+public enum Point { Created, Delivered, Started, Decided, Result }
 
 public enum Fault { KillRelay, DropSockets, KillTerminal, RestartPostgres, RetryStorm, FailoverPostgres }
 
@@ -24,13 +25,16 @@ public sealed record Scenario(Fault Fault, Point Point)
         Point.Created => "after create",
         Point.Delivered => "after delivery",
         Point.Started => "after start",
+        Point.Decided => "after outcome, before report",
         _ => "after result, before ack",
     };
 
     public static IReadOnlyList<Scenario> All =>
     [
         .. new[] { Fault.KillRelay, Fault.DropSockets, Fault.KillTerminal }
-            .SelectMany(f => Enum.GetValues<Point>().Select(p => new Scenario(f, p))),
+            .SelectMany(f => Enum.GetValues<Point>().Where(p => p != Point.Decided).Select(p => new Scenario(f, p))),
+        // Only the terminal's own death can lose what it decided.
+        new(Fault.KillTerminal, Point.Decided),
         new(Fault.RestartPostgres, Point.Started),
         new(Fault.RetryStorm, Point.Created),
     ];
@@ -138,6 +142,21 @@ public sealed class ScenarioRunner(Topology topology, int rounds, int delayMs, A
         var terminals = batch.Select(p => p.Terminal).ToList();
         if (scenario.Fault == Fault.RetryStorm)
         {
+            return;
+        }
+
+        if (scenario.Point == Point.Decided)
+        {
+            // Each terminal dies the moment it prints its outcome, while it shows and prints it (calls to the relay) and
+            // before it reports it: what it decided must be what the relay gets, the card not charged again.
+            await Task.WhenAll(terminals.Select(async t =>
+            {
+                var payment = batch.First(p => p.Terminal == t);
+                await Until(() => Task.FromResult(payment.Id is null || t.Outcomes(payment.Id) > 0), TimeSpan.FromSeconds(30),
+                    $"{t.Name} has its outcome", pollMs: 1);
+                t.Kill();
+                t.Start(delayMs);
+            }));
             return;
         }
 
@@ -253,7 +272,7 @@ public sealed class ScenarioRunner(Topology topology, int rounds, int delayMs, A
         }
     }
 
-    private async Task Until(Func<Task<bool>> condition, TimeSpan timeout, string what, bool counts = true)
+    private async Task Until(Func<Task<bool>> condition, TimeSpan timeout, string what, bool counts = true, int pollMs = 25)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
@@ -267,7 +286,7 @@ public sealed class ScenarioRunner(Topology topology, int rounds, int delayMs, A
                 // The database may be restarting; ask again.
             }
 
-            await Task.Delay(25);
+            await Task.Delay(pollMs);
         }
 
         log($"  ! waited {timeout.TotalSeconds} s and still not: {what}; striking anyway");

@@ -126,6 +126,31 @@ public sealed class RestartTests(RelayFixture relay) : IClassFixture<RelayFixtur
     }
 
     [Fact]
+    public async Task AResultSavedBeforeTheAppShowedItIsSentByTheNextRunInsteadOfChargingAgain()
+    {
+        var merchant = await relay.NewMerchantAsync();
+        var dying = await relay.NewTerminalAsync(merchant, simulate: false);
+        await merchant.PairAsync(dying, "till-1");
+        await merchant.PurchaseAsync("till-1", 1250).Expect(201);
+        var transaction = await dying.AcceptNextAsync();
+
+        // Approved and saved the moment it was decided; the app died while it showed and printed it, before reporting it.
+        await dying.Client.SaveResultAsync(DeliveryScript.ApprovedResult(transaction.Id, 1250));
+        await dying.DisposeAsync();
+        Assert.Single(Directory.EnumerateFiles(dying.OutboxDirectory, "*.json"));
+        Assert.Equal("in_progress", (await merchant.GetTransactionAsync(transaction.Id)).Str("status"));
+
+        await using var next = await relay.ConnectAsync(dying.TerminalId, dying.DeviceToken, dying.OutboxDirectory, simulate: false);
+
+        var done = await merchant.GetTransactionAsync(transaction.Id, wait: 10);
+        Assert.Equal("approved", done.Str("status"));
+        Assert.Equal("A1B2C3", done["result"]!.Str("authCode"));
+        Assert.True(await next.NoStartWithin(TimeSpan.FromSeconds(1)), "the terminal app was asked to run a transaction it had decided");
+        await Scenario.Eventually(() => Task.FromResult(!Directory.EnumerateFiles(next.OutboxDirectory, "*.json").Any()),
+            "the outbox empties");
+    }
+
+    [Fact]
     public async Task PendingTransactionSurvivesARelayRestartAndReachesTheTerminal()
     {
         var merchant = await relay.NewMerchantAsync();
