@@ -17,11 +17,7 @@ public sealed partial class RelayTerminalClient
     /// </summary>
     public async Task<CompletionAck> CompleteTransactionAsync(TerminalResult result, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(result);
-        ArgumentException.ThrowIfNullOrEmpty(result.TransactionId);
-        result.Validate();
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
-
+        Check(result);
         // Once saved, the outbox answers for it.
         return await _results.DeliverAsync(result, () => _active.TryRemove(result.TransactionId, out _), ct);
     }
@@ -34,11 +30,17 @@ public sealed partial class RelayTerminalClient
     /// </summary>
     public Task SaveResultAsync(TerminalResult result)
     {
+        Check(result);
+        return _results.SaveAsync(result, () => _active.TryRemove(result.TransactionId, out _));
+    }
+
+    /// <summary>What the relay would refuse whatever happens throws at once, rather than wait in the outbox.</summary>
+    private void Check(TerminalResult result)
+    {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentException.ThrowIfNullOrEmpty(result.TransactionId);
         result.Validate();
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        return _results.SaveAsync(result, () => _active.TryRemove(result.TransactionId, out _));
     }
 
     private OutboxDelivery<TerminalResult, CompletionAck> NewResultDelivery(string outboxDirectory) => new(
