@@ -127,16 +127,23 @@ internal sealed class OutboxDelivery<T, TAck>
         }
     }
 
-    /// <summary>The save, under the gate.</summary>
+    /// <summary>The save, under the gate; the same entry saved already (by <see cref="SaveAsync"/>, or a retry) is not written
+    /// again.</summary>
     private async Task SaveLockedAsync(string id, T entry, byte[] json, Action saved)
     {
-        if (_outbox.Load(id) is { } waiting && !json.SequenceEqual(Json(waiting)))
+        if (_outbox.Load(id) is { } waiting)
         {
-            throw new InvalidOperationException(
-                $"A different {_kind} for {id} is saved and waiting for the relay's answer; it cannot be replaced.");
+            if (!json.SequenceEqual(Json(waiting)))
+            {
+                throw new InvalidOperationException(
+                    $"A different {_kind} for {id} is saved and waiting for the relay's answer; it cannot be replaced.");
+            }
+        }
+        else
+        {
+            await _outbox.SaveAsync(entry);
         }
 
-        await _outbox.SaveAsync(entry);
         saved();
     }
 
