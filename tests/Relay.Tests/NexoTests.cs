@@ -190,8 +190,20 @@ public sealed class NexoTests(RelayFixture relay) : IClassFixture<RelayFixture>
         var all = await merchant.Http.GetAsync($"/api/v1/transactions?terminalId={terminal.TerminalId}").Expect(200);
         Assert.Single(all["items"]!.AsArray());
 
-        var abort = JsonSerializer.Serialize(Message("Abort", terminal.TerminalId,
-            new { MessageReference = new { MessageCategory = "Payment", ServiceID = serviceId }, AbortReason = "MerchantAbort" }));
+        // Every member of the AbortRequest in Adyen's published fixtures, values ours.
+        var abort = JsonSerializer.Serialize(Message("Abort", terminal.TerminalId, new
+        {
+            MessageReference = new
+            {
+                MessageCategory = "Payment", ServiceID = serviceId, DeviceID = "1", SaleID = "till-1", POIID = terminal.TerminalId,
+            },
+            AbortReason = "MerchantAbort",
+            DisplayOutput = new
+            {
+                OutputContent = new { OutputText = new[] { new { Text = "Cancelled by the cashier" } }, OutputFormat = "Text" },
+                ResponseRequiredFlag = false, MinimumDisplayTime = 3, Device = "CustomerDisplay", InfoQualify = "Error",
+            },
+        }));
         var (abortStatus, abortBody) = await SendAsync(merchant, abort);
         Assert.Equal((HttpStatusCode.OK, ""), (abortStatus, abortBody));
         var ended = await held;
@@ -205,13 +217,23 @@ public sealed class NexoTests(RelayFixture relay) : IClassFixture<RelayFixture>
         var merchant = await relay.NewMerchantAsync();
         await using var terminal = await relay.NewTerminalAsync(merchant);
 
-        var login = await AskAsync(merchant, Message("Login", terminal.TerminalId, new
+        // Every member of the LoginRequest in Adyen's published fixtures (adyen-java-api-library, mocks/terminal-api), values ours.
+        object Login(bool training) => new
         {
             DateTime = "2026-12-02T10:00:00Z",
             SaleSoftware = new { ManufacturerID = "Acme", ApplicationName = "AcmePOS", SoftwareVersion = "4.2", CertificationCode = "x" },
-            SaleTerminalData = new { TerminalEnvironment = "Attended", SaleCapabilities = new[] { "CashierStatus", "PrinterReceipt" } },
-            OperatorLanguage = "en",
-        }, saleId: "till-7"));
+            SaleTerminalData = new
+            {
+                SaleCapabilities = new[] { "CashierStatus", "PrinterReceipt" }, TerminalEnvironment = "Attended", TotalsGroupID = "front",
+            },
+            TrainingModeFlag = training, OperatorLanguage = "en", OperatorID = "op-3", ShiftNumber = "2", TokenRequestedType = "Transaction",
+            CustomerOrderReq = new[] { "Open", "Closed" }, POISerialNumber = "SN-1",
+        };
+        // Relay's terminals take real payments only: a sale system in training mode is not logged in.
+        AssertResult(await AskAsync(merchant, Message("Login", terminal.TerminalId, Login(training: true), saleId: "till-7")),
+            "Failure", "NotAllowed");
+        Assert.Null((await AskAsync(merchant, Message("Diagnosis", terminal.TerminalId, new { })))["LoggedSaleID"]);
+        var login = await AskAsync(merchant, Message("Login", terminal.TerminalId, Login(training: false), saleId: "till-7"));
         AssertResult(login, "Success");
         Assert.Equal("OK", (string?)login["POISystemData"]!["POIStatus"]!["GlobalStatus"]);
 
@@ -245,7 +267,14 @@ public sealed class NexoTests(RelayFixture relay) : IClassFixture<RelayFixture>
 
         var display = await AskAsync(merchant, Message("Display", terminal.TerminalId, new
         {
-            DisplayOutput = new[] { new { Device = "CustomerDisplay", InfoQualify = "Display", OutputContent = Content("Welcome to Joe's") } },
+            DisplayOutput = new[]
+            {
+                new
+                {
+                    OutputContent = Content("Welcome to Joe's"), ResponseRequiredFlag = true, MinimumDisplayTime = 5, Device = "CustomerDisplay",
+                    InfoQualify = "Display",
+                },
+            },
         }, messageClass: "Device"));
         Assert.Equal("Success", (string?)display["OutputResult"]![0]!["Response"]!["Result"]);
         Assert.Equal("CustomerDisplay", (string?)display["OutputResult"]![0]!["Device"]);

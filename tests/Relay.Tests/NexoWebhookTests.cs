@@ -201,25 +201,53 @@ public sealed class NexoWebhookTests(WebhookTests.Fixture relay) : IClassFixture
         }, "sync");
         Assert.Equal((HttpStatusCode.OK, ""), (unanswered.Status, unanswered.Body));
         Assert.False(answered.Task.IsCompleted);
-        var answer = await SendAsync(merchant, new JsonObject
+        // With every member of the InputResponse in Adyen's published fixtures (adyen-java-api-library, mocks/terminal-api),
+        // MenuEntryNumber as an array as there (Adyen's Node models say a number; Relay reads neither).
+        JsonObject Answer(JsonNode header, JsonObject input) => new()
         {
             ["SaleToPOIResponse"] = new JsonObject
             {
-                ["MessageHeader"] = header,
                 ["InputResponse"] = new JsonObject
                 {
                     ["InputResult"] = new JsonObject
                     {
                         ["Device"] = "CashierInput", ["InfoQualify"] = "Input",
-                        ["Response"] = new JsonObject { ["Result"] = "Success" },
-                        ["Input"] = new JsonObject { ["InputCommand"] = "GetConfirmation", ["ConfirmedFlag"] = true },
+                        ["Response"] = new JsonObject { ["Result"] = "Success", ["AdditionalResponse"] = "responseData=%7b%20%20%7d" },
+                        ["Input"] = input,
+                    },
+                    ["OutputResult"] = new JsonObject
+                    {
+                        ["Device"] = "CashierDisplay", ["InfoQualify"] = "Display", ["Response"] = new JsonObject { ["Result"] = "Success" },
                     },
                 },
+                ["MessageHeader"] = header,
             },
-        }, "sync");
+        };
+        var answer = await SendAsync(merchant, Answer(header, new JsonObject
+        {
+            ["MenuEntryNumber"] = new JsonArray(0, 1), ["InputCommand"] = "GetConfirmation", ["ConfirmedFlag"] = true,
+        }), "sync");
         Assert.Equal((HttpStatusCode.OK, ""), (answer.Status, answer.Body));
         Assert.Equal(new InputResponse(transactionId, "signature", "yes"),
             await answered.Task.WaitAsync(TimeSpan.FromSeconds(Scenario.Patience)));
+
+        // Adyen's newer models type DigitInput as a number: read as the digits given.
+        var typed = new TaskCompletionSource<InputResponse>();
+        terminal.Client.InputResponseReceived += r =>
+        {
+            if (r.RequestId == "table") typed.TrySetResult(r);
+            return Task.CompletedTask;
+        };
+        await terminal.Client.RequestInputAsync(transactionId, new InputRequest("table", InputKind.Text, "Table number?", 60));
+        JsonNode? text = null;
+        await Scenario.Eventually(() => Task.FromResult((text = _receiver.At("/pos").Select(h => JsonNode.Parse(h.Body)!["SaleToPOIRequest"]!)
+            .FirstOrDefault(r => (string?)r["InputRequest"]?["DisplayOutput"]?["OutputContent"]?["OutputText"]?[0]?["Text"] == "Table number?"))
+            is not null), "the second InputRequest reached the sale system");
+        var textHeader = text!["MessageHeader"]!.DeepClone().AsObject();
+        textHeader["MessageType"] = "Response";
+        var digits = await SendAsync(merchant, Answer(textHeader, new JsonObject { ["InputCommand"] = "TextString", ["DigitInput"] = 12 }), "sync");
+        Assert.Equal((HttpStatusCode.OK, ""), (digits.Status, digits.Body));
+        Assert.Equal(new InputResponse(transactionId, "table", "12"), await typed.Task.WaitAsync(TimeSpan.FromSeconds(Scenario.Patience)));
         await SendAsync(merchant, Message("Abort", terminal.TerminalId,
             new { MessageReference = new { MessageCategory = "Payment", ServiceID = heldServiceId }, AbortReason = "MerchantAbort" }), "sync");
         Assert.Contains("Aborted", (await held).Body);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -21,6 +22,20 @@ public static class NexoJson
         TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
         Converters = { new ExactDecimal() },
     };
+
+    /// <summary>Digits as text, or as a number as some of Adyen's models send DigitInput: read as the characters given, written
+    /// as text.</summary>
+    public sealed class DigitsAsText : JsonConverter<string>
+    {
+        public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
+        {
+            JsonTokenType.String => reader.GetString()!,
+            JsonTokenType.Number => Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan),
+            _ => throw new JsonException("Digits must be text or a number."),
+        };
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+    }
 
     /// <summary>An amount (every decimal in nexo is one) with more significant digits or decimals than a decimal keeps exactly (28)
     /// makes the message unreadable: refused, never rounded.</summary>

@@ -257,8 +257,8 @@ public sealed record Input
     public string? InputCommand { get; init; }
     public bool? ConfirmedFlag { get; init; }
     public string? TextInput { get; init; }
+    [JsonConverter(typeof(NexoJson.DigitsAsText))]
     public string? DigitInput { get; init; }
-    public int? MenuEntryNumber { get; init; }
 }
 
 public sealed record PrintRequest(PrintOutput? PrintOutput);

@@ -20,6 +20,18 @@ public sealed class NexoSessions(RelayDbContext db, TimeProvider clock)
             });
         }
 
+        if (login.TrainingModeFlag == true)
+        {
+            // A sale system in training mode must not take real payments, and Relay's terminals take nothing else.
+            return call.Answer(new SaleToPoiResponse
+            {
+                LoginResponse = new LoginResponse
+                {
+                    Response = NexoResults.Failure("NotAllowed", "Relay has no training mode: its terminals take real payments."),
+                },
+            });
+        }
+
         var now = clock.GetUtcNow();
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO nexo_sessions (account_id, terminal_id, sale_id, poi_id, sale_capabilities, operator_id, logged_in_at)
