@@ -131,17 +131,15 @@ internal sealed class OutboxDelivery<T, TAck>
     /// again.</summary>
     private async Task SaveLockedAsync(string id, T entry, byte[] json, Action saved)
     {
-        if (_outbox.Load(id) is { } waiting)
-        {
-            if (!json.SequenceEqual(Json(waiting)))
-            {
-                throw new InvalidOperationException(
-                    $"A different {_kind} for {id} is saved and waiting for the relay's answer; it cannot be replaced.");
-            }
-        }
-        else
+        var waiting = _outbox.Load(id);
+        if (waiting is null)
         {
             await _outbox.SaveAsync(entry);
+        }
+        else if (!json.SequenceEqual(Json(waiting)))
+        {
+            throw new InvalidOperationException(
+                $"A different {_kind} for {id} is saved and waiting for the relay's answer; it cannot be replaced.");
         }
 
         saved();

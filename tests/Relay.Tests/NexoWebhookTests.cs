@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -176,17 +177,27 @@ public sealed class NexoWebhookTests(WebhookTests.Fixture relay) : IClassFixture
             transactionId = list["items"]!.AsArray() is [var only] && (string?)only!["status"] == "in_progress" ? only.Str("id") : "";
             return transactionId != "";
         }, "the held payment started");
-        var answered = new TaskCompletionSource<InputResponse>();
-        terminal.Client.InputResponseReceived += r => { answered.TrySetResult(r); return Task.CompletedTask; };
+        // The terminal's answers, by question; the InputRequest the sale system got for a prompt, and the header it answers with.
+        var answers = new ConcurrentDictionary<string, TaskCompletionSource<InputResponse>>();
+        TaskCompletionSource<InputResponse> AnswerTo(string requestId) => answers.GetOrAdd(requestId, _ => new());
+        terminal.Client.InputResponseReceived += r => { AnswerTo(r.RequestId).TrySetResult(r); return Task.CompletedTask; };
+        async Task<(JsonNode Request, JsonObject Header)> ForwardedAsync(string prompt)
+        {
+            // (The simulator shows what it does meanwhile: those displays are forwarded too.)
+            JsonNode? request = null;
+            await Scenario.Eventually(() => Task.FromResult((request = _receiver.At("/pos").Select(h => JsonNode.Parse(h.Body)!["SaleToPOIRequest"]!)
+                .FirstOrDefault(r => (string?)r["InputRequest"]?["DisplayOutput"]?["OutputContent"]?["OutputText"]?[0]?["Text"] == prompt))
+                is not null), $"the InputRequest '{prompt}' reached the sale system");
+            var response = request!["MessageHeader"]!.DeepClone().AsObject();
+            response["MessageType"] = "Response";
+            return (request, response);
+        }
+
+        var answered = AnswerTo("signature");
         await terminal.Client.RequestInputAsync(transactionId, new InputRequest("signature", InputKind.Confirm, "Signature OK?", 60));
-        // (The simulator shows what it does meanwhile: those displays are forwarded too.)
-        JsonNode? input = null;
-        await Scenario.Eventually(() => Task.FromResult((input = _receiver.At("/pos").Select(h => JsonNode.Parse(h.Body)!["SaleToPOIRequest"]!)
-            .FirstOrDefault(r => r["InputRequest"] is not null)) is not null), "the InputRequest reached the sale system");
-        Assert.Equal("GetConfirmation", (string?)input!["InputRequest"]!["InputData"]!["InputCommand"]);
+        var (input, header) = await ForwardedAsync("Signature OK?");
+        Assert.Equal("GetConfirmation", (string?)input["InputRequest"]!["InputData"]!["InputCommand"]);
         Assert.Equal("Signature OK?", (string?)input["InputRequest"]!["DisplayOutput"]!["OutputContent"]!["OutputText"]![0]!["Text"]);
-        var header = input["MessageHeader"]!.DeepClone().AsObject();
-        header["MessageType"] = "Response";
         // An InputResult without its Response gives no answer (the terminal goes on waiting): 200, empty.
         var unanswered = await SendAsync(merchant, new JsonObject
         {
@@ -232,22 +243,12 @@ public sealed class NexoWebhookTests(WebhookTests.Fixture relay) : IClassFixture
             await answered.Task.WaitAsync(TimeSpan.FromSeconds(Scenario.Patience)));
 
         // Adyen's newer models type DigitInput as a number: read as the digits given.
-        var typed = new TaskCompletionSource<InputResponse>();
-        terminal.Client.InputResponseReceived += r =>
-        {
-            if (r.RequestId == "table") typed.TrySetResult(r);
-            return Task.CompletedTask;
-        };
         await terminal.Client.RequestInputAsync(transactionId, new InputRequest("table", InputKind.Text, "Table number?", 60));
-        JsonNode? text = null;
-        await Scenario.Eventually(() => Task.FromResult((text = _receiver.At("/pos").Select(h => JsonNode.Parse(h.Body)!["SaleToPOIRequest"]!)
-            .FirstOrDefault(r => (string?)r["InputRequest"]?["DisplayOutput"]?["OutputContent"]?["OutputText"]?[0]?["Text"] == "Table number?"))
-            is not null), "the second InputRequest reached the sale system");
-        var textHeader = text!["MessageHeader"]!.DeepClone().AsObject();
-        textHeader["MessageType"] = "Response";
+        var (_, textHeader) = await ForwardedAsync("Table number?");
         var digits = await SendAsync(merchant, Answer(textHeader, new JsonObject { ["InputCommand"] = "TextString", ["DigitInput"] = 12 }), "sync");
         Assert.Equal((HttpStatusCode.OK, ""), (digits.Status, digits.Body));
-        Assert.Equal(new InputResponse(transactionId, "table", "12"), await typed.Task.WaitAsync(TimeSpan.FromSeconds(Scenario.Patience)));
+        Assert.Equal(new InputResponse(transactionId, "table", "12"),
+            await AnswerTo("table").Task.WaitAsync(TimeSpan.FromSeconds(Scenario.Patience)));
         await SendAsync(merchant, Message("Abort", terminal.TerminalId,
             new { MessageReference = new { MessageCategory = "Payment", ServiceID = heldServiceId }, AbortReason = "MerchantAbort" }), "sync");
         Assert.Contains("Aborted", (await held).Body);

@@ -25,17 +25,20 @@ public static class NexoJson
 
     /// <summary>Digits as text, or as a number as some of Adyen's models send DigitInput: read as the characters given, written
     /// as text.</summary>
-    public sealed class DigitsAsText : JsonConverter<string>
+    internal sealed class DigitsAsText : JsonConverter<string>
     {
         public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
         {
             JsonTokenType.String => reader.GetString()!,
-            JsonTokenType.Number => Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan),
+            JsonTokenType.Number => Encoding.UTF8.GetString(Raw(ref reader)),
             _ => throw new JsonException("Digits must be text or a number."),
         };
 
         public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
     }
+
+    /// <summary>The token's bytes as they came.</summary>
+    private static ReadOnlySpan<byte> Raw(ref Utf8JsonReader reader) => reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan;
 
     /// <summary>An amount (every decimal in nexo is one) with more significant digits or decimals than a decimal keeps exactly (28)
     /// makes the message unreadable: refused, never rounded.</summary>
@@ -43,7 +46,7 @@ public static class NexoJson
     {
         public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            var raw = reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan;
+            var raw = Raw(ref reader);
             if (reader.TokenType != JsonTokenType.Number || !FitsExactly(raw) || !reader.TryGetDecimal(out var value))
                 throw new JsonException("An amount must be a number of at most 28 significant digits and 28 decimals.");
             return value;

@@ -9,27 +9,20 @@ public sealed class NexoSessions(RelayDbContext db, TimeProvider clock)
 {
     public async Task<SaleToPoiResponseEnvelope> LoginAsync(NexoCall call, LoginRequest login, CancellationToken ct)
     {
+        SaleToPoiResponseEnvelope Refused(Response response) =>
+            call.Answer(new SaleToPoiResponse { LoginResponse = new LoginResponse { Response = response } });
+
         var capabilities = login.SaleTerminalData?.SaleCapabilities ?? [];
         if (capabilities.Length > 30 || capabilities.Any(c => c is not { Length: > 0 and <= 50 } || !TextRules.IsClean(c))
             || login.OperatorID is { } operatorId && (operatorId.Length > 100 || !TextRules.IsClean(operatorId)))
         {
-            return call.Answer(new SaleToPoiResponse
-            {
-                LoginResponse = new LoginResponse
-                    { Response = NexoResults.MessageFormat("SaleCapabilities or OperatorID is too long or not printable text.") },
-            });
+            return Refused(NexoResults.MessageFormat("SaleCapabilities or OperatorID is too long or not printable text."));
         }
 
         if (login.TrainingModeFlag == true)
         {
             // A sale system in training mode must not take real payments, and Relay's terminals take nothing else.
-            return call.Answer(new SaleToPoiResponse
-            {
-                LoginResponse = new LoginResponse
-                {
-                    Response = NexoResults.Failure("NotAllowed", "Relay has no training mode: its terminals take real payments."),
-                },
-            });
+            return Refused(NexoResults.Failure("NotAllowed", "Relay has no training mode: its terminals take real payments."));
         }
 
         var now = clock.GetUtcNow();
